@@ -1,0 +1,5 @@
+"""``python -m drgstim`` runs the CLI."""
+
+from drgstim.cli.main import run
+
+run()

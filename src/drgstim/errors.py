@@ -32,7 +32,9 @@ class InputError(ValueError):
         """The error as JSON-ready data (used by the API's 422 responses)."""
         return {
             "field": self.field,
-            "value": self.value if isinstance(self.value, int | float | str | bool) else str(self.value),
+            "value": self.value
+            if isinstance(self.value, int | float | str | bool)
+            else str(self.value),
             "allowed": self.allowed,
             "reason": self.reason,
             "message": str(self),

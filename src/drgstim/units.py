@@ -13,26 +13,30 @@ from __future__ import annotations
 from typing import Protocol, Self, TypeVar
 
 __all__ = [
+    "HOURS_PER_YEAR",
+    "MM2_PER_CM2",
+    "SECONDS_PER_YEAR",
     "UA_PER_MA",
-    "US_PER_MS",
     "UM_PER_CM",
     "UM_PER_M",
     "UM_PER_MM",
-    "MM2_PER_CM2",
+    "US_PER_MS",
     "V_PER_MV",
+    "A_from_mA",
+    "S_per_cm_from_S_per_m",
+    "V_from_mV",
+    "V_from_uA_ohm",
     "cm2_from_mm2",
     "cm2_from_um2",
     "cm_from_um",
+    "mA_from_A",
+    "mA_from_uA",
+    "mV_from_V",
     "m_from_mm",
     "m_from_um",
-    "mA_from_A",
-    "A_from_mA",
-    "mA_from_uA",
     "mm_from_um",
     "ms_from_s",
     "ms_from_us",
-    "mV_from_V",
-    "S_per_cm_from_S_per_m",
     "ohm_cm_from_ohm_m",
     "s_from_ms",
     "s_from_us",
@@ -41,14 +45,9 @@ __all__ = [
     "um_from_m",
     "um_from_mm",
     "us_from_ms",
-    "V_from_mV",
-    "V_from_uA_ohm",
     "years_from_hours",
     "years_from_seconds",
-    "HOURS_PER_YEAR",
-    "SECONDS_PER_YEAR",
 ]
-
 
 
 class _Scalable(Protocol):

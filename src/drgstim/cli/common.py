@@ -53,7 +53,7 @@ def format_validation_error(exc: Any) -> str:
     return "; ".join(lines)
 
 
-def handle_user_errors(exc: BaseException) -> NoReturn | None:
+def handle_user_errors(exc: BaseException) -> None:
     """Turn a user error raised by a library into exit code 2 with a clear message."""
     if isinstance(exc, InputError):
         fail(str(exc))

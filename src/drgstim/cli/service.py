@@ -1,9 +1,126 @@
-"""CLI commands of this layer (filled in by the issue that owns it)."""
+"""``drgstim serve``, ``drgstim users create`` and ``drgstim db upgrade``.
+
+Only Typer and the standard library are imported at module top; FastAPI, SQLAlchemy and
+uvicorn are imported inside the commands so ``drgstim --help`` stays fast.
+"""
 
 from __future__ import annotations
 
+import getpass
+import sys
+import tempfile
+from pathlib import Path
+
 import typer
+
+from drgstim.cli.common import emit_json, fail
+
+__all__ = ["register"]
+
+users_app = typer.Typer(help="Manage user accounts (for administrators).", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+    demo: bool = typer.Option(
+        False, "--demo", help="Fresh SQLite database with demo patients and demo accounts."
+    ),
+) -> None:
+    """Run the clinic web app and REST API (web login at /login, API docs at /docs)."""
+    import uvicorn
+
+    from drgstim.api.auth import DEMO_PASSWORD
+    from drgstim.api.demo import DEMO_ACCOUNTS
+    from drgstim.api.settings import Settings
+    from drgstim.web.app import create_app
+
+    if demo:
+        data_dir = Path(tempfile.mkdtemp(prefix="drgstim-demo-"))
+        settings = Settings(
+            demo=True, data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'demo.sqlite3'}"
+        )
+        if host not in _LOOPBACK:
+            sys.stderr.write("warning: demo mode on a non-loopback address\n")
+    else:
+        settings = Settings(demo=False)
+    app = create_app(settings)
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"drgstim clinic service on http://{shown}:{port}/login  (API docs: /docs)")
+    typer.echo(f"database: {settings.resolved_database_url()}")
+    if demo:
+        for username, role in DEMO_ACCOUNTS.items():
+            typer.echo(f"demo account: {username} / {DEMO_PASSWORD}  ({role.value})")
+    sys.stdout.flush()
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+@users_app.command("create")
+def users_create(
+    username: str = typer.Option(..., help="Login name."),
+    role: str = typer.Option(..., help="admin, clinician, nurse, programmer or patient."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input."
+    ),
+    patient_id: str = typer.Option("", help="For a patient account: the patient's id."),
+    full_name: str = typer.Option("", help="Display name."),
+    json_out: bool = typer.Option(False, "--json", help="Print the new account as JSON."),
+) -> None:
+    """Create a user account in the configured database (DRGSTIM_DATABASE_URL)."""
+    from drgstim.api.accounts import create_account
+    from drgstim.api.settings import Settings
+    from drgstim.storage import Actor, Database
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    settings = Settings()
+    database = Database(settings.resolved_database_url())
+    database.migrate()
+    actor = Actor(name=f"cli:{getpass.getuser()}")
+    try:
+        with database.session() as session:
+            user = create_account(
+                session,
+                username=username,
+                password=password,
+                role=role,
+                patient_id=patient_id or None,
+                full_name=full_name,
+                actor=actor,
+            )
+            data = {"id": str(user.id), "username": user.username, "role": user.role}
+    except LookupError as exc:
+        fail(str(exc))
+    except RuntimeError as exc:  # ConflictError: the username is taken
+        fail(str(exc), code=1)
+    finally:
+        database.dispose()
+    if json_out:
+        emit_json(data)
+    else:
+        typer.echo(f"created {data['role']} account {data['username']} ({data['id']})")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all database migrations to the configured database."""
+    from drgstim.api.settings import Settings
+    from drgstim.storage import Database
+
+    settings = Settings()
+    database = Database(settings.resolved_database_url())
+    database.migrate()
+    database.dispose()
+    typer.echo(f"database at head: {settings.resolved_database_url()}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the top-level app."""
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")
+    app.add_typer(db_app, name="db")

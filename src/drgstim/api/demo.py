@@ -1,0 +1,194 @@
+"""Demo data for ``drgstim serve --demo``: patients at several pathway stages, two accounts.
+
+The accounts ``demo-clinician`` and ``demo-patient`` (password ``demo-password``) are
+flagged ``demo``; :func:`drgstim.api.auth.authenticate` refuses them outside demo mode.
+All figures below are invented for demonstration and describe no real person.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from drgstim.api.auth import DEMO_PASSWORD, hash_password
+from drgstim.storage import SYSTEM_ACTOR, create
+from drgstim.storage.models import (
+    Assessment,
+    Complication,
+    Device,
+    DiaryEntry,
+    FollowUp,
+    Implant,
+    Patient,
+    Program,
+    Role,
+    Trial,
+    TrialReview,
+    User,
+)
+
+__all__ = ["DEMO_ACCOUNTS", "seed_demo"]
+
+DEMO_ACCOUNTS = {"demo-clinician": Role.CLINICIAN, "demo-patient": Role.PATIENT}
+_TODAY = date(2026, 11, 26)
+
+
+def _patient(db: Session, mrn: str, given: str, family: str, born: date, sex: str) -> Patient:
+    return create(
+        db,
+        Patient(mrn=mrn, given_name=given, family_name=family, birth_date=born, sex=sex),
+        actor=SYSTEM_ACTOR,
+    )
+
+
+def _assessment(db: Session, patient: Patient, *, days_ago: int, pain_map: list[Any]) -> None:
+    scores = {"nrs_average": 7.0, "nrs_worst": 9.0, "odi_pct": 46.0, "phq9": 8, "gad7": 6}
+    history = {
+        "pain_duration_months": 26,
+        "diagnosis": "CRPS I, lower limb",
+        "medication_classes_tried": ["gabapentinoid", "tricyclic", "opioid"],
+        "injections_tried": True,
+    }
+    create(
+        db,
+        Assessment(
+            patient_id=patient.id,
+            assessed_on=_TODAY - timedelta(days=days_ago),
+            pain_map=pain_map,
+            scores=scores,
+            history=history,
+        ),
+        actor=SYSTEM_ACTOR,
+    )
+
+
+def _trial(db: Session, patient: Patient, *, started_days_ago: int, nrs: list[float]) -> Trial:
+    trial = create(
+        db,
+        Trial(
+            patient_id=patient.id,
+            started_on=_TODAY - timedelta(days=started_days_ago),
+            planned_days=7,
+            baseline_nrs=7.0,
+            goals="Walk the dog for 30 minutes; sleep through the night.",
+            leads=[{"level": "L5", "side": "left"}, {"level": "S1", "side": "left"}],
+        ),
+        actor=SYSTEM_ACTOR,
+    )
+    for i, value in enumerate(nrs):
+        create(
+            db,
+            DiaryEntry(
+                trial_id=trial.id,
+                day=trial.started_on + timedelta(days=i),
+                nrs_average=value,
+                nrs_worst=min(10.0, value + 2),
+                relief_pct=round(100 * (1 - value / 7.0)),
+            ),
+            actor=SYSTEM_ACTOR,
+        )
+    return trial
+
+
+FOOT = [{"region": "foot_dorsum", "side": "left", "intensity": 8}]
+KNEE = [{"region": "knee", "side": "right", "intensity": 7}]
+GROIN = [{"region": "groin", "side": "left", "intensity": 6}]
+
+
+def seed_demo(db: Session) -> bool:
+    """Add the demo accounts and patients once; returns False when already seeded."""
+    if db.scalar(select(User).where(User.username == "demo-clinician")) is not None:
+        return False
+    hashed = hash_password(DEMO_PASSWORD)
+    anna = _patient(db, "DEMO-001", "Anna", "Berg", date(1968, 3, 14), "female")
+    _assessment(db, anna, days_ago=3, pain_map=KNEE)
+    ben = _patient(db, "DEMO-002", "Ben", "Carter", date(1975, 7, 2), "male")
+    _assessment(db, ben, days_ago=20, pain_map=GROIN)
+    cara = _patient(db, "DEMO-003", "Cara", "Diaz", date(1981, 11, 30), "female")
+    _assessment(db, cara, days_ago=40, pain_map=FOOT)
+    _trial(db, cara, started_days_ago=4, nrs=[6.5, 5.0, 4.0, 3.5])
+    dan = _patient(db, "DEMO-004", "Dan", "Evans", date(1959, 5, 21), "male")
+    _assessment(db, dan, days_ago=60, pain_map=FOOT)
+    trial = _trial(db, dan, started_days_ago=30, nrs=[6.0, 4.5, 3.5, 3.0, 3.0, 2.5, 3.0])
+    create(
+        db,
+        TrialReview(trial_id=trial.id, verdict="success", result={"relief_pct": 56.1}),
+        actor=SYSTEM_ACTOR,
+    )
+    eve = _patient(db, "DEMO-005", "Eve", "Fischer", date(1972, 9, 9), "female")
+    _seed_implanted(db, eve)
+    stages = {anna: "assessed", ben: "planned", cara: "in_trial", dan: "trial_reviewed"}
+    for patient, stage in stages.items():
+        patient.stage = stage
+    eve.stage = "follow_up"
+    for username, role in DEMO_ACCOUNTS.items():
+        create(
+            db,
+            User(
+                username=username,
+                password_hash=hashed,
+                role=role.value,
+                full_name="Demo clinician" if role == Role.CLINICIAN else "Cara Diaz (demo)",
+                patient_id=cara.id if role == Role.PATIENT else None,
+                demo=True,
+            ),
+            actor=SYSTEM_ACTOR,
+        )
+    db.flush()
+    return True
+
+
+def _seed_implanted(db: Session, patient: Patient) -> None:
+    _assessment(db, patient, days_ago=400, pain_map=FOOT)
+    _trial(db, patient, started_days_ago=380, nrs=[5.5, 4.0, 3.0, 3.0, 2.5, 2.5, 2.0])
+    implanted_on = _TODAY - timedelta(days=360)
+    create(
+        db,
+        Implant(
+            patient_id=patient.id,
+            procedure="implant",
+            performed_on=implanted_on,
+            levels=[{"level": "L5", "side": "left"}, {"level": "S1", "side": "left"}],
+        ),
+        actor=SYSTEM_ACTOR,
+    )
+    device = create(
+        db,
+        Device(
+            patient_id=patient.id,
+            kind="ipg",
+            serial="DEMO-IPG-0005",
+            leads=[
+                {"lead": 1, "level": "L5", "side": "left", "impedance_ohm": 1450},
+                {"lead": 2, "level": "S1", "side": "left", "impedance_ohm": 1620},
+            ],
+        ),
+        actor=SYSTEM_ACTOR,
+    )
+    create(db, Program(device_id=device.id, name="Awake", settings={}), actor=SYSTEM_ACTOR)
+    for month, nrs in ((1, 3.0), (3, 2.5), (6, 2.5), (12, 3.0)):
+        create(
+            db,
+            FollowUp(
+                patient_id=patient.id,
+                visit_on=implanted_on + timedelta(days=30 * month),
+                month=month,
+                scores={"nrs_average": nrs, "pgic": 6},
+            ),
+            actor=SYSTEM_ACTOR,
+        )
+    create(
+        db,
+        Complication(
+            patient_id=patient.id,
+            occurred_on=implanted_on + timedelta(days=75),
+            kind="lead_migration",
+            severity="moderate",
+            management="revision",
+            resolved=True,
+        ),
+        actor=SYSTEM_ACTOR,
+    )

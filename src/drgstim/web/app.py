@@ -1,0 +1,80 @@
+"""The application factory: API under ``/api``, web pages at ``/``, static files, OpenAPI.
+
+``create_app`` migrates the database on start (and seeds demo data in demo mode), so
+``drgstim serve`` needs no separate setup step.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from drgstim import __version__
+from drgstim.api import api_router
+from drgstim.api.auth import SESSION_COOKIE
+from drgstim.api.errors import install_error_handlers
+from drgstim.api.settings import Settings
+from drgstim.storage import Database
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
+
+def _static_dir() -> Path:
+    return Path(str(resources.files("drgstim.web"))) / "static"
+
+
+def _include_pages(app: FastAPI) -> None:
+    # The web pages are built by the web layer; until drgstim/web/pages.py exists the
+    # service runs API-only.
+    if find_spec("drgstim.web.pages") is None:
+        logger.warning("drgstim.web.pages not found: serving the API only")
+        return
+    pages = importlib.import_module("drgstim.web.pages")
+    app.include_router(pages.router)
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    """Build the service: migrate (and in demo mode seed) the database, then the app."""
+    settings = settings or Settings()
+    settings.check_startable()
+    database = database or Database(settings.resolved_database_url())
+    database.migrate()
+    if settings.demo:
+        from drgstim.api.demo import seed_demo
+
+        with database.session() as session:
+            seed_demo(session)
+
+    app = FastAPI(
+        title="drgstim clinic service",
+        version=__version__,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age_s,
+        same_site="lax",
+        https_only=settings.cookie_secure and not settings.demo,
+    )
+    install_error_handlers(app)
+    app.include_router(api_router(), prefix="/api")
+    static = _static_dir()
+    if static.is_dir():
+        app.mount("/static", StaticFiles(directory=static), name="static")
+    _include_pages(app)
+    return app

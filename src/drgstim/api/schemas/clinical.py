@@ -1,0 +1,302 @@
+"""Assessments, trials, diary entries, reviews, implants, follow-ups and complications.
+
+Ranges come from the clinical spec's outcome-measure table (NRS 0–10, ODI 0–100 %,
+PHQ-9 0–27, GAD-7 0–21, PGIC 1–7) and its pathway (trial up to 30 days).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field
+
+from drgstim.api.schemas.common import RecordPublic, StrictModel, UpdateModel
+
+__all__ = [
+    "AssessmentCreate",
+    "AssessmentPublic",
+    "AssessmentUpdate",
+    "ComplicationCreate",
+    "ComplicationPublic",
+    "ComplicationUpdate",
+    "DiaryCreate",
+    "DiaryPublic",
+    "DiaryUpdate",
+    "FollowUpCreate",
+    "FollowUpPublic",
+    "FollowUpUpdate",
+    "ImplantCreate",
+    "ImplantPublic",
+    "ImplantUpdate",
+    "LeadSite",
+    "PainEntryIn",
+    "PlanPublic",
+    "ReviewCreate",
+    "ReviewPublic",
+    "Scores",
+    "ScreeningPublic",
+    "TrialCreate",
+    "TrialPublic",
+    "TrialUpdate",
+]
+
+MAX_TRIAL_DAYS = 30  # clinical.md, pathway step 4: "commonly 3–8, up to 30"
+_NRS_TEXT = "Numeric rating scale 0–10 (LOINC 72514-3)."
+
+
+def _nrs(*, required: bool = False) -> Any:
+    if required:
+        return Field(ge=0, le=10, description=_NRS_TEXT)
+    return Field(default=None, ge=0, le=10, description=_NRS_TEXT)
+
+
+class Side(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+    BILATERAL = "bilateral"
+    MIDLINE = "midline"
+
+
+class PainEntryIn(StrictModel):
+    region: str = Field(min_length=1, max_length=64, description="Body region, e.g. foot_dorsum.")
+    side: Side
+    intensity: float = Field(ge=0, le=10, description="NRS 0–10 in this region.")
+
+
+class Scores(StrictModel):
+    nrs_average: float | None = _nrs()
+    nrs_worst: float | None = _nrs()
+    nrs_current: float | None = _nrs()
+    odi_pct: float | None = Field(default=None, ge=0, le=100)
+    bpi_interference: float | None = Field(default=None, ge=0, le=10)
+    pgic: int | None = Field(default=None, ge=1, le=7)
+    phq9: int | None = Field(default=None, ge=0, le=27)
+    gad7: int | None = Field(default=None, ge=0, le=21)
+    pcs: int | None = Field(default=None, ge=0, le=52, description="Pain Catastrophizing Scale.")
+    mme_per_day: float | None = Field(default=None, ge=0, le=2000)
+    sleep_h: float | None = Field(default=None, ge=0, le=24)
+
+
+class AssessmentCreate(StrictModel):
+    assessed_on: date
+    pain_map: list[PainEntryIn] = Field(default_factory=list, max_length=64)
+    scores: Scores = Field(default_factory=Scores)
+    history: dict[str, Any] = Field(
+        default_factory=dict, description="Screening inputs: duration, treatments, risks…"
+    )
+
+
+class AssessmentUpdate(UpdateModel):
+    assessed_on: date | None = None
+    pain_map: list[PainEntryIn] | None = Field(default=None, max_length=64)
+    scores: Scores | None = None
+    history: dict[str, Any] | None = None
+
+
+class AssessmentPublic(RecordPublic):
+    patient_id: uuid.UUID
+    assessed_on: date
+    pain_map: list[dict[str, Any]]
+    scores: dict[str, Any]
+    history: dict[str, Any]
+
+
+class ScreeningPublic(RecordPublic):
+    assessment_id: uuid.UUID
+    outcome: str
+    result: dict[str, Any]
+
+
+class PlanPublic(RecordPublic):
+    assessment_id: uuid.UUID
+    result: dict[str, Any]
+
+
+class LeadSite(StrictModel):
+    level: str = Field(pattern=r"^(T([1-9]|1[0-2])|L[1-5]|S[1-3])$", description="DRG level.")
+    side: Side
+
+
+class TrialCreate(StrictModel):
+    started_on: date
+    planned_days: int = Field(default=7, ge=1, le=MAX_TRIAL_DAYS)
+    baseline_nrs: float = _nrs(required=True)
+    goals: str = Field(default="", max_length=2000)
+    leads: list[LeadSite] = Field(default_factory=list, max_length=4)
+
+
+class TrialStatus(StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+    ABANDONED = "abandoned"
+
+
+class TrialUpdate(UpdateModel):
+    planned_days: int | None = Field(default=None, ge=1, le=MAX_TRIAL_DAYS)
+    status: TrialStatus | None = None
+    goals: str | None = Field(default=None, max_length=2000)
+    leads: list[LeadSite] | None = Field(default=None, max_length=4)
+
+
+class TrialPublic(RecordPublic):
+    patient_id: uuid.UUID
+    started_on: date
+    planned_days: int
+    baseline_nrs: float
+    status: str
+    goals: str
+    leads: list[dict[str, Any]]
+
+
+class DiaryCreate(StrictModel):
+    day: date
+    nrs_average: float = _nrs(required=True)
+    nrs_worst: float | None = _nrs()
+    relief_pct: float | None = Field(default=None, ge=0, le=100)
+    sleep_h: float | None = Field(default=None, ge=0, le=24)
+    activity: str = Field(default="", max_length=2000)
+    notes: str = Field(default="", max_length=2000)
+
+
+class DiaryUpdate(UpdateModel):
+    nrs_average: float | None = _nrs()
+    nrs_worst: float | None = _nrs()
+    relief_pct: float | None = Field(default=None, ge=0, le=100)
+    sleep_h: float | None = Field(default=None, ge=0, le=24)
+    activity: str | None = Field(default=None, max_length=2000)
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class DiaryPublic(RecordPublic):
+    trial_id: uuid.UUID
+    day: date
+    nrs_average: float
+    nrs_worst: float | None
+    relief_pct: float | None
+    sleep_h: float | None
+    activity: str
+    notes: str
+
+
+class ReviewCreate(StrictModel):
+    notes: str = Field(default="", max_length=5000)
+    function_improved: bool | None = None
+    medication_reduced: bool | None = None
+    goals_met: bool | None = None
+
+
+class ReviewPublic(RecordPublic):
+    trial_id: uuid.UUID
+    verdict: str
+    result: dict[str, Any]
+    notes: str
+
+
+class Procedure(StrEnum):
+    TRIAL = "trial"
+    IMPLANT = "implant"
+    REVISION = "revision"
+    EXPLANT = "explant"
+
+
+class ImplantCreate(StrictModel):
+    procedure: Procedure
+    performed_on: date
+    levels: list[LeadSite] = Field(default_factory=list, max_length=4)
+    notes: str = Field(default="", max_length=5000)
+
+
+class ImplantUpdate(UpdateModel):
+    performed_on: date | None = None
+    levels: list[LeadSite] | None = Field(default=None, max_length=4)
+    notes: str | None = Field(default=None, max_length=5000)
+
+
+class ImplantPublic(RecordPublic):
+    patient_id: uuid.UUID
+    procedure: str
+    performed_on: date
+    levels: list[dict[str, Any]]
+    notes: str
+
+
+class FollowUpCreate(StrictModel):
+    visit_on: date
+    month: int = Field(ge=0, le=600, description="Months since implant (1, 3, 6, 12, …).")
+    scores: Scores = Field(default_factory=Scores)
+    notes: str = Field(default="", max_length=5000)
+
+
+class FollowUpUpdate(UpdateModel):
+    visit_on: date | None = None
+    month: int | None = Field(default=None, ge=0, le=600)
+    scores: Scores | None = None
+    notes: str | None = Field(default=None, max_length=5000)
+
+
+class FollowUpPublic(RecordPublic):
+    patient_id: uuid.UUID
+    visit_on: date
+    month: int
+    scores: dict[str, Any]
+    notes: str
+
+
+class ComplicationKind(StrEnum):
+    """Event taxonomy from device.md, "Clinical evidence in numbers"."""
+
+    LEAD_MIGRATION = "lead_migration"
+    LEAD_DAMAGE = "lead_damage"
+    CONNECTION_FAILURE = "connection_failure"
+    HARDWARE_MALFUNCTION = "hardware_malfunction"
+    EROSION = "erosion"
+    INFECTION = "infection"
+    HAEMATOMA = "haematoma"
+    DURAL_PUNCTURE = "dural_puncture"
+    NEUROLOGICAL_SYMPTOMS = "neurological_symptoms"
+    IPG_SITE_PAIN = "ipg_site_pain"
+    UNWANTED_STIMULATION = "unwanted_stimulation"
+    OTHER = "other"
+
+
+class Severity(StrEnum):
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+
+
+class Management(StrEnum):
+    OBSERVATION = "observation"
+    MEDICATION = "medication"
+    REPROGRAMMING = "reprogramming"
+    REVISION = "revision"
+    EXPLANT = "explant"
+
+
+class ComplicationCreate(StrictModel):
+    occurred_on: date
+    kind: ComplicationKind
+    severity: Severity
+    management: Management = Management.OBSERVATION
+    resolved: bool = False
+    notes: str = Field(default="", max_length=5000)
+
+
+class ComplicationUpdate(UpdateModel):
+    severity: Severity | None = None
+    management: Management | None = None
+    resolved: bool | None = None
+    notes: str | None = Field(default=None, max_length=5000)
+
+
+class ComplicationPublic(RecordPublic):
+    patient_id: uuid.UUID
+    occurred_on: date
+    kind: str
+    severity: str
+    management: str
+    resolved: bool
+    notes: str

@@ -23,6 +23,7 @@ __all__ = [
     "SessionDep",
     "SettingsDep",
     "actor_of",
+    "csrf_guard",
     "current_user",
     "ensure_patient_access",
     "get_db",
@@ -102,8 +103,29 @@ def _user_id_from_request(request: Request, settings: Settings) -> tuple[uuid.UU
         return None, False
 
 
-async def optional_user(request: Request, db: SessionDep, settings: SettingsDep) -> User | None:
-    """The logged-in user, or None when the request carries no credentials."""
+async def csrf_guard(request: Request) -> None:
+    """Unsafe requests authenticated by the session cookie must carry the CSRF token.
+
+    Async and database-free on purpose: it may await the form body, and must never hold
+    a database transaction on the event loop."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        return
+    if "session" in request.scope and request.session.get("uid"):
+        await _check_csrf(request)
+
+
+def optional_user(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    _csrf: Annotated[None, Depends(csrf_guard)],
+) -> User | None:
+    """The logged-in user, or None when the request carries no credentials.
+
+    A plain ``def``: FastAPI runs it in the thread pool, so the database lookup (which on
+    SQLite may wait for the write lock) never blocks the event loop."""
     uid, from_cookie = _user_id_from_request(request, settings)
     if uid is None:
         return None
@@ -113,12 +135,10 @@ async def optional_user(request: Request, db: SessionDep, settings: SettingsDep)
             request.session.clear()
             return None
         raise _unauthorised("account no longer active")
-    if from_cookie and request.method in UNSAFE_METHODS:
-        await _check_csrf(request)
     return user
 
 
-async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
     """The logged-in user; 401 when there is none."""
     if user is None:
         raise _unauthorised("log in first (session cookie or bearer token)")

@@ -1,9 +1,249 @@
-"""Server-rendered web pages of the clinic service (login, patients, pathway tools)."""
+"""Server-rendered web pages of the clinic service.
+
+Each page is a small Jinja2 template; the interactive parts (body map, diary, trial chart,
+programmer, patient controller) are vanilla JavaScript under ``static/`` that call the JSON
+API under ``/api`` with the session's CSRF token. Routes hold no business logic: they check
+who is logged in, pick the template and hand it the ids and reference data it needs.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from drgstim.api.auth import CSRF_FORM_FIELD, CSRF_HEADER, authenticate, csrf_token, login_session
+from drgstim.api.auth import logout_session as end_session
+from drgstim.api.deps import SessionDep, SettingsDep, optional_user
+from drgstim.storage.models import Role, User
+from drgstim.web.bodymap import body_map
+from drgstim.web.reference import device_grid
 
 __all__ = ["router"]
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.CLINICIAN, Role.NURSE, Role.PROGRAMMER})
+PROGRAMMING_ROLES = frozenset({Role.CLINICIAN, Role.PROGRAMMER})
+
+
+def _templates() -> Jinja2Templates:
+    folder = Path(str(resources.files("drgstim.web"))) / "templates"
+    return Jinja2Templates(directory=folder)
+
+
+_TEMPLATES = _templates()
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def _render(
+    request: Request,
+    template: str,
+    user: User | None,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    base = {
+        "user": user,
+        "csrf_token": csrf_token(request.session),
+        "csrf_header": CSRF_HEADER,
+        "csrf_field": CSRF_FORM_FIELD,
+        "roles": Role,
+    }
+    response = _TEMPLATES.TemplateResponse(
+        request, template, {**base, **context}, status_code=status_code
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _login_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path
+    return RedirectResponse(f"/login?next={target}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+def _home_of(user: User) -> str:
+    if user.role == Role.PATIENT and user.patient_id is not None:
+        return f"/patients/{user.patient_id}"
+    return "/patients"
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site absolute paths may follow a login (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+def _patient_page_allowed(user: User, patient_id: uuid.UUID, roles: frozenset[Role]) -> None:
+    """Staff in ``roles`` see any patient; a patient user only their own pages."""
+    role = Role(user.role)
+    if role == Role.PATIENT:
+        if user.patient_id != patient_id:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such patient")
+        return
+    if role not in roles:
+        names = ", ".join(sorted(r.value for r in roles))
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail=f"role {role.value!r} may not open this page ({names})",
+        )
+
+
+# --- log in / out ---------------------------------------------------------------------
+
+
+@router.get("/", response_model=None)
+def home(request: Request, user: OptionalUser) -> Response:
+    if user is None:
+        return _login_redirect(request)
+    return RedirectResponse(_home_of(user), status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, user: OptionalUser, next: str | None = None) -> HTMLResponse:
+    return _render(request, "login.html", user, next=_safe_next(next) or "", error="")
+
+
+@router.post("/login", response_model=None)
+def login_submit(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    user = authenticate(db, username, password, demo=settings.demo) if username else None
+    if user is None:
+        return _render(
+            request,
+            "login.html",
+            None,
+            status_code=status.HTTP_401_UNAUTHORIZED,
+            next=_safe_next(next) or "",
+            error="Wrong username or password, or the account is disabled.",
+            username=username,
+        )
+    login_session(request.session, user)
+    target = _safe_next(next) or _home_of(user)
+    return RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/logout", response_model=None)
+def logout(request: Request, user: OptionalUser) -> Response:
+    # optional_user has already checked the form's CSRF token for a cookie session.
+    end_session(request.session)
+    return RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
+
+
+# --- patients -------------------------------------------------------------------------
+
+
+@router.get("/patients", response_model=None)
+def patients_page(request: Request, user: OptionalUser) -> Response:
+    if user is None:
+        return _login_redirect(request)
+    if user.role == Role.PATIENT:
+        return RedirectResponse(_home_of(user), status_code=status.HTTP_303_SEE_OTHER)
+    return _render(request, "patients.html", user)
+
+
+def _patient_page(
+    request: Request,
+    user: User | None,
+    patient_id: uuid.UUID,
+    template: str,
+    roles: frozenset[Role],
+    **context: Any,
+) -> Response:
+    if user is None:
+        return _login_redirect(request)
+    _patient_page_allowed(user, patient_id, roles)
+    return _render(request, template, user, patient_id=str(patient_id), **context)
+
+
+@router.get("/patients/{patient_id}", response_model=None)
+def timeline_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
+    return _patient_page(request, user, patient_id, "timeline.html", STAFF_ROLES)
+
+
+@router.get("/patients/{patient_id}/assessment", response_model=None)
+def assessment_page(
+    request: Request, user: OptionalUser, patient_id: uuid.UUID, id: uuid.UUID | None = None
+) -> Response:
+    return _patient_page(
+        request,
+        user,
+        patient_id,
+        "assessment.html",
+        frozenset({Role.CLINICIAN, Role.NURSE}),
+        body_map=body_map(),
+        assessment_id=str(id) if id else "",
+    )
+
+
+@router.get("/patients/{patient_id}/diary", response_model=None)
+def diary_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
+    return _patient_page(
+        request, user, patient_id, "diary.html", frozenset({Role.CLINICIAN, Role.NURSE})
+    )
+
+
+@router.get("/patients/{patient_id}/trial", response_model=None)
+def trial_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
+    return _patient_page(request, user, patient_id, "trial.html", STAFF_ROLES)
+
+
+@router.get("/patients/{patient_id}/programmer", response_model=None)
+def programmer_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
+    if user is not None and user.role == Role.PATIENT:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="the programmer is for clinicians")
+    return _patient_page(
+        request,
+        user,
+        patient_id,
+        "programmer.html",
+        frozenset(Role) - {Role.PATIENT},
+        grid=device_grid(),
+        may_program=user is not None and Role(user.role) in PROGRAMMING_ROLES,
+    )
+
+
+@router.get("/patients/{patient_id}/controller", response_model=None)
+def controller_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
+    return _patient_page(
+        request, user, patient_id, "controller.html", frozenset({Role.CLINICIAN, Role.PROGRAMMER})
+    )
+
+
+@router.get("/patients/{patient_id}/follow-up", response_model=None)
+def follow_up_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
+    return _patient_page(request, user, patient_id, "followup.html", STAFF_ROLES)
+
+
+# --- vendored assets ------------------------------------------------------------------
+
+
+def plotly_js_path() -> Path:
+    """plotly.min.js as shipped inside the installed ``plotly`` package (no CDN)."""
+    spec = find_spec("plotly")
+    if spec is None or spec.origin is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="plotly is not installed")
+    return Path(spec.origin).parent / "package_data" / "plotly.min.js"
+
+
+@router.get("/vendor/plotly.min.js")
+def plotly_js() -> FileResponse:
+    return FileResponse(
+        plotly_js_path(),
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )

@@ -1,0 +1,44 @@
+"""Reference data the web pages hand to their scripts (read from the package's data files)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["device_grid", "next_on_grid"]
+
+
+@cache
+def device_grid() -> dict[str, Any]:
+    """The programmable-parameter grid (ranges, steps, defaults) with its sources."""
+    text = resources.files("drgstim").joinpath("data/web/device_grid.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def next_on_grid(parameter: str, value: float, direction: int) -> float:
+    """The grid value one step up (``direction`` = 1) or down (−1) from ``value``.
+
+    The same rule the programmer's script applies (static/programmer.js ``stepValue``);
+    kept here so that it is tested against the device grid in Python as well.
+    """
+    spec = device_grid()[parameter]
+    low, high = float(spec["min"]), float(spec["max"])
+    if direction > 0:
+        step = _step_at(spec, value, upward=True)
+        candidate = (value // step + 1) * step
+    else:
+        step = _step_at(spec, value, upward=False)
+        candidate = value - step if value % step == 0 else value // step * step
+    return min(high, max(low, candidate))
+
+
+def _step_at(spec: dict[str, Any], value: float, *, upward: bool) -> float:
+    """The step in force just above (upward) or just below ``value``."""
+    for band in spec["steps"]:
+        below = float(band["below"])
+        if (upward and value < below) or (not upward and value <= below):
+            return float(band["step"])
+    return float(spec["steps"][-1]["step"])

@@ -10,10 +10,12 @@ import getpass
 import sys
 import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 
-from drgstim.cli.common import emit_json, fail
+from drgstim.cli.common import EXIT_REFUSED, EXIT_USAGE, emit_json
+from drgstim.errors import InputError
 
 __all__ = ["register"]
 
@@ -21,6 +23,16 @@ users_app = typer.Typer(help="Manage user accounts (for administrators).", no_ar
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _stop(message: str, code: int) -> NoReturn:
+    """Report a user error and exit with ``code``.
+
+    (Not ``common.fail``: with Typer 0.29 a ``typer.Exit`` raised in a command is returned
+    by ``app(standalone_mode=False)`` and ``main.run`` drops it, so the process would exit
+    0. SystemExit passes through Typer unchanged.)"""
+    sys.stderr.write(f"error: {message}\n")
+    raise SystemExit(code)
 
 
 def serve(
@@ -47,7 +59,10 @@ def serve(
             sys.stderr.write("warning: demo mode on a non-loopback address\n")
     else:
         settings = Settings(demo=False)
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except InputError as exc:
+        _stop(str(exc), EXIT_USAGE)
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"drgstim clinic service on http://{shown}:{port}/login  (API docs: /docs)")
     typer.echo(f"database: {settings.resolved_database_url()}")
@@ -94,10 +109,10 @@ def users_create(
                 actor=actor,
             )
             data = {"id": str(user.id), "username": user.username, "role": user.role}
-    except LookupError as exc:
-        fail(str(exc))
+    except (InputError, LookupError) as exc:
+        _stop(str(exc), EXIT_USAGE)
     except RuntimeError as exc:  # ConflictError: the username is taken
-        fail(str(exc), code=1)
+        _stop(str(exc), EXIT_REFUSED)
     finally:
         database.dispose()
     if json_out:

@@ -1,0 +1,133 @@
+"""``drgstim users create``, ``drgstim db upgrade`` and ``drgstim serve --demo`` through the
+real entry point (exit codes 0 / 1 refused / 2 malformed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from drgstim.api.auth import authenticate
+from drgstim.storage import Database
+from drgstim.storage.models import AuditLog
+
+DRGSTIM = str(Path(sys.executable).with_name("drgstim"))
+GOOD_PASSWORD = "a long enough password"
+
+
+def _cli(args: list[str], db_url: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DRGSTIM_DATABASE_URL": db_url}
+    return subprocess.run(
+        [DRGSTIM, *args], input=stdin, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def _create(db_url: str, username: str, role: str, password: str = GOOD_PASSWORD, *extra: str):
+    args = ["users", "create", "--username", username, "--role", role, "--password-stdin"]
+    return _cli([*args, *extra], db_url, password + "\n")
+
+
+def test_users_create_makes_an_audited_account_that_can_log_in(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    done = _create(url, "dr-who", "clinician", GOOD_PASSWORD, "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert (data["username"], data["role"]) == ("dr-who", "clinician")
+    database = Database(url)
+    with database.session() as s:
+        assert authenticate(s, "dr-who", GOOD_PASSWORD, demo=False) is not None
+        assert authenticate(s, "dr-who", "wrong password!", demo=False) is None
+        audit = s.scalars(select(AuditLog)).one()
+        assert audit.actor.startswith("cli:")
+        assert audit.new is not None and audit.new["password_hash"] == "***"
+    database.dispose()
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "password", "field"),
+    [
+        ("x1", "surgeon", GOOD_PASSWORD, "role"),
+        ("x2", "nurse", "short", "password"),
+        ("x3", "patient", GOOD_PASSWORD, "patient_id"),
+    ],
+)
+def test_users_create_refuses_bad_input_with_exit_2(
+    tmp_path: Path, username: str, role: str, password: str, field: str
+) -> None:
+    done = _create(f"sqlite:///{tmp_path / 'c.sqlite3'}", username, role, password)
+    assert done.returncode == 2
+    assert field in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_users_create_refuses_a_taken_username_with_exit_1(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    assert _create(url, "same", "nurse").returncode == 0
+    again = _create(url, "same", "nurse")
+    assert again.returncode == 1
+    assert "conflicts" in again.stderr
+
+
+def test_db_upgrade_is_idempotent(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'u.sqlite3'}"
+    for _ in range(2):
+        done = _cli(["db", "upgrade"], url)
+        assert done.returncode == 0, done.stderr
+        assert "at head" in done.stdout
+
+
+@pytest.mark.slow
+def test_serve_demo_prints_accounts_and_serves_demo_data(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [DRGSTIM, "serve", "--demo", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        token = httpx.post(
+            f"{base}/api/auth/token",
+            data={"username": "demo-clinician", "password": "demo-password"},
+        )
+        assert token.status_code == 200
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        patients = httpx.get(f"{base}/api/patients", headers=headers).json()
+        stages = {p["stage"] for p in patients["items"]}
+        assert {"assessed", "in_trial", "trial_reviewed", "follow_up"} <= stages
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert "demo-clinician / demo-password" in out
+    assert "demo-patient / demo-password" in out
+
+
+def test_serve_refuses_the_default_secret_outside_demo(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DRGSTIM_SECRET_KEY"}
+    env["DRGSTIM_DATABASE_URL"] = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    done = subprocess.run(
+        [DRGSTIM, "serve", "--port", "1"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "DRGSTIM_SECRET_KEY" in done.stderr
+    assert "Traceback" not in done.stderr

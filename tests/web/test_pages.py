@@ -36,3 +36,70 @@ def test_clinician_creates_patient_and_sees_timeline(page: Any) -> None:
     assert page.locator("#stages li[aria-current=step]").inner_text() == "referred"
     page.get_by_text("Nothing recorded yet.").wait_for()
     shot(page, "03-new-patient-timeline")
+
+
+def open_patient(page: Any, mrn: str) -> str:
+    """From the patient list, open the patient with ``mrn``; returns the patient id."""
+    page.goto("/patients")
+    page.locator("#patients tr", has_text=mrn).get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/patients/[0-9a-f-]{36}$"))
+    return str(page.url.rsplit("/", 1)[1])
+
+
+def test_body_map_marks_regions_by_mouse_and_keyboard_and_saves(page: Any) -> None:
+    login(page, "demo-clinician")
+    pid = open_patient(page, "DEMO-001")
+    page.goto(f"/patients/{pid}/assessment")
+    body_map = page.locator("#bodymap")
+    knee = body_map.get_by_role("button", name="Left knee")
+    knee.click()
+    page.get_by_label("Intensity for Left knee").fill("8")
+    foot = body_map.get_by_role("button", name="Right foot dorsum")
+    foot.focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Intensity for Right foot dorsum").fill("6")
+    page.get_by_text(re.compile(r"Saved \(version \d+\)")).wait_for()
+    assert page.locator("#region-knee-left").get_attribute("aria-pressed") == "true"
+    assert page.locator("#region-knee-right").get_attribute("aria-pressed") == "false"
+    assert page.locator("#pain-list tr").all_inner_texts() == [
+        "Left knee\t8 / 10",
+        "Right foot dorsum\t6 / 10",
+    ]
+    shot(page, "04-assessment-body-map")
+    # The saved pain map is what the API now holds (reload from the server).
+    page.reload()
+    page.locator("#pain-list tr", has_text="Left knee").wait_for()
+    assert body_map.get_by_role("button", name="Left knee, pain 8 of 10").count() == 1
+
+
+def test_patient_enters_diary_day_and_duplicate_is_refused(page: Any) -> None:
+    login(page, "demo-patient")
+    assert re.search(r"/patients/[0-9a-f-]{36}$", page.url)
+    page.get_by_role("link", name="My diary").click()
+    page.get_by_text("Trial started").wait_for()
+    page.get_by_label("Average pain 3", exact=True).check()
+    page.get_by_label("Hours of sleep (optional)").fill("7")
+    page.get_by_role("button", name="Save today's entry").click()
+    page.get_by_role("status").filter(has_text="Saved the entry").wait_for()
+    page.locator("#entries tr", has_text=page.evaluate("drg.today()")).wait_for()
+    shot(page, "05-diary")
+    # The same day again is refused with the API's reason, not silently overwritten.
+    page.get_by_label("Day", exact=True).fill(page.evaluate("drg.today()"))
+    page.get_by_label("Average pain 2", exact=True).check()
+    page.get_by_role("button", name="Save today's entry").click()
+    error = page.locator("#diary-error")
+    error.wait_for()
+    print("duplicate diary day refused with:", error.inner_text())
+    assert error.inner_text().strip() != ""
+    assert page.locator("#entries tr").count() == 5  # four demo days + today, no duplicate
+
+
+def test_trial_dashboard_draws_chart_against_baseline_and_success_line(page: Any) -> None:
+    login(page, "demo-clinician")
+    pid = open_patient(page, "DEMO-004")
+    page.goto(f"/patients/{pid}/trial")
+    page.locator("#nrs-chart .main-svg").first.wait_for()
+    legend = page.locator("#nrs-chart .legendtext").all_text_contents()
+    assert legend == ["Average NRS", "Baseline 7.0", "50 % reduction (3.5)"]
+    assert page.locator("#diary-table tr").count() == 7
+    shot(page, "06-trial-dashboard")

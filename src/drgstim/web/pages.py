@@ -23,7 +23,7 @@ from drgstim.api.auth import logout_session as end_session
 from drgstim.api.deps import SessionDep, SettingsDep, optional_user
 from drgstim.storage.models import Role, User
 from drgstim.web.bodymap import body_map
-from drgstim.web.reference import device_grid
+from drgstim.web.reference import device_grid, trial_success_threshold_pct
 
 __all__ = ["router"]
 
@@ -199,7 +199,14 @@ def diary_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> R
 
 @router.get("/patients/{patient_id}/trial", response_model=None)
 def trial_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
-    return _patient_page(request, user, patient_id, "trial.html", STAFF_ROLES)
+    return _patient_page(
+        request,
+        user,
+        patient_id,
+        "trial.html",
+        STAFF_ROLES,
+        success_pct=trial_success_threshold_pct(),
+    )
 
 
 @router.get("/patients/{patient_id}/programmer", response_model=None)

@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["device_grid", "next_on_grid"]
+__all__ = ["device_grid", "next_on_grid", "trial_success_threshold_pct"]
 
 
 @cache
@@ -42,3 +42,11 @@ def _step_at(spec: dict[str, Any], value: float, *, upward: bool) -> float:
         if (upward and value < below) or (not upward and value <= below):
             return float(band["step"])
     return float(spec["steps"][-1]["step"])
+
+
+@cache
+def trial_success_threshold_pct() -> float:
+    """The primary trial success criterion (≥ this % fall of average NRS from baseline),
+    from the clinic layer's criteria file (ACCURATE, Deer et al. 2017)."""
+    text = resources.files("drgstim").joinpath("data/clinic/success_criteria.json").read_text("utf-8")
+    return float(json.loads(text)["primary_reduction_pct"]["value"])

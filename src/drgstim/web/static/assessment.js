@@ -1,0 +1,182 @@
+// Assessment: the interactive body map, saved as the assessment's pain map; after every
+// change the assessment is saved and the screening and DRG target plan are run again.
+"use strict";
+(() => {
+  const { api, el, showError, fmt } = drg;
+  const root = document.getElementById("assessment-page");
+  const pid = root.dataset.patient;
+  const form = document.getElementById("assessment-form");
+  const errorBox = document.getElementById("assessment-error");
+  const saveState = document.getElementById("save-state");
+  const panel = document.getElementById("selected-panel");
+  const slider = document.getElementById("intensity");
+  const shapes = [...document.querySelectorAll("#bodymap .region, .undrawn")];
+  const pain = new Map(); // "region:side" -> {region, side, intensity}
+  let selected = null;
+  let record = null; // the saved assessment {id, version}
+  let timer = null;
+  let saving = Promise.resolve();
+
+  const keyOf = (node) => `${node.dataset.region}:${node.dataset.side}`;
+  const labelOf = (key) => shapes.find((s) => keyOf(s) === key)?.dataset.label || key;
+
+  function colour(intensity) {
+    // white (0) → red (10)
+    const t = Math.max(0, Math.min(10, intensity)) / 10;
+    const g = Math.round(235 - 170 * t), b = Math.round(225 - 185 * t);
+    return `rgb(230, ${g}, ${b})`;
+  }
+
+  function paint() {
+    for (const node of shapes) {
+      const entry = pain.get(keyOf(node));
+      node.setAttribute("aria-pressed", entry ? "true" : "false");
+      node.classList.toggle("selected", keyOf(node) === selected);
+      if (node.tagName.toLowerCase() === "rect") node.style.fill = entry ? colour(entry.intensity) : "";
+      const base = node.dataset.label;
+      node.setAttribute("aria-label", entry ? `${base}, pain ${entry.intensity} of 10` : base);
+    }
+    const rows = [...pain.entries()].map(([key, e]) => el("tr", {},
+      el("td", {}, el("button", { type: "button", class: "secondary", onclick: () => select(key) }, labelOf(key))),
+      el("td", {}, `${e.intensity} / 10`)));
+    document.getElementById("pain-list").replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 2, class: "muted" }, "None marked yet."))]));
+    panel.hidden = selected === null;
+    if (selected !== null) {
+      document.getElementById("selected-name").textContent = labelOf(selected);
+      slider.value = String(pain.get(selected)?.intensity ?? 5);
+      slider.setAttribute("aria-label", `Intensity for ${labelOf(selected)}`);
+      document.getElementById("intensity-value").textContent = slider.value;
+    }
+  }
+
+  function select(key) {
+    selected = key;
+    paint();
+    slider.focus();
+  }
+
+  function toggle(node) {
+    const key = keyOf(node);
+    if (!pain.has(key)) {
+      pain.set(key, { region: node.dataset.region, side: node.dataset.side, intensity: Number(slider.value) || 5 });
+      schedule();
+    }
+    select(key);
+  }
+
+  for (const node of shapes) {
+    node.addEventListener("click", () => toggle(node));
+    node.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(node); }
+    });
+  }
+  slider.addEventListener("input", () => {
+    document.getElementById("intensity-value").textContent = slider.value;
+    if (selected && pain.has(selected)) { pain.get(selected).intensity = Number(slider.value); paint(); schedule(); }
+  });
+  document.getElementById("remove-region").addEventListener("click", () => {
+    if (selected) { pain.delete(selected); selected = null; paint(); schedule(); }
+  });
+  form.addEventListener("input", schedule);
+
+  function schedule() {
+    clearTimeout(timer);
+    saveState.textContent = "Unsaved changes…";
+    timer = setTimeout(() => { saving = saving.then(save); }, 350);
+  }
+
+  function number(name) {
+    const v = form.elements[name].value;
+    return v === "" ? null : Number(v);
+  }
+
+  function body() {
+    const scores = {};
+    for (const name of ["nrs_average", "phq9", "gad7"]) if (number(name) !== null) scores[name] = number(name);
+    const history = {};
+    if (number("pain_duration_months") !== null) history.pain_duration_months = number("pain_duration_months");
+    if (form.elements.diagnosis.value) history.diagnosis = form.elements.diagnosis.value;
+    return {
+      assessed_on: form.elements.assessed_on.value || drg.today(),
+      pain_map: [...pain.values()],
+      scores,
+      history: { ...(record?.history || {}), ...history },
+    };
+  }
+
+  async function save() {
+    showError(errorBox, null);
+    try {
+      const data = body();
+      record = record
+        ? await api("PATCH", `/assessments/${record.id}`, { ...data, version: record.version })
+        : await api("POST", `/patients/${pid}/assessments`, data);
+      root.dataset.assessment = record.id;
+      history.replaceState(null, "", `?id=${record.id}`);
+      saveState.textContent = `Saved (version ${record.version}).`;
+      if (pain.size > 0) await evaluate(record.id);
+    } catch (e) {
+      saveState.textContent = "Not saved.";
+      showError(errorBox, e);
+    }
+  }
+
+  // --- screening and plan ----------------------------------------------------------
+  function ruleItem(rule) {
+    if (typeof rule === "string") return el("li", {}, rule);
+    const text = rule.message || rule.reason || rule.text || rule.id || JSON.stringify(rule);
+    const kind = rule.kind || rule.effect || rule.category || "";
+    const source = rule.source || rule.citation || "";
+    return el("li", {}, kind ? el("strong", {}, `${kind}: `) : null, text, source ? el("span", { class: "muted" }, ` (${source})`) : null);
+  }
+
+  function showScreening(result) {
+    const outcome = result.outcome || result.result?.outcome || "unknown";
+    const detail = result.result || result;
+    const rules = detail.fired || detail.rules || detail.reasons || [];
+    document.getElementById("screening").replaceChildren(
+      el("p", { id: "screening-outcome", class: `result-${outcome}` }, el("strong", {}, "Outcome: "), outcome.replaceAll("_", " ")),
+      rules.length ? el("ul", { class: "rules", id: "screening-rules" }, rules.map(ruleItem)) : el("p", { class: "muted" }, "No rule fired."),
+      el("p", { class: "muted" }, "Screening supports the clinician's decision; it never decides alone."));
+  }
+
+  function showPlan(result) {
+    const detail = result.result || result;
+    const targets = detail.targets || detail.levels || detail.candidates || [];
+    const rows = targets.map((t) => el("tr", {},
+      el("td", {}, t.level || t.name || ""), el("td", {}, t.side || ""),
+      el("td", {}, t.score !== undefined ? fmt(t.score, 2) : ""), el("td", {}, (t.regions || []).join ? (t.regions || []).join(", ") : "")));
+    const leads = detail.lead_count ?? detail.leads ?? (Array.isArray(detail.leads) ? detail.leads.length : null);
+    document.getElementById("plan").replaceChildren(
+      el("table", { class: "list", id: "plan-table" },
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "DRG level"), el("th", { scope: "col" }, "Side"), el("th", { scope: "col" }, "Score"), el("th", { scope: "col" }, "Regions"))),
+        el("tbody", {}, rows)),
+      leads !== null && leads !== undefined ? el("p", { id: "plan-leads" }, `Leads: ${Array.isArray(leads) ? leads.length : leads}`) : null,
+      ...(detail.warnings || []).map((w) => el("p", { class: "warn" }, typeof w === "string" ? w : w.message)));
+  }
+
+  async function evaluate(id) {
+    const [screening, plan] = await Promise.allSettled([
+      api("POST", `/assessments/${id}/screening`), api("POST", `/assessments/${id}/plan`)]);
+    if (screening.status === "fulfilled") showScreening(screening.value);
+    else document.getElementById("screening").replaceChildren(el("p", { class: "error" }, `Screening unavailable: ${screening.reason.message}`));
+    if (plan.status === "fulfilled") showPlan(plan.value);
+    else document.getElementById("plan").replaceChildren(el("p", { class: "error" }, `Plan unavailable: ${plan.reason.message}`));
+  }
+
+  async function load() {
+    form.elements.assessed_on.value = drg.today();
+    const id = root.dataset.assessment;
+    if (!id) { paint(); return; }
+    record = await api("GET", `/assessments/${id}`);
+    form.elements.assessed_on.value = record.assessed_on;
+    for (const [name, value] of Object.entries({ ...record.scores, ...record.history })) {
+      if (form.elements[name] && value !== null && typeof value !== "object") form.elements[name].value = value;
+    }
+    for (const p of record.pain_map) pain.set(`${p.region}:${p.side}`, { region: p.region, side: p.side, intensity: p.intensity });
+    paint();
+    saveState.textContent = `Saved (version ${record.version}).`;
+    if (pain.size > 0) await evaluate(record.id);
+  }
+  load().catch((e) => showError(errorBox, e));
+})();

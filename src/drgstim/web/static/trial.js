@@ -1,0 +1,94 @@
+// Trial dashboard: daily average NRS against the baseline and the success line, the
+// evaluation's verdict with its criteria, and the clinician's review form.
+"use strict";
+(() => {
+  const { api, all, el, showError, fmt } = drg;
+  const root = document.getElementById("trial-page");
+  const pid = root.dataset.patient;
+  const successPct = Number(root.dataset.successPct);
+  let trial = null;
+
+  function chart(entries) {
+    const days = entries.map((d) => d.day);
+    const span = days.length ? [trial.started_on, days[days.length - 1]] : [trial.started_on, trial.started_on];
+    const target = trial.baseline_nrs * (1 - successPct / 100);
+    const traces = [
+      { x: days, y: entries.map((d) => d.nrs_average), name: "Average NRS", mode: "lines+markers", line: { color: "#1f5fae", width: 3 } },
+      { x: span, y: [trial.baseline_nrs, trial.baseline_nrs], name: `Baseline ${fmt(trial.baseline_nrs)}`, mode: "lines", line: { color: "#5b6475", dash: "dash" } },
+      { x: span, y: [target, target], name: `${successPct} % reduction (${fmt(target)})`, mode: "lines", line: { color: "#1d7a3a", dash: "dot" } },
+    ];
+    const layout = {
+      margin: { l: 45, r: 10, t: 10, b: 40 }, yaxis: { range: [0, 10], title: { text: "NRS 0–10" }, dtick: 1 },
+      xaxis: { type: "date", tickformat: "%d %b" }, legend: { orientation: "h", y: -0.2 }, height: 340,
+    };
+    if (window.Plotly) window.Plotly.newPlot("nrs-chart", traces, layout, { displayModeBar: false, responsive: true });
+    document.getElementById("diary-table").replaceChildren(...entries.map((d) => el("tr", {},
+      el("td", {}, d.day), el("td", {}, fmt(d.nrs_average)),
+      el("td", {}, `${fmt(100 * (d.nrs_average - trial.baseline_nrs) / trial.baseline_nrs, 0)} %`))));
+  }
+
+  function criteriaList(criteria) {
+    if (!criteria) return null;
+    const items = Array.isArray(criteria) ? criteria : Object.entries(criteria).map(([name, v]) => (typeof v === "object" && v !== null ? { name, ...v } : { name, value: v }));
+    return el("ul", { class: "rules", id: "criteria" }, items.map((c) => {
+      const met = c.met ?? c.passed ?? c.value;
+      const mark = met === true ? "✓ " : met === false ? "✗ " : "";
+      const text = c.message || c.description || c.name || JSON.stringify(c);
+      return el("li", { class: met === true ? "ok" : met === false ? "error" : "" }, mark, text);
+    }));
+  }
+
+  function verdictBlock(result, heading) {
+    const verdict = result.verdict || result.result?.verdict || "unknown";
+    const detail = result.result || result;
+    const relief = detail.relief_pct ?? detail.reduction_pct ?? null;
+    return el("div", {},
+      el("p", { class: `verdict verdict-${verdict}` }, el("strong", {}, `${heading}: `), el("span", { class: "verdict-value" }, verdict.replaceAll("_", " "))),
+      relief !== null ? el("p", {}, `Average pain reduction from baseline: ${fmt(relief)} % (success needs ≥ ${successPct} %)`) : null,
+      criteriaList(detail.criteria || detail.reasons),
+      result.notes ? el("p", { class: "muted" }, result.notes) : null);
+  }
+
+  async function verdict() {
+    const box = document.getElementById("verdict");
+    const parts = [];
+    try {
+      parts.push(verdictBlock(await api("GET", `/trials/${trial.id}/evaluation`), "Evaluation now"));
+    } catch (e) {
+      parts.push(el("p", { class: "error" }, `Evaluation unavailable: ${e.message}`));
+    }
+    try {
+      const reviews = await all(`/trials/${trial.id}/reviews`);
+      for (const r of reviews) parts.push(verdictBlock(r, `Review of ${r.created_at.slice(0, 10)}`));
+    } catch (e) { if (e.status !== 403 && e.status !== 404) parts.push(el("p", { class: "error" }, e.message)); }
+    box.replaceChildren(...parts);
+  }
+
+  const form = document.getElementById("review-form");
+  if (form) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const errorBox = document.getElementById("review-error");
+      showError(errorBox, null);
+      const body = { notes: form.elements.notes.value };
+      for (const name of ["function_improved", "medication_reduced", "goals_met"]) body[name] = form.elements[name].checked;
+      try {
+        await api("POST", `/trials/${trial.id}/reviews`, body);
+        drg.toast("Review recorded.");
+        await verdict();
+      } catch (e) { showError(errorBox, e); }
+    });
+  }
+
+  async function load() {
+    const trials = await all(`/patients/${pid}/trials`);
+    trial = trials.find((t) => t.status === "active") || trials[0] || null;
+    if (!trial) { document.getElementById("trial-info").textContent = "No trial recorded for this patient."; document.getElementById("verdict").replaceChildren(); return; }
+    const leads = trial.leads.map((l) => `${l.side} ${l.level}`).join(", ") || "–";
+    document.getElementById("trial-info").textContent =
+      `Started ${trial.started_on}, ${trial.planned_days} days planned, ${trial.status}; baseline NRS ${fmt(trial.baseline_nrs)}; leads ${leads}. Goals: ${trial.goals || "–"}`;
+    chart(await all(`/trials/${trial.id}/diary`));
+    await verdict();
+  }
+  load().catch((e) => { document.getElementById("trial-info").textContent = e.message; });
+})();

@@ -48,5 +48,6 @@ def _step_at(spec: dict[str, Any], value: float, *, upward: bool) -> float:
 def trial_success_threshold_pct() -> float:
     """The primary trial success criterion (≥ this % fall of average NRS from baseline),
     from the clinic layer's criteria file (ACCURATE, Deer et al. 2017)."""
-    text = resources.files("drgstim").joinpath("data/clinic/success_criteria.json").read_text("utf-8")
+    criteria = resources.files("drgstim").joinpath("data/clinic/success_criteria.json")
+    text = criteria.read_text("utf-8")
     return float(json.loads(text)["primary_reduction_pct"]["value"])

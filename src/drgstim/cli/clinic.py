@@ -1,9 +1,102 @@
-"""CLI commands of this layer (filled in by the issue that owns it)."""
+"""Clinic commands: ``trial evaluate`` and the ``report`` group (issue 6).
+
+Only Typer and the standard library are imported at module top; the clinic layer (pydantic,
+matplotlib, reportlab) is imported inside each command so ``drgstim --help`` stays fast.
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
 import typer
+
+from drgstim.cli.common import EXIT_USAGE, emit_json, format_validation_error
+
+__all__ = ["register"]
+
+trial_app = typer.Typer(help="Trial diary review.", no_args_is_help=True)
+
+_CSV_HELP = "Diary CSV: header with date,nrs_average and optional nrs_worst, relief_pct, mme, "
+_CSV_HELP += "sleep_hours, activity_minutes, steps, pgic, stim_on, notes."
+
+
+def fail(message: str) -> NoReturn:
+    """Report a user error on stderr and exit 2 without a traceback.
+
+    ``drgstim.cli.common.fail`` raises ``typer.Exit``, which ``drgstim.cli.main.run`` (it
+    calls the app with ``standalone_mode=False``) turns into exit status 0; a
+    ``SystemExit`` keeps the documented status 2 under both ``run`` and Typer's runner.
+    """
+    sys.stderr.write(f"error: {message}\n")
+    raise SystemExit(EXIT_USAGE)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Exit 2 with a message for an InputError or pydantic ValidationError."""
+    from pydantic import ValidationError
+
+    from drgstim.errors import InputError
+
+    try:
+        yield
+    except InputError as exc:
+        fail(str(exc))
+    except ValidationError as exc:
+        fail(format_validation_error(exc))
+
+
+def _existing(path: Path, what: str) -> Path:
+    if not path.is_file():
+        fail(f"{what} {str(path)!r} is not an existing file")
+    return path
+
+
+@trial_app.command("evaluate")
+def trial_evaluate(
+    diary: Path = typer.Argument(..., help=_CSV_HELP),
+    baseline_nrs: float = typer.Option(..., "--baseline-nrs", help="Baseline average NRS 0–10."),
+    criteria: str = typer.Option(
+        "default", "--criteria", help="default, immpact-moderate, or a JSON file of thresholds."
+    ),
+    baseline_mme: float | None = typer.Option(None, "--baseline-mme", help="Baseline MME/day."),
+    goals_met: bool | None = typer.Option(
+        None, "--goals-met/--goals-not-met", help="Clinician's judgement of the goals."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Review a trial diary against baseline: verdict, criteria, flags, recommendation."""
+    from drgstim.clinic.review import SuccessCriteria, evaluate_trial
+    from drgstim.clinic.trial import read_diary_csv
+
+    with _user_errors():
+        entries = read_diary_csv(_existing(diary, "diary"))
+        review = evaluate_trial(
+            entries,
+            baseline_nrs=baseline_nrs,
+            criteria=SuccessCriteria.load(criteria),
+            baseline_mme=baseline_mme,
+            goals_met=goals_met,
+        )
+    if as_json:
+        emit_json(review.to_dict())
+        return
+    mean = "n/a" if review.trial_mean_nrs is None else f"{review.trial_mean_nrs:.2f}"
+    red = "n/a" if review.reduction_pct is None else f"{review.reduction_pct:.1f} %"
+    typer.echo(f"verdict: {review.verdict}  ({review.evaluable_days} evaluable days)")
+    typer.echo(f"baseline NRS {review.baseline_nrs:g}, trial mean {mean}, reduction {red}")
+    for c in review.criteria:
+        mark = {True: "met", False: "not met", None: "n/a"}[c.met]
+        typer.echo(f"  {c.name}: {mark} — {c.detail}")
+    for flag in review.flags:
+        typer.echo(f"  flag {flag.code}: {flag.message}")
+    typer.echo(f"recommendation: {review.recommendation_text}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the top-level app."""
+    """Add the ``trial`` group to the top-level app."""
+    app.add_typer(trial_app, name="trial")

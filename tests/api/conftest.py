@@ -10,9 +10,7 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -23,21 +21,13 @@ warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testcli
 from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "storage"))
+from api_support import SECRET, Team, password_hash
 from backends import BACKENDS, POSTGRES_URL, fresh_database, postgres_available
 
-from drgstim.api.auth import hash_password, issue_token
 from drgstim.api.settings import Settings
 from drgstim.storage import SYSTEM_ACTOR, Database, create
 from drgstim.storage.models import Patient, Role, User
 from drgstim.web.app import create_app
-
-SECRET = "test-secret-key-0123456789abcdef-0123456789"
-PASSWORD = "correct horse battery"
-
-
-@cache
-def password_hash() -> str:
-    return hash_password(PASSWORD)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -64,19 +54,6 @@ def app(settings: Settings, database: Database) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
-
-
-@dataclass
-class Team:
-    """One account per role, their bearer headers, and two patients (the patient account
-    belongs to ``own_patient``; ``other_patient`` is someone else)."""
-
-    users: dict[Role, User]
-    own_patient: Patient
-    other_patient: Patient
-
-    def headers(self, role: Role | str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {issue_token(SECRET, self.users[Role(role)])}"}
 
 
 def _add_patient(db: Database, mrn: str, family: str) -> Patient:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from api_support import PASSWORD, SECRET, Team
 from fastapi.testclient import TestClient
 
-from conftest import PASSWORD, SECRET, Team
 from drgstim.api.settings import Settings
 from drgstim.errors import InputError
 from drgstim.storage import Database

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from api_support import Team
 from fastapi.testclient import TestClient
 
-from conftest import Team
 from drgstim.storage.models import Role
 
 TODAY = datetime.now(UTC).date()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from drgstim.api.deps import CurrentUser, PagingDep, SessionDep, actor_of, ensure_patient_access
 from drgstim.api.schemas.common import Page
+from drgstim.api.schemas.patients import Stage
 from drgstim.storage import commit, create, delete, get, page, update
 from drgstim.storage.models import (
     Assessment,
@@ -28,7 +29,15 @@ from drgstim.storage.models import (
     User,
 )
 
-__all__ = ["STAFF", "Resource", "authorize", "crud_router", "load_for", "patient_id_of"]
+__all__ = [
+    "STAFF",
+    "Resource",
+    "advance_stage",
+    "authorize",
+    "crud_router",
+    "load_for",
+    "patient_id_of",
+]
 
 STAFF = frozenset({Role.ADMIN, Role.CLINICIAN, Role.NURSE, Role.PROGRAMMER})
 Hook = Callable[[Session, Any, dict[str, Any], User], dict[str, Any]]
@@ -94,6 +103,14 @@ def load_for(
     return obj
 
 
+def advance_stage(db: Session, patient_id: uuid.UUID, stage: Stage, *, user: User) -> None:
+    """Move the patient forward on the pathway to ``stage`` (never backwards; audited)."""
+    patient = get(db, Patient, patient_id)
+    order = list(Stage)
+    if order.index(Stage(patient.stage)) < order.index(stage):
+        update(db, patient, {"stage": stage.value}, actor=actor_of(user))
+
+
 @dataclass(frozen=True)
 class Resource:
     """How one record type is exposed."""
@@ -114,6 +131,7 @@ class Resource:
     on_create: Hook | None = None
     on_update: Hook | None = None
     order_by: tuple[Any, ...] = ()
+    advances_to: Stage | None = None
 
 
 def _load(
@@ -159,6 +177,8 @@ def _add_list_and_create(router: APIRouter, spec: Resource) -> None:
             data = spec.on_create(db, parent, data, user)
         obj = spec.model(**{**data, spec.parent_fk: parent.id})
         create(db, obj, actor=actor_of(user))
+        if spec.advances_to is not None:
+            advance_stage(db, patient_id_of(db, obj), spec.advances_to, user=user)
         commit(db)
         return obj
 

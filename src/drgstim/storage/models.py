@@ -166,7 +166,9 @@ class Trial(Record):
     started_on: Mapped[date] = mapped_column(Date)
     planned_days: Mapped[int] = mapped_column(Integer, default=7)
     baseline_nrs: Mapped[float] = mapped_column(Float)
+    baseline_mme: Mapped[float | None] = mapped_column(Float, nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="active")
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     goals: Mapped[str] = mapped_column(Text, default="")
     leads: Mapped[list[Any]] = mapped_column(default=list)
 
@@ -183,7 +185,11 @@ class DiaryEntry(Record):
     nrs_worst: Mapped[float | None] = mapped_column(Float, nullable=True)
     relief_pct: Mapped[float | None] = mapped_column(Float, nullable=True)
     sleep_h: Mapped[float | None] = mapped_column(Float, nullable=True)
-    activity: Mapped[str] = mapped_column(Text, default="")
+    mme: Mapped[float | None] = mapped_column(Float, nullable=True)
+    activity_minutes: Mapped[float | None] = mapped_column(Float, nullable=True)
+    steps: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    pgic: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    stim_on: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from drgstim.api.crud import STAFF, Resource, crud_router
 from drgstim.api.schemas import clinical as c
 from drgstim.api.schemas import devices as d
+from drgstim.api.schemas.patients import Stage
 from drgstim.errors import InputError
 from drgstim.storage.models import (
     Assessment,
@@ -65,6 +66,7 @@ RESOURCES: tuple[Resource, ...] = (
         update_schema=c.AssessmentUpdate,
         public_schema=c.AssessmentPublic,
         order_by=(Assessment.assessed_on.desc(),),
+        advances_to=Stage.ASSESSED,
     ),
     Resource(
         model=Trial,
@@ -78,6 +80,7 @@ RESOURCES: tuple[Resource, ...] = (
         write_roles=CLINICIAN_ONLY | {Role.NURSE},
         patient_reads=True,
         order_by=(Trial.started_on.desc(),),
+        advances_to=Stage.IN_TRIAL,
     ),
     Resource(
         model=DiaryEntry,
@@ -105,6 +108,7 @@ RESOURCES: tuple[Resource, ...] = (
         public_schema=c.ImplantPublic,
         write_roles=CLINICIAN_ONLY,
         order_by=(Implant.performed_on,),
+        advances_to=Stage.IMPLANTED,
     ),
     Resource(
         model=FollowUp,
@@ -116,6 +120,7 @@ RESOURCES: tuple[Resource, ...] = (
         update_schema=c.FollowUpUpdate,
         public_schema=c.FollowUpPublic,
         order_by=(FollowUp.visit_on,),
+        advances_to=Stage.FOLLOW_UP,
     ),
     Resource(
         model=Complication,

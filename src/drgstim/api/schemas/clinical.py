@@ -115,15 +115,23 @@ class PlanPublic(RecordPublic):
     result: dict[str, Any]
 
 
+class LeadSide(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
 class LeadSite(StrictModel):
+    """A lead at one DRG: a level and a side (a DRG is left or right)."""
+
     level: str = Field(pattern=r"^(T([1-9]|1[0-2])|L[1-5]|S[1-3])$", description="DRG level.")
-    side: Side
+    side: LeadSide
 
 
 class TrialCreate(StrictModel):
     started_on: date
     planned_days: int = Field(default=7, ge=1, le=MAX_TRIAL_DAYS)
-    baseline_nrs: float = _nrs(required=True)
+    baseline_nrs: float = Field(gt=0, le=10, description="Baseline average NRS (above 0).")
+    baseline_mme: float | None = Field(default=None, ge=0, le=2000)
     goals: str = Field(default="", max_length=2000)
     leads: list[LeadSite] = Field(default_factory=list, max_length=4)
 
@@ -136,7 +144,9 @@ class TrialStatus(StrEnum):
 
 class TrialUpdate(UpdateModel):
     planned_days: int | None = Field(default=None, ge=1, le=MAX_TRIAL_DAYS)
+    baseline_mme: float | None = Field(default=None, ge=0, le=2000)
     status: TrialStatus | None = None
+    ended_on: date | None = None
     goals: str | None = Field(default=None, max_length=2000)
     leads: list[LeadSite] | None = Field(default=None, max_length=4)
 
@@ -146,19 +156,30 @@ class TrialPublic(RecordPublic):
     started_on: date
     planned_days: int
     baseline_nrs: float
+    baseline_mme: float | None
     status: str
+    ended_on: date | None
     goals: str
     leads: list[dict[str, Any]]
 
 
-class DiaryCreate(StrictModel):
-    day: date
-    nrs_average: float = _nrs(required=True)
+class _DiaryValues(StrictModel):
     nrs_worst: float | None = _nrs()
     relief_pct: float | None = Field(default=None, ge=0, le=100)
     sleep_h: float | None = Field(default=None, ge=0, le=24)
-    activity: str = Field(default="", max_length=2000)
+    mme: float | None = Field(default=None, ge=0, le=2000, description="Opioid MME per day.")
+    activity_minutes: float | None = Field(default=None, ge=0, le=1440)
+    steps: int | None = Field(default=None, ge=0, le=200_000)
+    pgic: int | None = Field(default=None, ge=1, le=7)
+    stim_on: bool = True
     notes: str = Field(default="", max_length=2000)
+
+
+class DiaryCreate(_DiaryValues):
+    """One diary day (the ranges are the clinic layer's ``DiaryEntry``'s)."""
+
+    day: date
+    nrs_average: float = _nrs(required=True)
 
 
 class DiaryUpdate(UpdateModel):
@@ -166,7 +187,11 @@ class DiaryUpdate(UpdateModel):
     nrs_worst: float | None = _nrs()
     relief_pct: float | None = Field(default=None, ge=0, le=100)
     sleep_h: float | None = Field(default=None, ge=0, le=24)
-    activity: str | None = Field(default=None, max_length=2000)
+    mme: float | None = Field(default=None, ge=0, le=2000)
+    activity_minutes: float | None = Field(default=None, ge=0, le=1440)
+    steps: int | None = Field(default=None, ge=0, le=200_000)
+    pgic: int | None = Field(default=None, ge=1, le=7)
+    stim_on: bool | None = None
     notes: str | None = Field(default=None, max_length=2000)
 
 
@@ -177,15 +202,22 @@ class DiaryPublic(RecordPublic):
     nrs_worst: float | None
     relief_pct: float | None
     sleep_h: float | None
-    activity: str
+    mme: float | None
+    activity_minutes: float | None
+    steps: int | None
+    pgic: int | None
+    stim_on: bool
     notes: str
 
 
 class ReviewCreate(StrictModel):
-    notes: str = Field(default="", max_length=5000)
-    function_improved: bool | None = None
-    medication_reduced: bool | None = None
+    """Inputs of a trial review beyond the diary (``drgstim.clinic.review.evaluate_trial``)."""
+
+    criteria: str = Field(default="default", description="default or immpact-moderate.")
     goals_met: bool | None = None
+    baseline_activity_minutes: float | None = Field(default=None, ge=0, le=1440)
+    baseline_steps: float | None = Field(default=None, ge=0, le=200_000)
+    notes: str = Field(default="", max_length=5000)
 
 
 class ReviewPublic(RecordPublic):

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from drgstim.api.schemas.clinical import Side
+from drgstim.api.schemas.clinical import LeadSide
 from drgstim.api.schemas.common import RecordPublic, StrictModel, UpdateModel
 
 __all__ = [
@@ -44,7 +44,7 @@ class DeviceKind(StrEnum):
 class LeadInfo(StrictModel):
     lead: int = Field(ge=1, description="Channel number on the generator.")
     level: str = Field(pattern=r"^(T([1-9]|1[0-2])|L[1-5]|S[1-3])$")
-    side: Side
+    side: LeadSide
     impedance_ohm: float | None = Field(default=None, gt=0)
 
 

@@ -1,0 +1,85 @@
+"""Adapters from stored rows to the domain layers' objects and back.
+
+Routes stay thin: they load rows, call one function here, and store what comes back. A
+domain module that is not installed in this build makes the endpoint answer 503 with the
+module's name (:class:`DomainUnavailableError`), never a guess.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
+
+from drgstim.storage.models import DiaryEntry, Trial
+
+__all__ = ["DomainUnavailableError", "domain_module", "evaluate_trial"]
+
+
+class DomainUnavailableError(RuntimeError):
+    """A domain module this endpoint needs is not available."""
+
+    def __init__(self, module: str, what: str) -> None:
+        self.module = module
+        super().__init__(f"{what} needs {module}, which is not available in this build")
+
+
+def domain_module(name: str, what: str) -> ModuleType:
+    """Import a domain module, or raise :class:`DomainUnavailableError`."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and name.startswith(exc.name):
+            raise DomainUnavailableError(name, what) from exc
+        raise
+
+
+def _clinic_trial(trial: Trial, entries: Sequence[DiaryEntry]) -> Any:
+    t = domain_module("drgstim.clinic.trial", "a trial review")
+    return t.Trial(
+        start_date=trial.started_on,
+        end_date=trial.ended_on,
+        lead_levels=tuple(t.LeadLevel(**lead) for lead in trial.leads),
+        goals=trial.goals,
+        entries=tuple(
+            t.DiaryEntry(
+                date=e.day,
+                nrs_average=e.nrs_average,
+                nrs_worst=e.nrs_worst,
+                relief_pct=e.relief_pct,
+                mme=e.mme,
+                sleep_hours=e.sleep_h,
+                activity_minutes=e.activity_minutes,
+                steps=e.steps,
+                pgic=e.pgic,
+                stim_on=e.stim_on,
+                notes=e.notes,
+            )
+            for e in entries
+        ),
+    )
+
+
+def evaluate_trial(
+    trial: Trial,
+    entries: Sequence[DiaryEntry],
+    *,
+    criteria: str = "default",
+    goals_met: bool | None = None,
+    baseline_activity_minutes: float | None = None,
+    baseline_steps: float | None = None,
+) -> dict[str, Any]:
+    """``drgstim.clinic.review.evaluate_trial`` on the stored trial; its JSON (to_dict)."""
+    review = domain_module("drgstim.clinic.review", "a trial review")
+    result = review.evaluate_trial(
+        _clinic_trial(trial, entries),
+        baseline_nrs=trial.baseline_nrs,
+        criteria=review.SuccessCriteria.named(criteria),
+        baseline_mme=trial.baseline_mme,
+        baseline_activity_minutes=baseline_activity_minutes,
+        baseline_steps=baseline_steps,
+        goals_met=goals_met,
+    )
+    data: dict[str, Any] = result.to_dict()
+    return data

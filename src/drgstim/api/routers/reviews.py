@@ -1,0 +1,85 @@
+"""Trial evaluation (preview) and stored trial reviews, by the clinic layer's rules."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from sqlalchemy import select
+
+from drgstim.api import domain
+from drgstim.api.crud import STAFF, advance_stage, load_for
+from drgstim.api.deps import CurrentUser, PagingDep, SessionDep, actor_of
+from drgstim.api.schemas.clinical import ReviewCreate, ReviewPublic
+from drgstim.api.schemas.common import Page
+from drgstim.api.schemas.patients import Stage
+from drgstim.storage import commit, create, page
+from drgstim.storage.models import DiaryEntry, Role, Trial, TrialReview
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["trial reviews"])
+CLINICIAN = frozenset({Role.CLINICIAN})
+
+
+def _entries(db: SessionDep, trial: Trial) -> list[DiaryEntry]:
+    query = select(DiaryEntry).where(DiaryEntry.trial_id == trial.id).order_by(DiaryEntry.day)
+    return list(db.scalars(query))
+
+
+@router.get("/trials/{trial_id}/evaluation")
+def evaluate(
+    trial_id: uuid.UUID,
+    db: SessionDep,
+    user: CurrentUser,
+    criteria: Annotated[str, Query(max_length=32)] = "default",
+    goals_met: bool | None = None,
+) -> dict[str, object]:
+    """The review the diary supports right now (nothing is stored): verdict, NRS against
+    baseline and the 50 % line, every criterion, completeness flags."""
+    trial = load_for(db, user, Trial, trial_id, roles=STAFF)
+    return domain.evaluate_trial(trial, _entries(db, trial), criteria=criteria, goals_met=goals_met)
+
+
+@router.post(
+    "/trials/{trial_id}/reviews", response_model=ReviewPublic, status_code=status.HTTP_201_CREATED
+)
+def review(
+    trial_id: uuid.UUID, body: ReviewCreate, db: SessionDep, user: CurrentUser
+) -> TrialReview:
+    """Evaluate the trial and record the review (clinicians); the patient moves to
+    ``trial_reviewed``."""
+    trial = load_for(db, user, Trial, trial_id, roles=CLINICIAN)
+    result = domain.evaluate_trial(
+        trial,
+        _entries(db, trial),
+        criteria=body.criteria,
+        goals_met=body.goals_met,
+        baseline_activity_minutes=body.baseline_activity_minutes,
+        baseline_steps=body.baseline_steps,
+    )
+    record = TrialReview(
+        trial_id=trial.id, verdict=str(result["verdict"]), result=result, notes=body.notes
+    )
+    actor = actor_of(user)
+    create(db, record, actor=actor)
+    advance_stage(db, trial.patient_id, Stage.TRIAL_REVIEWED, user=user)
+    commit(db)
+    return record
+
+
+@router.get("/trials/{trial_id}/reviews", response_model=Page[ReviewPublic])
+def list_reviews(
+    trial_id: uuid.UUID, db: SessionDep, user: CurrentUser, paging: PagingDep
+) -> Page[ReviewPublic]:
+    trial = load_for(db, user, Trial, trial_id, roles=STAFF)
+    query = select(TrialReview).where(TrialReview.trial_id == trial.id)
+    result = page(db, query.order_by(TrialReview.created_at), **vars(paging))
+    return Page[ReviewPublic].model_validate(result, from_attributes=True)
+
+
+@router.get("/trial-reviews/{review_id}", response_model=ReviewPublic)
+def read_review(review_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> TrialReview:
+    record: TrialReview = load_for(db, user, TrialReview, review_id, roles=STAFF)
+    return record

@@ -1,0 +1,31 @@
+"""Constants and helpers the API tests import (a unique module name: ``conftest`` is
+ambiguous when several test folders run together)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from drgstim.api.auth import hash_password, issue_token
+from drgstim.storage.models import Patient, Role, User
+
+SECRET = "test-secret-key-0123456789abcdef-0123456789"
+PASSWORD = "correct horse battery"
+
+
+@cache
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+@dataclass
+class Team:
+    """One account per role, their bearer headers, and two patients (the patient account
+    belongs to ``own_patient``; ``other_patient`` is someone else)."""
+
+    users: dict[Role, User]
+    own_patient: Patient
+    other_patient: Patient
+
+    def headers(self, role: Role | str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {issue_token(SECRET, self.users[Role(role)])}"}

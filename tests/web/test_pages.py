@@ -103,3 +103,21 @@ def test_trial_dashboard_draws_chart_against_baseline_and_success_line(page: Any
     assert legend == ["Average NRS", "Baseline 7.0", "50 % reduction (3.5)"]
     assert page.locator("#diary-table tr").count() == 7
     shot(page, "06-trial-dashboard")
+
+
+def test_trial_dashboard_shows_verdict_and_records_review(page: Any) -> None:
+    login(page, "demo-clinician")
+    pid = open_patient(page, "DEMO-003")
+    page.goto(f"/patients/{pid}/trial")
+    live = page.locator("#evaluation")
+    live.wait_for()
+    print("live evaluation:", live.inner_text())
+    verdict = live.locator(".verdict-value").inner_text()
+    assert verdict in {"success", "failure", "insufficient data"}
+    assert "reduction" in live.inner_text()
+    page.get_by_label("Patient's goals met?").select_option("true")
+    page.get_by_role("button", name="Record review").click()
+    recorded = page.locator("[id^=review-]").filter(has_text="Review recorded")
+    recorded.first.wait_for()
+    assert recorded.first.locator(".verdict-value").inner_text() == verdict
+    shot(page, "07-trial-verdict")

@@ -8,10 +8,11 @@
   const successPct = Number(root.dataset.successPct);
   let trial = null;
 
-  function chart(entries) {
+  // ``threshold`` is the evaluation's NRS at exactly the primary reduction (the 50 % line).
+  function chart(entries, threshold) {
     const days = entries.map((d) => d.day);
     const span = days.length ? [trial.started_on, days[days.length - 1]] : [trial.started_on, trial.started_on];
-    const target = trial.baseline_nrs * (1 - successPct / 100);
+    const target = threshold ?? trial.baseline_nrs * (1 - successPct / 100);
     const traces = [
       { x: days, y: entries.map((d) => d.nrs_average), name: "Average NRS", mode: "lines+markers", line: { color: "#1f5fae", width: 3 } },
       { x: span, y: [trial.baseline_nrs, trial.baseline_nrs], name: `Baseline ${fmt(trial.baseline_nrs)}`, mode: "lines", line: { color: "#5b6475", dash: "dash" } },
@@ -19,7 +20,7 @@
     ];
     const layout = {
       margin: { l: 45, r: 10, t: 10, b: 40 }, yaxis: { range: [0, 10], title: { text: "NRS 0–10" }, dtick: 1 },
-      xaxis: { type: "date", tickformat: "%d %b" }, legend: { orientation: "h", y: -0.2 }, height: 340,
+      xaxis: { type: "date", tickformat: "%d %b", dtick: 86400000 }, legend: { orientation: "h", y: -0.2 }, height: 340,
     };
     if (window.Plotly) window.Plotly.newPlot("nrs-chart", traces, layout, { displayModeBar: false, responsive: true });
     document.getElementById("diary-table").replaceChildren(...entries.map((d) => el("tr", {},
@@ -33,33 +34,39 @@
     return el("ul", { class: "rules", id: "criteria" }, items.map((c) => {
       const met = c.met ?? c.passed ?? c.value;
       const mark = met === true ? "✓ " : met === false ? "✗ " : "";
-      const text = c.message || c.description || c.name || JSON.stringify(c);
+      const text = c.detail ? `${c.name.replaceAll("_", " ")}: ${c.detail}` : c.message || c.name || JSON.stringify(c);
       return el("li", { class: met === true ? "ok" : met === false ? "error" : "" }, mark, text);
     }));
   }
 
-  function verdictBlock(result, heading) {
-    const verdict = result.verdict || result.result?.verdict || "unknown";
+  // A clinic-layer review (drgstim.clinic.review.TrialReview JSON), live or stored.
+  function verdictBlock(result, heading, id) {
     const detail = result.result || result;
-    const relief = detail.relief_pct ?? detail.reduction_pct ?? null;
-    return el("div", {},
+    const verdict = result.verdict || detail.verdict || "unknown";
+    const relief = detail.reduction_pct ?? null;
+    return el("div", { class: "card", id },
       el("p", { class: `verdict verdict-${verdict}` }, el("strong", {}, `${heading}: `), el("span", { class: "verdict-value" }, verdict.replaceAll("_", " "))),
-      relief !== null ? el("p", {}, `Average pain reduction from baseline: ${fmt(relief)} % (success needs ≥ ${successPct} %)`) : null,
-      criteriaList(detail.criteria || detail.reasons),
+      relief !== null ? el("p", {}, `Mean NRS ${fmt(detail.trial_mean_nrs)} vs baseline ${fmt(detail.baseline_nrs)}: ${fmt(relief)} % reduction over ${detail.evaluable_days} evaluable day(s)`) : null,
+      criteriaList(detail.criteria),
+      (detail.flags || []).length ? el("ul", { class: "warn" }, detail.flags.map((f) => el("li", {}, f.message))) : null,
+      detail.recommendation_text ? el("p", {}, el("strong", {}, "Recommendation: "), detail.recommendation_text) : null,
       result.notes ? el("p", { class: "muted" }, result.notes) : null);
   }
 
+  let evaluation = null;
   async function verdict() {
     const box = document.getElementById("verdict");
     const parts = [];
     try {
-      parts.push(verdictBlock(await api("GET", `/trials/${trial.id}/evaluation`), "Evaluation now"));
+      evaluation = await api("GET", `/trials/${trial.id}/evaluation`);
+      parts.push(verdictBlock(evaluation, "Evaluation now", "evaluation"));
     } catch (e) {
+      evaluation = null;
       parts.push(el("p", { class: "error" }, `Evaluation unavailable: ${e.message}`));
     }
     try {
       const reviews = await all(`/trials/${trial.id}/reviews`);
-      for (const r of reviews) parts.push(verdictBlock(r, `Review of ${r.created_at.slice(0, 10)}`));
+      for (const r of reviews) parts.push(verdictBlock(r, `Review recorded ${r.created_at.slice(0, 10)}`, `review-${r.id}`));
     } catch (e) { if (e.status !== 403 && e.status !== 404) parts.push(el("p", { class: "error" }, e.message)); }
     box.replaceChildren(...parts);
   }
@@ -70,8 +77,8 @@
       event.preventDefault();
       const errorBox = document.getElementById("review-error");
       showError(errorBox, null);
-      const body = { notes: form.elements.notes.value };
-      for (const name of ["function_improved", "medication_reduced", "goals_met"]) body[name] = form.elements[name].checked;
+      const body = { notes: form.elements.notes.value, criteria: form.elements.criteria.value };
+      if (form.elements.goals_met.value) body.goals_met = form.elements.goals_met.value === "true";
       try {
         await api("POST", `/trials/${trial.id}/reviews`, body);
         drg.toast("Review recorded.");
@@ -87,8 +94,9 @@
     const leads = trial.leads.map((l) => `${l.side} ${l.level}`).join(", ") || "–";
     document.getElementById("trial-info").textContent =
       `Started ${trial.started_on}, ${trial.planned_days} days planned, ${trial.status}; baseline NRS ${fmt(trial.baseline_nrs)}; leads ${leads}. Goals: ${trial.goals || "–"}`;
-    chart(await all(`/trials/${trial.id}/diary`));
+    const entries = await all(`/trials/${trial.id}/diary`);
     await verdict();
+    chart(entries, evaluation ? evaluation.threshold_nrs : null);
   }
   load().catch((e) => { document.getElementById("trial-info").textContent = e.message; });
 })();

@@ -13,9 +13,9 @@ __all__ = ["api_router"]
 
 def api_router() -> APIRouter:
     """All API routes (to be included under ``/api``)."""
-    from drgstim.api.routers import auth, health, pathway, patients, reviews, users
+    from drgstim.api.routers import auth, health, pathway, patients, programs, reviews, users
 
     router = APIRouter()
-    for module in (health, auth, users, patients, pathway, reviews):
+    for module in (health, auth, users, patients, pathway, reviews, programs):
         router.include_router(module.router)
     return router

@@ -23,7 +23,6 @@ from drgstim.storage.models import (
     FollowUp,
     Implant,
     Patient,
-    Program,
     Role,
     Trial,
     TrialReview,
@@ -168,7 +167,7 @@ def _seed_implanted(db: Session, patient: Patient) -> None:
         ),
         actor=SYSTEM_ACTOR,
     )
-    create(db, Program(device_id=device.id, name="Awake", settings={}), actor=SYSTEM_ACTOR)
+    _ = device  # programs are added through the device layer's safety check
     for month, nrs in ((1, 3.0), (3, 2.5), (6, 2.5), (12, 3.0)):
         create(
             db,

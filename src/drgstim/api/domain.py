@@ -12,9 +12,15 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
-from drgstim.storage.models import DiaryEntry, Trial
+from drgstim.storage.models import Device, DiaryEntry, Program, Trial
 
-__all__ = ["DomainUnavailableError", "domain_module", "evaluate_trial"]
+__all__ = [
+    "DomainUnavailableError",
+    "check_program",
+    "controller_action",
+    "domain_module",
+    "evaluate_trial",
+]
 
 
 class DomainUnavailableError(RuntimeError):
@@ -83,3 +89,33 @@ def evaluate_trial(
     )
     data: dict[str, Any] = result.to_dict()
     return data
+
+
+def _device_attr(name: str, what: str) -> Any:
+    module = domain_module("drgstim.device", what)
+    attr = getattr(module, name, None)
+    if attr is None:
+        raise DomainUnavailableError(f"drgstim.device.{name}", what)
+    return attr
+
+
+def check_program(device: Device, settings: dict[str, Any]) -> dict[str, Any]:
+    """The device layer's safety check of ``settings`` on ``device``:
+    ``{"safe": bool, "report": SafetyReport.to_dict()}``."""
+    check = _device_attr("check_program", "a program safety check")
+    report = check(**_program_arguments(device, settings))
+    return {"safe": bool(report.safe), "report": report.to_dict()}
+
+
+def _program_arguments(device: Device, settings: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments of ``drgstim.device.check_program`` for this device's program."""
+    raise DomainUnavailableError("drgstim.device.check_program", "a program safety check")
+
+
+def controller_action(
+    device: Device, programs: Sequence[Program], request: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Apply a patient-controller action with ``drgstim.device.PatientController``; returns
+    the new controller state (stored on the device) and the event to log."""
+    _device_attr("PatientController", "the patient controller")
+    raise DomainUnavailableError("drgstim.device.PatientController", "the patient controller")

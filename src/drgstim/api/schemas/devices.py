@@ -26,6 +26,7 @@ __all__ = [
     "DevicePublic",
     "DeviceUpdate",
     "LeadInfo",
+    "ProgramCheck",
     "ProgramCreate",
     "ProgramPublic",
     "ProgramUpdate",
@@ -83,6 +84,10 @@ class ProgramPublic(RecordPublic):
     for_patient_use: bool
     settings: dict[str, Any]
     safety: dict[str, Any]
+
+
+class ProgramCheck(StrictModel):
+    settings: dict[str, Any] = Field(description="The program to check, as for ProgramCreate.")
 
 
 class SafetyCheckPublic(BaseModel):

@@ -75,8 +75,11 @@ def test_body_map_marks_regions_by_mouse_and_keyboard_and_saves(page: Any) -> No
 def test_patient_enters_diary_day_and_duplicate_is_refused(page: Any) -> None:
     login(page, "demo-patient")
     assert re.search(r"/patients/[0-9a-f-]{36}$", page.url)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
     page.get_by_role("link", name="My diary").click()
     page.get_by_text("Trial started").wait_for()
+    # Phone-friendly: nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_label("Average pain 3", exact=True).check()
     page.get_by_label("Hours of sleep (optional)").fill("7")
     page.get_by_role("button", name="Save today's entry").click()
@@ -121,3 +124,25 @@ def test_trial_dashboard_shows_verdict_and_records_review(page: Any) -> None:
     recorded.first.wait_for()
     assert recorded.first.locator(".verdict-value").inner_text() == verdict
     shot(page, "07-trial-verdict")
+
+
+def test_follow_up_visit_and_complication_are_recorded(page: Any) -> None:
+    login(page, "demo-clinician")
+    pid = open_patient(page, "DEMO-005")
+    page.goto(f"/patients/{pid}/follow-up")
+    page.locator("#complications li", has_text="lead migration").wait_for()
+    assert page.locator("#visits tr").count() == 4  # demo visits at months 1, 3, 6, 12
+    page.get_by_label("Months since implant").fill("24")
+    page.get_by_label("Average pain (NRS 0–10)").fill("2.5")
+    page.get_by_role("button", name="Save visit").click()
+    page.locator("#visits tr", has_text="2.5").filter(has_text="24").wait_for()
+    page.get_by_label("Event").select_option("ipg_site_pain")
+    page.get_by_label("Severity").select_option("mild")
+    page.get_by_role("button", name="Save complication").click()
+    page.locator("#complications li", has_text="ipg site pain").wait_for()
+    shot(page, "08-follow-up")
+    # The timeline lists the new records too.
+    page.goto(f"/patients/{pid}")
+    page.locator("#timeline li", has_text="Follow-up, month 24").wait_for()
+    page.locator("#timeline li", has_text="Complication: ipg site pain").wait_for()
+    shot(page, "09-timeline-follow-up")

@@ -233,7 +233,18 @@ def controller_page(request: Request, user: OptionalUser, patient_id: uuid.UUID)
 
 @router.get("/patients/{patient_id}/follow-up", response_model=None)
 def follow_up_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
-    return _patient_page(request, user, patient_id, "followup.html", STAFF_ROLES)
+    from drgstim.api.schemas.clinical import ComplicationKind, Management, Severity
+
+    return _patient_page(
+        request,
+        user,
+        patient_id,
+        "followup.html",
+        STAFF_ROLES,
+        complication_kinds=[k.value for k in ComplicationKind],
+        severities=[k.value for k in Severity],
+        managements=[k.value for k in Management],
+    )
 
 
 # --- vendored assets ------------------------------------------------------------------

@@ -21,8 +21,11 @@
     showError(errorBox, null);
     const data = drg.formData(form);
     const body = { day: data.day, nrs_average: Number(data.nrs_average) };
-    for (const name of ["nrs_worst", "relief_pct", "sleep_h"]) if (data[name] !== undefined) body[name] = Number(data[name]);
-    for (const name of ["activity", "notes"]) if (data[name] !== undefined) body[name] = data[name];
+    for (const name of ["nrs_worst", "relief_pct", "sleep_h", "activity_minutes", "steps", "mme", "pgic"]) {
+      if (data[name] !== undefined) body[name] = Number(data[name]);
+    }
+    if (data.notes !== undefined) body.notes = data.notes;
+    body.stim_on = form.elements.stim_on.checked;
     try {
       await api("POST", `/trials/${trial.id}/diary`, body);
       drg.toast(`Saved the entry for ${body.day}.`);

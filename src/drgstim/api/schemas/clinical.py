@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import Field
 
 from drgstim.api.schemas.common import RecordPublic, StrictModel, UpdateModel
+from drgstim.clinic.complications import ComplicationType
 
 __all__ = [
     "AssessmentCreate",
@@ -277,21 +278,8 @@ class FollowUpPublic(RecordPublic):
     notes: str
 
 
-class ComplicationKind(StrEnum):
-    """Event taxonomy from device.md, "Clinical evidence in numbers"."""
-
-    LEAD_MIGRATION = "lead_migration"
-    LEAD_DAMAGE = "lead_damage"
-    CONNECTION_FAILURE = "connection_failure"
-    HARDWARE_MALFUNCTION = "hardware_malfunction"
-    EROSION = "erosion"
-    INFECTION = "infection"
-    HAEMATOMA = "haematoma"
-    DURAL_PUNCTURE = "dural_puncture"
-    NEUROLOGICAL_SYMPTOMS = "neurological_symptoms"
-    IPG_SITE_PAIN = "ipg_site_pain"
-    UNWANTED_STIMULATION = "unwanted_stimulation"
-    OTHER = "other"
+# The event taxonomy is the clinic layer's (device.md, "Clinical evidence in numbers").
+ComplicationKind = ComplicationType
 
 
 class Severity(StrEnum):

@@ -17,17 +17,24 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from drgstim.clinic._outcomes_data import value
-from drgstim.clinic.assessment import OutcomeScores
-from drgstim.clinic.review import reduction_pct
+from drgstim.clinic.assessment import Assessment, OutcomeScores
+from drgstim.clinic.complications import Complication
+from drgstim.clinic.review import TrialReview, reduction_pct
+from drgstim.clinic.trial import Trial
 from drgstim.errors import InputError
 
 __all__ = [
+    "ConditionRecord",
+    "Demographics",
+    "DeviceInfo",
     "FollowUpVisit",
     "ImplantProcedure",
     "ImplantedLead",
+    "PatientRecord",
     "ProcedureKind",
     "ProgrammingSession",
     "ResponderPoint",
+    "TrialRecord",
     "add_months",
     "missed_visits",
     "responder_status",
@@ -182,3 +189,79 @@ def missed_visits(
         for m, due in visit_schedule(implanted_on=implanted_on, years=years)
         if due <= today and m not in done
     ]
+
+
+class Demographics(BaseModel):
+    """Who the record belongs to (FHIR Patient)."""
+
+    model_config = _FROZEN
+
+    patient_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9\-.]+$")
+    family_name: str = Field(default="", max_length=128)
+    given_names: tuple[str, ...] = ()
+    birth_date: date | None = None
+    sex: str = Field(default="unknown", pattern=r"^(male|female|other|unknown)$")
+
+
+class ConditionRecord(BaseModel):
+    """A diagnosis, e.g. CRPS I of the lower limb (ICD-10-CM G90.52x)."""
+
+    model_config = _FROZEN
+
+    code: str = Field(min_length=1, max_length=32)
+    system: str = Field(default="http://hl7.org/fhir/sid/icd-10-cm", max_length=256)
+    display: str = Field(default="", max_length=256)
+    onset_date: date | None = None
+    body_site: str = Field(default="", max_length=128)
+
+
+class DeviceInfo(BaseModel):
+    """The implanted generator and its current program, as plain data."""
+
+    model_config = _FROZEN
+
+    generator_model: str = Field(default="", max_length=64)
+    generator_serial: str = Field(default="", max_length=64)
+    udi: str = Field(default="", max_length=256)
+    program: dict[str, Any] = Field(default_factory=dict)
+
+
+class TrialRecord(BaseModel):
+    """A trial with the baseline it was judged against and its review."""
+
+    model_config = _FROZEN
+
+    trial: Trial
+    baseline_nrs: float = Field(gt=0, le=10)
+    review: TrialReview | None = None
+
+
+class PatientRecord(BaseModel):
+    """A patient's whole DRG record: what the FHIR bundle and the reports carry."""
+
+    model_config = _FROZEN
+
+    patient: Demographics
+    conditions: tuple[ConditionRecord, ...] = ()
+    assessments: tuple[Assessment, ...] = ()
+    trials: tuple[TrialRecord, ...] = ()
+    procedures: tuple[ImplantProcedure, ...] = ()
+    follow_ups: tuple[FollowUpVisit, ...] = ()
+    programming_sessions: tuple[ProgrammingSession, ...] = ()
+    complications: tuple[Complication, ...] = ()
+    device: DeviceInfo | None = None
+
+    @property
+    def implant(self) -> ImplantProcedure | None:
+        """The first permanent implant, if any."""
+        return next((p for p in self.procedures if p.kind is ProcedureKind.IMPLANT), None)
+
+    @property
+    def baseline_nrs(self) -> float | None:
+        """Baseline average NRS: the last trial's, else the first assessment's."""
+        if self.trials:
+            return self.trials[-1].baseline_nrs
+        return next((a.baseline_nrs for a in self.assessments if a.baseline_nrs), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

@@ -1,0 +1,292 @@
+"""Export a :class:`PatientRecord` as a FHIR R4 (R4B) ``collection`` Bundle.
+
+Every part of the record becomes the resource a FHIR system expects: Patient, Condition,
+Observation (NRS with LOINC 72514-3, PHQ-9 44249-1, GAD-7 69737-5, the trial diary and the
+trial review), QuestionnaireResponse (ODI, BPI, PGIC, PCS, MME, sleep per assessment and
+visit), Procedure (trial, implant, revision, explant, programming), Device and AdverseEvent.
+The bundle is validated by parsing it through ``fhir.resources`` before it is returned.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from drgstim.clinic.assessment import OutcomeScores
+from drgstim.clinic.complications import Complication
+from drgstim.clinic.fhir._common import carry, code, local_coding, ref, urn
+from drgstim.clinic.outcomes import (
+    DeviceInfo,
+    ImplantProcedure,
+    PatientRecord,
+    ProgrammingSession,
+    TrialRecord,
+)
+
+__all__ = ["export_fhir_bundle"]
+
+_SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
+_OUTCOME = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
+_QR_ITEMS = (  # (linkId / local code, score attribute, FHIR answer type)
+    ("odi_pct", "odi_pct", "valueDecimal"),
+    ("bpi_interference", "bpi_interference", "valueDecimal"),
+    ("pgic", "pgic", "valueInteger"),
+    ("pcs", "pcs", "valueInteger"),
+    ("mme_per_day", "mme_per_day", "valueDecimal"),
+    ("sleep_hours", "sleep_hours", "valueDecimal"),
+    ("sleep_interruptions", "sleep_interruptions", "valueInteger"),
+    ("eq5d_index", "eq5d_index", "valueDecimal"),
+)
+
+
+class _Builder:
+    """Collects bundle entries for one patient."""
+
+    def __init__(self, record: PatientRecord) -> None:
+        self.pid = record.patient.patient_id
+        self.patient_url = urn(self.pid, "Patient")
+        self.entries: list[dict[str, Any]] = []
+
+    def add(self, full_url: str, resource: dict[str, Any]) -> str:
+        self.entries.append({"fullUrl": full_url, "resource": resource})
+        return full_url
+
+    def subject(self) -> dict[str, str]:
+        return ref(self.patient_url)
+
+    def observation(
+        self, key: tuple[object, ...], when: str, code_: dict[str, Any], **fields: Any
+    ) -> str:
+        resource = {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": code_,
+            "subject": self.subject(),
+            "effectiveDateTime": when,
+            **fields,
+        }
+        return self.add(urn(self.pid, "Observation", *key), resource)
+
+
+def _patient(b: _Builder, record: PatientRecord) -> None:
+    p = record.patient
+    resource: dict[str, Any] = {
+        "resourceType": "Patient",
+        "identifier": [{"system": "https://drgstim.example.org/patient-id", "value": p.patient_id}],
+        "gender": p.sex,
+    }
+    if p.family_name or p.given_names:
+        name: dict[str, Any] = {}
+        if p.family_name:
+            name["family"] = p.family_name
+        if p.given_names:
+            name["given"] = list(p.given_names)
+        resource["name"] = [name]
+    if p.birth_date:
+        resource["birthDate"] = p.birth_date.isoformat()
+    b.add(b.patient_url, resource)
+
+
+def _conditions(b: _Builder, record: PatientRecord) -> None:
+    for i, c in enumerate(record.conditions):
+        coding: dict[str, Any] = {"system": c.system, "code": c.code}
+        if c.display:
+            coding["display"] = c.display
+        resource: dict[str, Any] = {
+            "resourceType": "Condition",
+            "subject": b.subject(),
+            "code": {"coding": [coding], "text": c.display or c.code},
+        }
+        if c.onset_date:
+            resource["onsetDateTime"] = c.onset_date.isoformat()
+        if c.body_site:
+            resource["bodySite"] = [{"text": c.body_site}]
+        b.add(urn(b.pid, "Condition", i), resource)
+
+
+def _scores(
+    b: _Builder, key: tuple[object, ...], when: str, scores: OutcomeScores, qr_url: str
+) -> None:
+    """Observations with standard codes for one set of outcome scores."""
+    derived = {"derivedFrom": [ref(qr_url)]}
+    for part in ("average", "worst", "current"):
+        nrs = getattr(scores.nrs, part)
+        if nrs is not None:
+            b.observation(
+                (*key, f"nrs-{part}"),
+                when,
+                code("nrs"),
+                valueQuantity={"value": nrs, "unit": "{score}"},
+                method=local_coding(f"nrs-{part}", f"NRS {part}"),
+                **derived,
+            )
+    for name in ("phq9", "gad7"):
+        value = getattr(scores, name)
+        if value is not None:
+            b.observation(
+                (*key, name),
+                when,
+                code(name),
+                valueQuantity={"value": value, "unit": "{score}"},
+                **derived,
+            )
+
+
+def _questionnaire(
+    b: _Builder, key: tuple[object, ...], when: str, kind: str, scores: OutcomeScores, obj: Any
+) -> str:
+    items = []
+    for link, attr, answer in _QR_ITEMS:
+        value = getattr(scores, attr)
+        if value is not None:
+            items.append({"linkId": link, "answer": [{answer: value}]})
+    resource: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "questionnaire": f"https://drgstim.example.org/fhir/Questionnaire/{kind}",
+        "subject": b.subject(),
+        "authored": when,
+    }
+    if items:
+        resource["item"] = items
+    url = b.add(urn(b.pid, "QuestionnaireResponse", *key), carry(resource, obj))
+    _scores(b, key, when, scores, url)
+    return url
+
+
+def _assessments(b: _Builder, record: PatientRecord) -> None:
+    for i, a in enumerate(record.assessments):
+        _questionnaire(b, ("assessment", i), a.assessed_on.isoformat(), "assessment", a.scores, a)
+
+
+def _follow_ups(b: _Builder, record: PatientRecord) -> None:
+    for i, v in enumerate(record.follow_ups):
+        _questionnaire(b, ("followup", i), v.visit_on.isoformat(), "followup", v.scores, v)
+
+
+def _trial(b: _Builder, i: int, tr: TrialRecord) -> None:
+    t = tr.trial
+    period = {"start": t.start_date.isoformat()}
+    if t.end_date:
+        period["end"] = t.end_date.isoformat()
+    resource: dict[str, Any] = {
+        "resourceType": "Procedure",
+        "status": "completed" if t.end_date else "in-progress",
+        "code": local_coding("drg-trial", "DRG stimulation trial"),
+        "subject": b.subject(),
+        "performedPeriod": period,
+    }
+    if t.lead_levels:
+        resource["bodySite"] = [{"text": f"{lead.level} {lead.side}"} for lead in t.lead_levels]
+    url = b.add(urn(b.pid, "Procedure", "trial", i), carry(resource, tr))
+    for e in t.entries:
+        b.observation(
+            ("trial", i, e.date),
+            e.date.isoformat(),
+            code("nrs"),
+            partOf=[ref(url)],
+            valueQuantity={"value": e.nrs_average, "unit": "{score}"},
+            method=local_coding("nrs-average-diary", "Diary: average pain today"),
+        )
+    if tr.review is not None:
+        r = tr.review
+        components = [
+            {"code": local_coding(k), "valueQuantity": {"value": v}}
+            for k, v in (
+                ("baseline_nrs", r.baseline_nrs),
+                ("trial_mean_nrs", r.trial_mean_nrs),
+                ("reduction_pct", r.reduction_pct),
+            )
+            if v is not None
+        ]
+        when = (t.end_date or t.start_date).isoformat()
+        b.observation(
+            ("trial", i, "review"),
+            when,
+            local_coding("trial-review", "DRG trial review"),
+            partOf=[ref(url)],
+            valueCodeableConcept=local_coding(r.verdict.value),
+            component=components,
+        )
+
+
+def _device(b: _Builder, device: DeviceInfo) -> str:
+    resource: dict[str, Any] = {
+        "resourceType": "Device",
+        "patient": b.subject(),
+        "type": {"text": "Implantable pulse generator, DRG stimulation"},
+    }
+    if device.udi:
+        resource["udiCarrier"] = [{"carrierHRF": device.udi}]
+    if device.generator_serial:
+        resource["serialNumber"] = device.generator_serial
+    if device.generator_model:
+        resource["deviceName"] = [{"name": device.generator_model, "type": "model-name"}]
+    return b.add(urn(b.pid, "Device"), carry(resource, device))
+
+
+def _procedure(b: _Builder, i: int, p: ImplantProcedure, device_url: str | None) -> None:
+    resource: dict[str, Any] = {
+        "resourceType": "Procedure",
+        "status": "completed",
+        "code": local_coding(f"drg-{p.kind.value}", f"DRG stimulator {p.kind.value}"),
+        "subject": b.subject(),
+        "performedDateTime": p.performed_on.isoformat(),
+    }
+    if p.leads:
+        resource["bodySite"] = [{"text": f"{lead.level} {lead.side}"} for lead in p.leads]
+    if device_url:
+        resource["focalDevice"] = [{"manipulated": ref(device_url)}]
+    b.add(urn(b.pid, "Procedure", "procedure", i), carry(resource, p))
+
+
+def _programming(b: _Builder, i: int, s: ProgrammingSession) -> None:
+    resource = {
+        "resourceType": "Procedure",
+        "status": "completed",
+        "code": local_coding("drg-programming", "DRG stimulator programming session"),
+        "subject": b.subject(),
+        "performedDateTime": s.date.isoformat(),
+    }
+    b.add(urn(b.pid, "Procedure", "programming", i), carry(resource, s))
+
+
+def _adverse_event(b: _Builder, i: int, c: Complication) -> None:
+    resource: dict[str, Any] = {
+        "resourceType": "AdverseEvent",
+        "actuality": "actual",
+        "subject": b.subject(),
+        "date": c.occurred_on.isoformat(),
+        "event": local_coding(c.type.value, c.label),
+        "severity": {"coding": [{"system": _SEVERITY, "code": c.severity.value}]},
+        "outcome": {
+            "coding": [
+                {"system": _OUTCOME, "code": "ongoing" if c.resolved_on is None else "resolved"}
+            ]
+        },
+    }
+    b.add(urn(b.pid, "AdverseEvent", i), carry(resource, c))
+
+
+def export_fhir_bundle(record: PatientRecord) -> dict[str, Any]:
+    """The record as a FHIR R4B ``collection`` Bundle (JSON-ready dict), validated."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    b = _Builder(record)
+    _patient(b, record)
+    _conditions(b, record)
+    _assessments(b, record)
+    for i, tr in enumerate(record.trials):
+        _trial(b, i, tr)
+    device_url = _device(b, record.device) if record.device else None
+    for i, p in enumerate(record.procedures):
+        _procedure(b, i, p, device_url)
+    for i, s in enumerate(record.programming_sessions):
+        _programming(b, i, s)
+    _follow_ups(b, record)
+    for i, c in enumerate(record.complications):
+        _adverse_event(b, i, c)
+    raw = {"resourceType": "Bundle", "type": "collection", "entry": b.entries}
+    bundle = Bundle.model_validate(raw)
+    data: dict[str, Any] = json.loads(bundle.model_dump_json(by_alias=True, exclude_none=True))
+    return data

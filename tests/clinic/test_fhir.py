@@ -1,0 +1,126 @@
+"""FHIR R4B export validates, uses the spec's codes, and imports back to the same record."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+
+from drgstim.clinic.fhir import export_fhir_bundle, import_fhir_bundle, load_record
+from drgstim.clinic.outcomes import Demographics, PatientRecord
+from drgstim.errors import InputError
+
+from .outcomes_fixtures import sample_record
+
+
+@pytest.fixture(scope="module")
+def bundle() -> dict[str, Any]:
+    return export_fhir_bundle(sample_record())
+
+
+def _of(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def test_bundle_validates_and_has_every_resource_type(bundle: dict[str, Any]) -> None:
+    parsed = Bundle.model_validate(json.loads(json.dumps(bundle)))
+    assert parsed.type == "collection"
+    kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
+    assert kinds == {
+        "Patient",
+        "Condition",
+        "Observation",
+        "QuestionnaireResponse",
+        "Procedure",
+        "Device",
+        "AdverseEvent",
+    }
+    urls = [e["fullUrl"] for e in bundle["entry"]]
+    assert len(urls) == len(set(urls))
+
+
+def test_references_resolve_inside_the_bundle(bundle: dict[str, Any]) -> None:
+    urls = {e["fullUrl"] for e in bundle["entry"]}
+    text = json.dumps(bundle)
+    refs = {part.split('"')[0] for part in text.split('"reference": "')[1:]}
+    assert refs and refs <= urls
+
+
+def test_nrs_phq9_gad7_use_loinc(bundle: dict[str, Any]) -> None:
+    codes = [
+        (
+            o["code"]["coding"][0]["system"],
+            o["code"]["coding"][0]["code"],
+            o.get("valueQuantity", {}).get("value"),
+        )
+        for o in _of(bundle, "Observation")
+    ]
+    loinc = [c for c in codes if c[0] == "http://loinc.org"]
+    assert ("http://loinc.org", "44249-1", 8) in loinc  # PHQ-9 at assessment
+    assert ("http://loinc.org", "69737-5", 6) in loinc  # GAD-7
+    nrs = [c[2] for c in loinc if c[1] == "72514-3"]
+    # assessment avg/worst/current (3) + 7 diary days + 4 visits × (avg, worst)
+    assert len(nrs) == 3 + 7 + 8
+    assert 7.5 in nrs and 2.5 in nrs
+
+
+def test_patient_condition_adverse_event_standard_elements(bundle: dict[str, Any]) -> None:
+    (patient,) = _of(bundle, "Patient")
+    assert patient["birthDate"] == "1971-05-17" and patient["gender"] == "female"
+    assert patient["name"][0] == {"family": "Rivera", "given": ["Ana", "Maria"]}
+    (condition,) = _of(bundle, "Condition")
+    assert condition["code"]["coding"][0]["code"] == "G90.522"
+    (event,) = _of(bundle, "AdverseEvent")
+    assert event["event"]["coding"][0]["code"] == "lead_migration"
+    assert event["severity"]["coding"][0]["code"] == "moderate"
+    assert event["outcome"]["coding"][0]["code"] == "resolved"
+    review = [
+        o for o in _of(bundle, "Observation") if o["code"]["coding"][0]["code"] == "trial-review"
+    ]
+    assert review[0]["valueCodeableConcept"]["coding"][0]["code"] == "success"
+
+
+def test_round_trip_restores_the_record_exactly(bundle: dict[str, Any]) -> None:
+    record = sample_record()
+    back = import_fhir_bundle(json.loads(json.dumps(bundle)))
+    assert back == record
+    assert back.to_dict() == record.to_dict()
+    assert export_fhir_bundle(back) == bundle  # deterministic ids: same record, same bundle
+
+
+def test_minimal_record_round_trips() -> None:
+    record = PatientRecord(patient=Demographics(patient_id="X1"))
+    assert import_fhir_bundle(export_fhir_bundle(record)) == record
+
+
+def test_edited_bundle_is_refused(bundle: dict[str, Any]) -> None:
+    edited = copy.deepcopy(bundle)
+    event = next(
+        e["resource"] for e in edited["entry"] if e["resource"]["resourceType"] == "AdverseEvent"
+    )
+    event["date"] = "2026-09-02"
+    with pytest.raises(InputError, match=r"AdverseEvent\.date"):
+        import_fhir_bundle(edited)
+
+
+def test_invalid_bundles_are_input_errors(bundle: dict[str, Any]) -> None:
+    with pytest.raises(InputError, match="resourceType"):
+        import_fhir_bundle({"resourceType": "Patient"})
+    broken = copy.deepcopy(bundle)
+    broken["entry"][0]["resource"]["birthDate"] = "not-a-date"
+    with pytest.raises(InputError, match="valid FHIR"):
+        import_fhir_bundle(broken)
+    no_patient = {"resourceType": "Bundle", "type": "collection", "entry": []}
+    with pytest.raises(InputError, match="Patient"):
+        import_fhir_bundle(no_patient)
+
+
+def test_load_record_reads_both_forms(tmp_path: Any, bundle: dict[str, Any]) -> None:
+    as_bundle = tmp_path / "bundle.json"
+    as_bundle.write_text(json.dumps(bundle))
+    as_record = tmp_path / "record.json"
+    as_record.write_text(json.dumps(sample_record().to_dict()))
+    assert load_record(as_bundle) == load_record(as_record) == sample_record()

@@ -13,9 +13,18 @@ __all__ = ["api_router"]
 
 def api_router() -> APIRouter:
     """All API routes (to be included under ``/api``)."""
-    from drgstim.api.routers import auth, health, pathway, patients, programs, reviews, users
+    from drgstim.api.routers import (
+        auth,
+        exports,
+        health,
+        pathway,
+        patients,
+        programs,
+        reviews,
+        users,
+    )
 
     router = APIRouter()
-    for module in (health, auth, users, patients, pathway, reviews, programs):
+    for module in (health, auth, users, patients, pathway, reviews, programs, exports):
         router.include_router(module.router)
     return router

@@ -17,6 +17,7 @@ from drgstim.storage.models import Device, DiaryEntry, Program, Trial
 __all__ = [
     "DomainUnavailableError",
     "check_program",
+    "clinic_trial",
     "controller_action",
     "domain_module",
     "evaluate_trial",
@@ -41,7 +42,7 @@ def domain_module(name: str, what: str) -> ModuleType:
         raise
 
 
-def _clinic_trial(trial: Trial, entries: Sequence[DiaryEntry]) -> Any:
+def clinic_trial(trial: Trial, entries: Sequence[DiaryEntry]) -> Any:
     t = domain_module("drgstim.clinic.trial", "a trial review")
     return t.Trial(
         start_date=trial.started_on,
@@ -79,7 +80,7 @@ def evaluate_trial(
     """``drgstim.clinic.review.evaluate_trial`` on the stored trial; its JSON (to_dict)."""
     review = domain_module("drgstim.clinic.review", "a trial review")
     result = review.evaluate_trial(
-        _clinic_trial(trial, entries),
+        clinic_trial(trial, entries),
         baseline_nrs=trial.baseline_nrs,
         criteria=review.SuccessCriteria.named(criteria),
         baseline_mme=trial.baseline_mme,

@@ -1,0 +1,100 @@
+"""FHIR export of a patient recorded through the API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from api_support import Team
+from fastapi.testclient import TestClient
+
+from drgstim.storage.models import Role
+
+TODAY = datetime.now(UTC).date()
+
+
+def _record_pathway(client: TestClient, team: Team) -> None:
+    clinician = team.headers(Role.CLINICIAN)
+    base = f"/api/patients/{team.own_patient.id}"
+    posts = [
+        (
+            f"{base}/assessments",
+            {
+                "assessed_on": (TODAY - timedelta(days=40)).isoformat(),
+                "pain_map": [{"region": "foot_dorsum", "side": "left", "intensity": 8}],
+                "scores": {"nrs_average": 7, "phq9": 6},
+            },
+        ),
+        (
+            f"{base}/implants",
+            {
+                "procedure": "implant",
+                "performed_on": (TODAY - timedelta(days=10)).isoformat(),
+                "levels": [{"level": "L5", "side": "left"}],
+            },
+        ),
+        (
+            f"{base}/follow-ups",
+            {"visit_on": TODAY.isoformat(), "month": 1, "scores": {"nrs_average": 3}},
+        ),
+        (
+            f"{base}/complications",
+            {
+                "occurred_on": TODAY.isoformat(),
+                "kind": "lead_migration",
+                "severity": "moderate",
+                "management": "revision",
+            },
+        ),
+    ]
+    for url, body in posts:
+        assert client.post(url, json=body, headers=clinician).status_code == 201
+    trial = client.post(
+        f"{base}/trials",
+        json={
+            "started_on": (TODAY - timedelta(days=30)).isoformat(),
+            "baseline_nrs": 7,
+            "leads": [{"level": "L5", "side": "left"}],
+        },
+        headers=clinician,
+    ).json()
+    for i in range(5):
+        day = (TODAY - timedelta(days=30 - i)).isoformat()
+        client.post(
+            f"/api/trials/{trial['id']}/diary",
+            json={"day": day, "nrs_average": 3},
+            headers=clinician,
+        )
+    assert (
+        client.post(f"/api/trials/{trial['id']}/reviews", json={}, headers=clinician).status_code
+        == 201
+    )
+
+
+def test_fhir_bundle_carries_the_whole_pathway(client: TestClient, team: Team) -> None:
+    _record_pathway(client, team)
+    answer = client.get(
+        f"/api/patients/{team.own_patient.id}/fhir", headers=team.headers(Role.NURSE)
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/fhir+json")
+    bundle = answer.json()
+    assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "collection")
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    for kind in ("Patient", "Observation", "Procedure", "AdverseEvent"):
+        assert kind in kinds, kinds
+    patient = next(
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
+    assert patient["name"][0]["family"] == "Own"
+    pain = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+        and any(c.get("code") == "72514-3" for c in e["resource"]["code"].get("coding", []))
+    ]
+    assert pain, "no pain-score Observation with LOINC 72514-3"
+
+
+def test_fhir_export_is_staff_only(client: TestClient, team: Team) -> None:
+    url = f"/api/patients/{team.own_patient.id}/fhir"
+    assert client.get(url, headers=team.headers(Role.PATIENT)).status_code == 403

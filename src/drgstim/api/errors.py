@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 
 from drgstim.api.domain import DomainUnavailableError
 from drgstim.errors import InputError
@@ -85,6 +86,16 @@ async def _unavailable(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    # Lock timeouts (SQLite busy for longer than busy_timeout) and lost connections are
+    # the server's trouble, not the user's: 503 with a hint to retry, never a bare 500.
+    return JSONResponse(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        content={"detail": "the database is busy or unreachable; retry in a few seconds"},
+        headers={"Retry-After": "2"},
+    )
+
+
 async def _conflict(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=status.HTTP_409_CONFLICT, content={"detail": str(exc)})
 
@@ -97,3 +108,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(ConflictError, _conflict)
     app.add_exception_handler(DomainUnavailableError, _unavailable)
+    app.add_exception_handler(OperationalError, _database_unavailable)

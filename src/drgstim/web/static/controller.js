@@ -36,6 +36,7 @@
     const leads = status.leads || status.regions || [];
     const groups = status.groups || [];
     const select = document.getElementById("group-select");
+    select.closest(".row").hidden = groups.length === 0;
     select.replaceChildren(...groups.map((g) => {
       const name = typeof g === "string" ? g : g.name;
       return el("option", { value: name, selected: name === (status.group || status.active_group) }, name);
@@ -55,6 +56,7 @@
     const devices = await all(`/patients/${pid}/devices`);
     device = devices.find((d) => d.kind === "ipg") || devices[0] || null;
     if (!device) { document.getElementById("controller-info").textContent = "No stimulator is linked to your record yet."; return; }
+    document.getElementById("controller-info").textContent = `Stimulator ${device.serial} (${device.kind.replace("_", " ")})`;
     document.getElementById("controller").hidden = false;
     await act("status");
   }

@@ -14,24 +14,8 @@
   let state = []; // one entry per lead: {lead, contacts: [...], amplitude_uA, pulse_width_us, frequency_Hz}
   let timer = null;
 
-  // One step along the device grid (same rule as drgstim.web.reference.next_on_grid).
-  function stepValue(name, value, direction) {
-    const spec = grid[name];
-    const bands = spec.steps;
-    const stepAt = (up) => { for (const b of bands) if (up ? value < b.below : value <= b.below) return b.step; return bands[bands.length - 1].step; };
-    let next;
-    if (direction > 0) { const s = stepAt(true); next = (Math.floor(value / s) + 1) * s; }
-    else { const s = stepAt(false); next = value % s === 0 ? value - s : Math.floor(value / s) * s; }
-    return Math.min(spec.max, Math.max(spec.min, next));
-  }
-  // The nearest grid value at or below a typed value.
-  function snap(name, value) {
-    const spec = grid[name];
-    if (Number.isNaN(value)) return spec.default;
-    const v = Math.min(spec.max, Math.max(spec.min, value));
-    const down = stepValue(name, v + 1e-9, -1);
-    return stepValue(name, down, 1) === v ? v : down;
-  }
+  const stepValue = (name, value, direction) => drg.stepValue(grid[name], value, direction);
+  const snap = (name, value) => drg.snapToGrid(grid[name], value);
 
   const UNITS = { amplitude_uA: "µA", pulse_width_us: "µs", frequency_Hz: "Hz" };
   const LABELS = { amplitude_uA: "Amplitude", pulse_width_us: "Pulse width", frequency_Hz: "Frequency" };
@@ -165,6 +149,29 @@
     await loadPrograms().catch((e) => drg.toast(e.message));
   }
 
+  // "L5 left, S1 left" -> [{lead: 1, level: "L5", side: "left"}, ...]
+  function parseLeads(text) {
+    return text.split(",").map((part) => part.trim()).filter(Boolean).map((part, i) => {
+      const [level, side] = part.split(/\s+/);
+      return { lead: i + 1, level: (level || "").toUpperCase(), side: (side || "").toLowerCase() };
+    });
+  }
+
+  const deviceForm = document.getElementById("device-form");
+  if (deviceForm) {
+    deviceForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const error = document.getElementById("device-error");
+      drg.showError(error, null);
+      const f = drg.formData(deviceForm);
+      try {
+        await api("POST", `/patients/${pid}/devices`, { kind: f.kind, serial: f.serial, leads: parseLeads(f.leads || "") });
+        drg.toast(`Device ${f.serial} registered.`);
+        window.location.reload();
+      } catch (e) { drg.showError(error, e); }
+    });
+  }
+
   async function load() {
     const devices = await all(`/patients/${pid}/devices`);
     if (devices.length === 0) { document.getElementById("device-info").textContent = "No device recorded for this patient."; return; }
@@ -172,8 +179,8 @@
     select.replaceChildren(...devices.map((d) => el("option", { value: d.id }, `${d.kind.replace("_", " ")} ${d.serial}`)));
     document.getElementById("device-picker").hidden = devices.length < 2;
     select.addEventListener("change", () => selectDevice(select.value, devices));
-    document.getElementById("save-program").addEventListener("click", save);
     await selectDevice(devices[0].id, devices);
   }
+  document.getElementById("save-program").addEventListener("click", save);
   load().catch((e) => { document.getElementById("device-info").textContent = e.message; });
 })();

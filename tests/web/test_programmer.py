@@ -1,0 +1,198 @@
+"""Browser tests: the clinician programmer and the patient controller."""
+
+from __future__ import annotations
+
+import re
+from importlib.util import find_spec
+from typing import Any
+
+import pytest
+from web_helpers import login, shot
+
+from drgstim.web.reference import device_grid, next_on_grid
+
+pytestmark = pytest.mark.browser
+
+
+def device_layer_ready() -> bool:
+    """Whether drgstim.device provides the safety check the API calls."""
+    if find_spec("drgstim.device") is None:
+        return False
+    import drgstim.device as device
+
+    return hasattr(device, "check_program")
+
+
+def open_tool(page: Any, mrn: str, tool: str) -> str:
+    page.goto("/patients")
+    page.locator("#patients tr", has_text=mrn).get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/patients/[0-9a-f-]{36}$"))
+    pid = str(page.url.rsplit("/", 1)[1])
+    page.goto(f"/patients/{pid}/{tool}")
+    return pid
+
+
+def test_grid_steps_in_the_browser_match_python(page: Any) -> None:
+    page.goto("/login")
+    grid = device_grid()
+    for parameter in ("amplitude_uA", "pulse_width_us", "frequency_Hz"):
+        spec = grid[parameter]
+        values = list(range(spec["min"], spec["max"] + 1, 5))
+        for direction in (1, -1):
+            js = page.evaluate(
+                "([spec, values, d]) => values.map((v) => drg.stepValue(spec, v, d))",
+                [spec, values, direction],
+            )
+            assert js == [next_on_grid(parameter, v, direction) for v in values], parameter
+
+
+def test_programmer_steps_on_device_grid_and_contacts_reset_amplitude(page: Any) -> None:
+    login(page, "demo-clinician")
+    open_tool(page, "DEMO-005", "programmer")
+    lead = page.get_by_role("region", name="Lead 1")
+    lead.wait_for()
+    lead.get_by_role("button", name="Lead 1 contact 1 cathode").click()
+    lead.get_by_role("button", name="Lead 1 contact 2 anode").click()
+    assert (
+        lead.get_by_role("button", name="Lead 1 contact 1 cathode").get_attribute("aria-pressed")
+        == "true"
+    )
+    amplitude = lead.get_by_label("Amplitude (µA)")
+    up = lead.get_by_role("button", name="Lead 1 amplitude up")
+    down = lead.get_by_role("button", name="Lead 1 amplitude down")
+    up.click()
+    assert amplitude.input_value() == "25"
+    amplitude.fill("1990")
+    amplitude.press("Tab")  # snaps to the grid value at or below: 1975
+    assert amplitude.input_value() == "1975"
+    up.click()
+    up.click()
+    assert amplitude.input_value() == "2050"  # 25 µA steps to 2000, then 50 µA
+    down.click()
+    assert amplitude.input_value() == "2000"
+    lead.get_by_role("button", name="Lead 1 pulse width up").click()
+    assert lead.get_by_label("Pulse width (µs)").input_value() == "310"
+    lead.get_by_role("button", name="Lead 1 frequency down").click()
+    assert lead.get_by_label("Frequency (Hz)").input_value() == "18"
+    # Any change of the contact configuration resets the amplitude to 0 (device rule).
+    lead.get_by_role("button", name="Lead 1 contact 3 anode").click()
+    assert lead.get_by_label("Amplitude (µA)").input_value() == "0"
+    shot(page, "10-programmer")
+
+
+def test_unsafe_program_is_refused_with_the_reason(page: Any) -> None:
+    login(page, "demo-clinician")
+    open_tool(page, "DEMO-005", "programmer")
+    lead = page.get_by_role("region", name="Lead 1")
+    lead.get_by_role("button", name="Lead 1 contact 1 cathode").click()
+    lead.get_by_role("button", name="Lead 1 contact 2 anode").click()
+    # 6 mA × 1000 µs: allowed by the reference device, far above the charge limits.
+    lead.get_by_label("Amplitude (µA)").fill("6000")
+    lead.get_by_label("Amplitude (µA)").press("Tab")
+    lead.get_by_label("Pulse width (µs)").fill("1000")
+    lead.get_by_label("Pulse width (µs)").press("Tab")
+    page.get_by_label("Group name").fill("Too strong")
+    page.get_by_role("button", name="Save group to device").click()
+    refusal = page.locator("#save-result .refused")
+    refusal.wait_for()
+    text = refusal.inner_text()
+    page.locator("#safety .error, #safety-verdict").first.wait_for()  # the live check answered
+    shot(page, "11-programmer-refused")
+    if device_layer_ready():
+        assert "Refused" in text
+        assert re.search(r"charge|density|Shannon|µC", text), text
+        page.locator("#safety-verdict", has_text="Refused").wait_for()
+    else:
+        # Without the device layer the service refuses every program and says why.
+        assert "drgstim.device" in text, text
+    # Nothing unsafe was stored.
+    page.reload()
+    page.get_by_role("region", name="Lead 1").wait_for()
+    assert "Too strong" not in page.locator("#groups-list").inner_text()
+
+
+def test_impedance_is_transferred_to_the_device(page: Any) -> None:
+    login(page, "demo-clinician")
+    open_tool(page, "DEMO-005", "programmer")
+    lead = page.get_by_role("region", name="Lead 2")
+    lead.get_by_label("Impedance (Ω)").fill("1705")
+    lead.get_by_role("button", name="Transfer impedance").click()
+    page.get_by_role("status").filter(has_text="Impedance of lead 2 saved").wait_for()
+    page.reload()
+    impedance = page.get_by_role("region", name="Lead 2").get_by_label("Impedance (Ω)")
+    assert impedance.input_value() == "1705"
+
+
+def controller_ready() -> bool:
+    if find_spec("drgstim.device") is None:
+        return False
+    import drgstim.device as device
+
+    return hasattr(device, "PatientController") and hasattr(device, "check_program")
+
+
+def test_patient_controller_on_trial_stimulator(page: Any) -> None:
+    # The clinician registers Cara's trial stimulator (and, with the device layer, a group
+    # for patient use); then Cara, the demo patient, uses her controller.
+    login(page, "demo-clinician")
+    open_tool(page, "DEMO-003", "programmer")
+    page.get_by_text("Register a device").click()
+    page.get_by_label("Kind").select_option("trial_stimulator")
+    page.get_by_label("Serial number").fill("TRIAL-WEB-1")
+    page.get_by_label("Leads (level and side, one per channel)").fill("L5 left, S1 left")
+    page.get_by_role("button", name="Register device").click()
+    page.get_by_role("region", name="Lead 2").wait_for()
+    assert "trial stimulator TRIAL-WEB-1: 2 lead(s)" in page.locator("#device-info").inner_text()
+    if controller_ready():
+        lead = page.get_by_role("region", name="Lead 1")
+        lead.get_by_role("button", name="Lead 1 contact 1 cathode").click()
+        lead.get_by_role("button", name="Lead 1 contact 2 anode").click()
+        lead.get_by_label("Amplitude (µA)").fill("800")
+        lead.get_by_label("Amplitude (µA)").press("Tab")
+        page.get_by_label("Group name").fill("Awake")
+        page.get_by_role("button", name="Save group to device").click()
+        page.locator("#save-result .ok").wait_for()
+    page.context.clear_cookies()
+
+    login(page, "demo-patient")
+    page.get_by_role("link", name="My stimulator").click()
+    page.locator("#controller-info", has_text="Stimulator TRIAL-WEB-1").wait_for()
+    if controller_ready():
+        region = page.locator(".region-card").first
+        region.wait_for()
+        on_off = region.get_by_role("button", name=re.compile(r": (on|off)$"))
+        if on_off.get_attribute("aria-pressed") == "false":
+            on_off.click()
+        meter = region.get_by_role("meter")
+        before = float(meter.get_attribute("aria-valuenow") or 0)
+        region.get_by_role("button", name=re.compile("stronger")).click()
+        page.wait_for_function(
+            f"Number(document.querySelector('.region-card [role=meter]')"
+            f".getAttribute('aria-valuenow')) > {before}"
+        )
+        assert float(meter.get_attribute("aria-valuenow") or 0) <= float(
+            meter.get_attribute("aria-valuemax") or 0
+        )
+    else:
+        error = page.locator("#controller-error")
+        error.wait_for()
+        assert "drgstim.device" in error.inner_text()
+    shot(page, "12-patient-controller")
+    # All off asks first: cancel sends nothing, confirm sends the all-off action.
+    calls: list[str] = []
+
+    def record(request: Any) -> None:
+        if request.url.endswith("/controller"):
+            calls.append(request.post_data or "")
+
+    page.on("request", record)
+    page.get_by_role("button", name="Turn all stimulation off").click()
+    dialog = page.get_by_role("dialog", name="Turn all stimulation off?")
+    dialog.wait_for()
+    shot(page, "13-controller-confirm-all-off")
+    dialog.get_by_role("button", name="Cancel").click()
+    assert not calls
+    page.get_by_role("button", name="Turn all stimulation off").click()
+    with page.expect_response(re.compile(r"/controller$")):
+        dialog.get_by_role("button", name="Yes, turn all off").click()
+    assert calls and '"all_off"' in calls[0] and '"confirm":true' in calls[0].replace(" ", "")

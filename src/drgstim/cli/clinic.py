@@ -19,6 +19,7 @@ from drgstim.cli.common import EXIT_USAGE, emit_json, format_validation_error
 __all__ = ["register"]
 
 trial_app = typer.Typer(help="Trial diary review.", no_args_is_help=True)
+report_app = typer.Typer(help="Patient and referrer reports (HTML or PDF).", no_args_is_help=True)
 
 _CSV_HELP = "Diary CSV: header with date,nrs_average and optional nrs_worst, relief_pct, mme, "
 _CSV_HELP += "sleep_hours, activity_minutes, steps, pgic, stim_on, notes."
@@ -97,6 +98,65 @@ def trial_evaluate(
     typer.echo(f"recommendation: {review.recommendation_text}")
 
 
+def _format(out: Path, fmt: str | None) -> str:
+    chosen = fmt or out.suffix.lstrip(".").lower()
+    if chosen not in ("html", "pdf"):
+        fail(f"format {chosen!r} is not allowed; allowed: html, pdf (or an .html/.pdf --out)")
+    return chosen
+
+
+@report_app.command("trial")
+def report_trial(
+    diary: Path = typer.Argument(..., help=_CSV_HELP),
+    baseline_nrs: float = typer.Option(..., "--baseline-nrs", help="Baseline average NRS 0–10."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output file (.html or .pdf)."),
+    fmt: str | None = typer.Option(None, "--format", help="html or pdf (default: from --out)."),
+    patient: str = typer.Option("", "--patient", help="Patient name or id shown on the report."),
+    criteria: str = typer.Option("default", "--criteria", help="Criteria name or JSON file."),
+    baseline_mme: float | None = typer.Option(None, "--baseline-mme", help="Baseline MME/day."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Write the trial report (plain-language summary, NRS chart, verdict, criteria)."""
+    from drgstim.clinic.reports import render_trial_report
+    from drgstim.clinic.review import SuccessCriteria, evaluate_trial
+    from drgstim.clinic.trial import read_diary_csv
+
+    kind = _format(out, fmt)
+    with _user_errors():
+        entries = read_diary_csv(_existing(diary, "diary"))
+        review = evaluate_trial(
+            entries,
+            baseline_nrs=baseline_nrs,
+            criteria=SuccessCriteria.load(criteria),
+            baseline_mme=baseline_mme,
+        )
+    data = render_trial_report(entries, review, patient=patient, fmt=kind)
+    out.write_bytes(data)
+    result = {"path": str(out), "format": kind, "bytes": len(data), "verdict": review.verdict}
+    emit_json(result) if as_json else typer.echo(f"wrote {out} ({kind}, {len(data)} bytes)")
+
+
+@report_app.command("followup")
+def report_followup(
+    record: Path = typer.Argument(..., help="Patient record JSON (PatientRecord) or FHIR Bundle."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output file (.html or .pdf)."),
+    fmt: str | None = typer.Option(None, "--format", help="html or pdf (default: from --out)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Write the follow-up report (outcomes over time, responder status, complications)."""
+    from drgstim.clinic.fhir import load_record
+    from drgstim.clinic.reports import render_followup_report
+
+    kind = _format(out, fmt)
+    with _user_errors():
+        patient_record = load_record(_existing(record, "record"))
+    data = render_followup_report(patient_record, fmt=kind)
+    out.write_bytes(data)
+    result = {"path": str(out), "format": kind, "bytes": len(data)}
+    emit_json(result) if as_json else typer.echo(f"wrote {out} ({kind}, {len(data)} bytes)")
+
+
 def register(app: typer.Typer) -> None:
-    """Add the ``trial`` group to the top-level app."""
+    """Add the ``trial`` and ``report`` groups to the top-level app."""
     app.add_typer(trial_app, name="trial")
+    app.add_typer(report_app, name="report")

@@ -161,6 +161,10 @@ def reduction_pct(*, baseline_nrs: float, mean_nrs: float) -> float:
     return round((baseline_nrs - mean_nrs) / baseline_nrs * 100.0, _DECIMALS)
 
 
+def _n_days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def _dates(entries: Sequence[DiaryEntry]) -> tuple[date, ...]:
     return tuple(e.date for e in entries)
 
@@ -175,14 +179,14 @@ def _window_flags(
     flags: list[Flag] = []
     outside = [e for e in entries if not start <= e.date <= end]
     if outside:
-        text = f"{len(outside)} entries lie outside the trial ({start} to {end}); not evaluated"
+        text = f"{_n_days(len(outside))} outside the trial ({start} to {end}) not evaluated"
         flags.append(Flag(code="outside_trial", message=text, dates=_dates(outside)))
     inside = [e for e in entries if start <= e.date <= end]
     have = {e.date for e in inside}
     days = (end - start).days + 1
     missing = tuple(start + timedelta(d) for d in range(days) if start + timedelta(d) not in have)
     if missing:
-        text = f"{len(missing)} of {days} trial days have no diary entry"
+        text = f"{_n_days(len(missing))} of {days} trial days have no diary entry"
         flags.append(Flag(code="missing_days", message=text, dates=missing))
     if days > c.max_trial_days:
         text = f"trial lasts {days} days, beyond the {c.max_trial_days}-day trial limit"
@@ -201,7 +205,7 @@ def _programming_flags(
     before = [e for e in entries if e.date < first]
     if not before:
         return entries, []
-    text = f"{len(before)} days before the first programming ({first}) are not evaluated"
+    text = f"{_n_days(len(before))} before the first programming ({first}) are not evaluated"
     flag = Flag(code="before_programming", message=text, dates=_dates(before))
     return [e for e in entries if e.date >= first], [flag]
 
@@ -213,15 +217,15 @@ def _entry_flags(
     flags: list[Flag] = []
     off = [e for e in entries if not e.stim_on]
     if off:
-        text = f"{len(off)} days with stimulation off are not evaluated"
+        text = f"{_n_days(len(off))} with stimulation off not evaluated"
         flags.append(Flag(code="stimulation_off", message=text, dates=_dates(off)))
     usable = [e for e in entries if e.stim_on]
     odd = [e for e in usable if e.nrs_worst is not None and e.nrs_worst < e.nrs_average]
     if odd:
-        text = f"{len(odd)} days report worst pain below average pain; check the diary"
+        text = f"{_n_days(len(odd))} report worst pain below average pain; check the diary"
         flags.append(Flag(code="worst_below_average", message=text, dates=_dates(odd)))
     if len(usable) < c.min_evaluable_days:
-        text = f"{len(usable)} evaluable days; a verdict needs at least {c.min_evaluable_days}"
+        text = f"{_n_days(len(usable))} evaluable; a verdict needs at least {c.min_evaluable_days}"
         flags.append(Flag(code="too_few_days", message=text))
     return usable, flags
 

@@ -16,6 +16,7 @@ PostgreSQL is used when the URL says so (``postgresql+psycopg://…``); its defa
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -23,11 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = ["Database", "make_engine", "migrate"]
 
 WRITE_OPTION = "drgstim_write"
+BUSY_TIMEOUT_S = 10.0
+_HOLDS_LOCK = "drgstim_holds_write_lock"
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
@@ -46,12 +50,44 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_on_begin(conn: Any) -> None:
-    # Writers take the write lock up front (BEGIN IMMEDIATE), so two writers queue on
-    # busy_timeout instead of one failing when it upgrades a read lock; readers use a
-    # plain deferred BEGIN and never wait for a writer (WAL).
-    write = conn.get_execution_options().get(WRITE_OPTION, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+class _WriterQueue:
+    """Writers of one engine queue on a lock in this process before ``BEGIN IMMEDIATE``.
+
+    SQLite lets one writer in at a time; a waiting connection polls with a growing sleep
+    (busy handler), which puts hundreds of milliseconds on the slowest writes under load.
+    Queueing on a lock hands the write lock over at once. The lock is released when the
+    connection goes back to the pool (after commit or rollback). Other processes still
+    meet ``busy_timeout``.
+    """
+
+    def __init__(self, timeout_s: float) -> None:
+        self.lock = threading.Lock()
+        self.timeout_s = timeout_s
+
+    def on_begin(self, conn: Any) -> None:
+        # Writers take the write lock up front (BEGIN IMMEDIATE), so two writers never
+        # deadlock upgrading read locks; readers use a plain deferred BEGIN and never
+        # wait for a writer (WAL).
+        if not conn.get_execution_options().get(WRITE_OPTION, False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        record = conn.connection._connection_record
+        if not record.info.get(_HOLDS_LOCK):
+            if not self.lock.acquire(timeout=self.timeout_s):
+                raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError("writer queue"))
+            record.info[_HOLDS_LOCK] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self.release(record)
+            raise
+
+    def on_checkin(self, _dbapi_connection: Any, record: Any) -> None:
+        self.release(record)
+
+    def release(self, record: Any) -> None:
+        if record is not None and record.info.pop(_HOLDS_LOCK, False):
+            self.lock.release()
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -62,8 +98,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
         engine = create_engine(url, **kwargs)
+        queue = _WriterQueue(timeout_s=BUSY_TIMEOUT_S)
         event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_on_begin)
+        event.listen(engine, "begin", queue.on_begin)
+        event.listen(engine, "checkin", queue.on_checkin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)

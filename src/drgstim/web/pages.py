@@ -31,6 +31,8 @@ router = APIRouter(include_in_schema=False)
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.CLINICIAN, Role.NURSE, Role.PROGRAMMER})
 PROGRAMMING_ROLES = frozenset({Role.CLINICIAN, Role.PROGRAMMER})
+# Pages a patient may open for their own record (the API still scopes every read/write).
+WITH_PATIENT = STAFF_ROLES | {Role.PATIENT}
 
 
 def _templates() -> Jinja2Templates:
@@ -82,19 +84,24 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
-def _patient_page_allowed(user: User, patient_id: uuid.UUID, roles: frozenset[Role]) -> None:
-    """Staff in ``roles`` see any patient; a patient user only their own pages."""
+def _refusal(user: User, patient_id: uuid.UUID, roles: frozenset[Role]) -> tuple[int, str] | None:
+    """Why ``user`` may not open this patient's page (status, message), or None.
+
+    Staff in ``roles`` see any patient; a patient user only their own pages, and another
+    patient's pages answer "not found" so that their existence is not revealed.
+    """
     role = Role(user.role)
     if role == Role.PATIENT:
-        if user.patient_id != patient_id:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such patient")
-        return
+        if user.patient_id != patient_id or Role.PATIENT not in roles:
+            return status.HTTP_404_NOT_FOUND, "There is no such page."
+        return None
     if role not in roles:
         names = ", ".join(sorted(r.value for r in roles))
-        raise HTTPException(
+        return (
             status.HTTP_403_FORBIDDEN,
-            detail=f"role {role.value!r} may not open this page ({names})",
+            f"Your role ({role.value}) may not open this page; {names} may.",
         )
+    return None
 
 
 # --- log in / out ---------------------------------------------------------------------
@@ -166,13 +173,16 @@ def _patient_page(
 ) -> Response:
     if user is None:
         return _login_redirect(request)
-    _patient_page_allowed(user, patient_id, roles)
+    refusal = _refusal(user, patient_id, roles)
+    if refusal is not None:
+        code, message = refusal
+        return _render(request, "error.html", user, status_code=code, message=message)
     return _render(request, template, user, patient_id=str(patient_id), **context)
 
 
 @router.get("/patients/{patient_id}", response_model=None)
 def timeline_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
-    return _patient_page(request, user, patient_id, "timeline.html", STAFF_ROLES)
+    return _patient_page(request, user, patient_id, "timeline.html", WITH_PATIENT)
 
 
 @router.get("/patients/{patient_id}/assessment", response_model=None)
@@ -193,7 +203,11 @@ def assessment_page(
 @router.get("/patients/{patient_id}/diary", response_model=None)
 def diary_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
     return _patient_page(
-        request, user, patient_id, "diary.html", frozenset({Role.CLINICIAN, Role.NURSE})
+        request,
+        user,
+        patient_id,
+        "diary.html",
+        frozenset({Role.CLINICIAN, Role.NURSE, Role.PATIENT}),
     )
 
 
@@ -204,21 +218,19 @@ def trial_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> R
         user,
         patient_id,
         "trial.html",
-        STAFF_ROLES,
+        WITH_PATIENT,
         success_pct=trial_success_threshold_pct(),
     )
 
 
 @router.get("/patients/{patient_id}/programmer", response_model=None)
 def programmer_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
-    if user is not None and user.role == Role.PATIENT:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="the programmer is for clinicians")
     return _patient_page(
         request,
         user,
         patient_id,
         "programmer.html",
-        frozenset(Role) - {Role.PATIENT},
+        STAFF_ROLES,
         grid=device_grid(),
         may_program=user is not None and Role(user.role) in PROGRAMMING_ROLES,
     )
@@ -227,7 +239,11 @@ def programmer_page(request: Request, user: OptionalUser, patient_id: uuid.UUID)
 @router.get("/patients/{patient_id}/controller", response_model=None)
 def controller_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
     return _patient_page(
-        request, user, patient_id, "controller.html", frozenset({Role.CLINICIAN, Role.PROGRAMMER})
+        request,
+        user,
+        patient_id,
+        "controller.html",
+        frozenset({Role.CLINICIAN, Role.PROGRAMMER, Role.PATIENT}),
     )
 
 

@@ -58,7 +58,11 @@ def test_login_never_redirects_off_site(server: str) -> None:
     with httpx.Client(base_url=server, timeout=10) as anonymous:
         login = anonymous.post(
             "/login",
-            data={"username": "demo-clinician", "password": "demo-password", "next": "//evil.test/"},
+            data={
+                "username": "demo-clinician",
+                "password": "demo-password",
+                "next": "//evil.test/",
+            },
         )
         assert login.headers["location"] == "/patients"
 

@@ -89,3 +89,23 @@ def test_human_output_names_verdict_and_recommendation(tmp_path: Path) -> None:
     assert out.returncode == 0
     assert "verdict: failure" in out.stdout
     assert "recommendation:" in out.stdout
+
+
+def test_trial_dates_apply_completeness_rules(tmp_path: Path) -> None:
+    # Day 1 precedes programming (pain 8): counting it would make the mean 4.25 (< 50 %).
+    diary = _write(
+        tmp_path, "date,nrs_average\n2026-03-01,8\n2026-03-02,3\n2026-03-04,3\n2026-03-05,3\n"
+    )
+    dates = ["--start-date", "2026-03-01", "--end-date", "2026-03-06"]
+    out = _run(
+        "trial", "evaluate", str(diary), "--baseline-nrs", "7", *dates,
+        "--programmed-on", "2026-03-02", "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert (data["verdict"], data["evaluable_days"], data["trial_mean_nrs"]) == ("success", 3, 3)
+    flags = {f["code"]: f["dates"] for f in data["flags"]}
+    assert flags["before_programming"] == ["2026-03-01"]
+    assert flags["missing_days"] == ["2026-03-03", "2026-03-06"]
+    bad = _run("trial", "evaluate", str(diary), "--baseline-nrs", "7", "--start-date", "1/3/2026")
+    assert bad.returncode == 2 and "start_date" in bad.stderr and "Traceback" not in bad.stderr

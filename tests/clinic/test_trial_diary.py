@@ -106,3 +106,10 @@ def test_trial_round_trips_through_json() -> None:
     )
     assert trial.duration_days == 7
     assert Trial.model_validate(trial.to_dict()) == trial
+
+
+def test_trial_beyond_30_days_is_recorded_with_a_warning() -> None:
+    ok = Trial(start_date=date(2026, 1, 1), end_date=date(2026, 1, 30))
+    assert ok.duration_days == 30 and ok.warnings == ()
+    long = Trial(start_date=date(2026, 1, 1), end_date=date(2026, 1, 31))
+    assert long.warnings == ("trial lasts 31 days, beyond the 30-day trial limit",)

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 
@@ -48,7 +48,33 @@ def _user_errors() -> Iterator[None]:
     except InputError as exc:
         fail(str(exc))
     except ValidationError as exc:
-        fail(format_validation_error(exc))
+        inner = [e.get("ctx", {}).get("error") for e in exc.errors()]
+        mine = [str(e) for e in inner if isinstance(e, InputError)]
+        fail("; ".join(mine) if mine else format_validation_error(exc))
+
+
+_START_HELP = "Trial start date (YYYY-MM-DD): enables the missing-day and long-trial checks."
+_PROG_HELP = "Date of the first programming: earlier diary days are not evaluated."
+
+
+def _trial_or_entries(
+    entries: list[Any], start: str | None, end: str | None, programmed: str | None
+) -> Any:
+    """A Trial when dates were given (so completeness rules apply), else the entries."""
+    from drgstim.clinic.trial import ProgrammingChange, Trial
+
+    if start is None and end is None and programmed is None:
+        return entries
+    first = start or (min(e.date for e in entries).isoformat() if entries else None)
+    if first is None:
+        fail("start_date is needed when the diary is empty")
+    changes = (ProgrammingChange(date=programmed),) if programmed else ()
+    return Trial(
+        start_date=first,
+        end_date=end,
+        entries=tuple(entries),
+        programming_changes=changes,
+    )
 
 
 def _existing(path: Path, what: str) -> Path:
@@ -65,6 +91,9 @@ def trial_evaluate(
         "default", "--criteria", help="default, immpact-moderate, or a JSON file of thresholds."
     ),
     baseline_mme: float | None = typer.Option(None, "--baseline-mme", help="Baseline MME/day."),
+    start_date: str | None = typer.Option(None, "--start-date", help=_START_HELP),
+    end_date: str | None = typer.Option(None, "--end-date", help="Trial end date (YYYY-MM-DD)."),
+    programmed_on: str | None = typer.Option(None, "--programmed-on", help=_PROG_HELP),
     goals_met: bool | None = typer.Option(
         None, "--goals-met/--goals-not-met", help="Clinician's judgement of the goals."
     ),
@@ -76,8 +105,9 @@ def trial_evaluate(
 
     with _user_errors():
         entries = read_diary_csv(_existing(diary, "diary"))
+        trial = _trial_or_entries(entries, start_date, end_date, programmed_on)
         review = evaluate_trial(
-            entries,
+            trial,
             baseline_nrs=baseline_nrs,
             criteria=SuccessCriteria.load(criteria),
             baseline_mme=baseline_mme,
@@ -114,6 +144,9 @@ def report_trial(
     patient: str = typer.Option("", "--patient", help="Patient name or id shown on the report."),
     criteria: str = typer.Option("default", "--criteria", help="Criteria name or JSON file."),
     baseline_mme: float | None = typer.Option(None, "--baseline-mme", help="Baseline MME/day."),
+    start_date: str | None = typer.Option(None, "--start-date", help=_START_HELP),
+    end_date: str | None = typer.Option(None, "--end-date", help="Trial end date (YYYY-MM-DD)."),
+    programmed_on: str | None = typer.Option(None, "--programmed-on", help=_PROG_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Write the trial report (plain-language summary, NRS chart, verdict, criteria)."""
@@ -124,13 +157,14 @@ def report_trial(
     kind = _format(out, fmt)
     with _user_errors():
         entries = read_diary_csv(_existing(diary, "diary"))
+        trial = _trial_or_entries(entries, start_date, end_date, programmed_on)
         review = evaluate_trial(
-            entries,
+            trial,
             baseline_nrs=baseline_nrs,
             criteria=SuccessCriteria.load(criteria),
             baseline_mme=baseline_mme,
         )
-    data = render_trial_report(entries, review, patient=patient, fmt=kind)
+    data = render_trial_report(trial, review, patient=patient, fmt=kind)
     out.write_bytes(data)
     result = {"path": str(out), "format": kind, "bytes": len(data), "verdict": review.verdict}
     emit_json(result) if as_json else typer.echo(f"wrote {out} ({kind}, {len(data)} bytes)")

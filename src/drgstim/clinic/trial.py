@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from drgstim.clinic._outcomes_data import value
 from drgstim.errors import InputError
 
 __all__ = [
@@ -127,6 +128,15 @@ class Trial(BaseModel):
         if self.end_date is None:
             return None
         return (self.end_date - self.start_date).days + 1
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Recorded but noteworthy: a trial beyond the trial stimulator's 30 days."""
+        limit: int = value("success_criteria", "max_trial_days")
+        days = self.duration_days
+        if days is not None and days > limit:
+            return (f"trial lasts {days} days, beyond the {limit}-day trial limit",)
+        return ()
 
     @property
     def first_programmed_on(self) -> date | None:

@@ -98,3 +98,36 @@ def test_fhir_bundle_carries_the_whole_pathway(client: TestClient, team: Team) -
 def test_fhir_export_is_staff_only(client: TestClient, team: Team) -> None:
     url = f"/api/patients/{team.own_patient.id}/fhir"
     assert client.get(url, headers=team.headers(Role.PATIENT)).status_code == 403
+
+
+def test_trial_report_downloads_as_html_and_pdf(client: TestClient, team: Team) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    _record_pathway(client, team)
+    clinician = team.headers(Role.CLINICIAN)
+    trials = client.get(f"/api/patients/{team.own_patient.id}/trials", headers=clinician).json()
+    url = f"/api/trials/{trials['items'][0]['id']}/report"
+    html = client.get(url, headers=clinician)
+    assert html.status_code == 200, html.text
+    assert html.headers["content-type"].startswith("text/html")
+    assert "<svg" in html.text  # the NRS chart
+    assert "Test Own" in html.text
+    pdf = client.get(url, params={"format": "pdf"}, headers=team.headers(Role.PATIENT))
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert "attachment" in pdf.headers["content-disposition"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "50" in text
+    assert client.get(url, params={"format": "docx"}, headers=clinician).status_code == 422
+
+
+def test_follow_up_report_and_patient_scoping(client: TestClient, team: Team) -> None:
+    _record_pathway(client, team)
+    own = f"/api/patients/{team.own_patient.id}/report"
+    answer = client.get(own, headers=team.headers(Role.PATIENT))
+    assert answer.status_code == 200, answer.text
+    assert "month" in answer.text.lower()
+    other = f"/api/patients/{team.other_patient.id}/report"
+    assert client.get(other, headers=team.headers(Role.PATIENT)).status_code == 404

@@ -205,7 +205,7 @@ def _programming_flags(
     before = [e for e in entries if e.date < first]
     if not before:
         return entries, []
-    text = f"{_n_days(len(before))} before the first programming ({first}) are not evaluated"
+    text = f"{_n_days(len(before))} before the first programming ({first}) not evaluated"
     flag = Flag(code="before_programming", message=text, dates=_dates(before))
     return [e for e in entries if e.date >= first], [flag]
 

@@ -283,3 +283,25 @@ def test_programming_sessions_and_events_record_who_and_when(
     url = f"/api/device-events/{event.json()['id']}"
     gone = client.delete(url, headers=team.headers("clinician"))
     assert gone.status_code == 403
+
+
+def test_deleting_a_patient_audits_every_row_and_locks_their_account(
+    client: TestClient, team: Team
+) -> None:
+    trial = _trial(client, team, team.own_patient.id)
+    patient = team.headers(Role.PATIENT)
+    entry = client.post(
+        f"/api/trials/{trial['id']}/diary", json=_diary(TODAY), headers=patient
+    ).json()
+    clinician = team.headers(Role.CLINICIAN)
+    answer = client.delete(f"/api/patients/{team.own_patient.id}", headers=clinician)
+    assert answer.status_code == 204
+    for entity_id, entity in (
+        (entry["id"], "diary_entries"),
+        (trial["id"], "trials"),
+        (str(team.own_patient.id), "patients"),
+    ):
+        rows = _audit(client, team, entity_id)
+        assert (rows[0]["action"], rows[0]["entity"]) == ("delete", entity)
+    assert client.get(f"/api/trials/{trial['id']}", headers=clinician).status_code == 404
+    assert client.get("/api/patients", headers=patient).status_code == 401

@@ -10,9 +10,10 @@ from sqlalchemy import or_, select
 
 from drgstim.api.deps import CurrentUser, PagingDep, SessionDep, actor_of, ensure_patient_access
 from drgstim.api.deps import require_roles as roles
+from drgstim.api.erase import delete_patient_record
 from drgstim.api.schemas.common import Page
 from drgstim.api.schemas.patients import PatientCreate, PatientPublic, PatientUpdate
-from drgstim.storage import commit, create, delete, get, page, update
+from drgstim.storage import commit, create, get, page, update
 from drgstim.storage.models import Patient, Role, User
 
 __all__ = ["STAFF", "Staff", "router"]
@@ -70,6 +71,7 @@ def update_patient(
 
 @router.delete("/{patient_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_patient(patient_id: uuid.UUID, db: SessionDep, user: Clinician) -> None:
-    """Delete a patient and everything recorded for them (audited)."""
-    delete(db, get(db, Patient, patient_id), actor=actor_of(user))
+    """Delete a patient and everything recorded for them; every row is audited and the
+    patient's accounts are deactivated."""
+    delete_patient_record(db, get(db, Patient, patient_id), actor=actor_of(user))
     commit(db)

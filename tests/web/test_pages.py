@@ -124,6 +124,9 @@ def test_trial_dashboard_shows_verdict_and_records_review(page: Any) -> None:
     recorded.first.wait_for()
     assert recorded.first.locator(".verdict-value").inner_text() == verdict
     shot(page, "07-trial-verdict")
+    page.goto(f"/patients/{pid}")
+    page.locator("#timeline li", has_text=f"Trial review: {verdict}").first.wait_for()
+    assert page.locator("#stages li[aria-current=step]").inner_text() == "trial reviewed"
 
 
 def test_follow_up_visit_and_complication_are_recorded(page: Any) -> None:

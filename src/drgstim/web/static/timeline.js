@@ -41,6 +41,11 @@
       const leads = t.leads.map((l) => `${l.side} ${l.level}`).join(", ");
       items.push(entry(t.started_on, `Trial (${t.status})`, `baseline NRS ${t.baseline_nrs}, ${t.planned_days} days; leads ${leads || "–"}`, `/patients/${pid}/trial`));
     }
+    const reviews = await Promise.all(trials.map((t) => maybe(`/trials/${t.id}/reviews`)));
+    for (const r of reviews.flat()) {
+      const pct = r.result && r.result.reduction_pct !== undefined && r.result.reduction_pct !== null ? `${Number(r.result.reduction_pct).toFixed(1)} % reduction` : "";
+      items.push(entry(r.created_at.slice(0, 10), `Trial review: ${r.verdict.replaceAll("_", " ")}`, pct, `/patients/${pid}/trial`));
+    }
     for (const i of implants) items.push(entry(i.performed_on, `Procedure: ${i.procedure}`, i.levels.map((l) => `${l.side} ${l.level}`).join(", ")));
     for (const d of devices) items.push(entry(d.created_at.slice(0, 10), `Device ${d.serial} (${d.kind.replace("_", " ")})`, `${d.leads.length} lead(s)`, root.dataset.role === "patient" ? `/patients/${pid}/controller` : `/patients/${pid}/programmer`));
     for (const f of followUps) items.push(entry(f.visit_on, `Follow-up, month ${f.month}`, f.scores.nrs_average !== undefined && f.scores.nrs_average !== null ? `NRS ${f.scores.nrs_average}` : "", `/patients/${pid}/follow-up`));

@@ -359,28 +359,17 @@ def _recommend(verdict: Verdict, criteria: Sequence[CriterionResult]) -> tuple[R
     )
 
 
-def evaluate_trial(
-    trial_or_entries: Trial | Sequence[DiaryEntry],
-    *,
-    baseline_nrs: float,
-    criteria: SuccessCriteria | None = None,
-    baseline_mme: float | None = None,
-    baseline_activity_minutes: float | None = None,
-    baseline_steps: float | None = None,
-    goals_met: bool | None = None,
-) -> TrialReview:
-    """Review a trial (or bare diary entries) against baseline and the criteria."""
-    c = criteria or SuccessCriteria.default()
-    if isinstance(baseline_nrs, bool) or not 0 < baseline_nrs <= 10:
-        raise InputError("baseline_nrs", baseline_nrs, "above 0 and at most 10 (NRS)")
-    trial = trial_or_entries if isinstance(trial_or_entries, Trial) else None
-    entries: list[DiaryEntry] = list(
-        trial.entries if trial is not None else trial_or_entries  # type: ignore[arg-type]
-    )
-    usable, flags = _completeness(trial, entries, c)
-    mean = _mean([e.nrs_average for e in usable])
-    red = None if mean is None else reduction_pct(baseline_nrs=baseline_nrs, mean_nrs=mean)
-    results = (
+def _criteria(
+    usable: Sequence[DiaryEntry],
+    red: float | None,
+    c: SuccessCriteria,
+    baseline_mme: float | None,
+    baseline_activity_minutes: float | None,
+    baseline_steps: float | None,
+    goals_met: bool | None,
+) -> tuple[CriterionResult, ...]:
+    """Every criterion, the primary first."""
+    return (
         _reduction_criterion(
             "primary_nrs_reduction",
             reduction=red,
@@ -404,6 +393,32 @@ def evaluate_trial(
             lower_is_better=True,
         ),
         _goals_criterion(goals_met),
+    )
+
+
+def evaluate_trial(
+    trial_or_entries: Trial | Sequence[DiaryEntry],
+    *,
+    baseline_nrs: float,
+    criteria: SuccessCriteria | None = None,
+    baseline_mme: float | None = None,
+    baseline_activity_minutes: float | None = None,
+    baseline_steps: float | None = None,
+    goals_met: bool | None = None,
+) -> TrialReview:
+    """Review a trial (or bare diary entries) against baseline and the criteria."""
+    c = criteria or SuccessCriteria.default()
+    if isinstance(baseline_nrs, bool) or not 0 < baseline_nrs <= 10:
+        raise InputError("baseline_nrs", baseline_nrs, "above 0 and at most 10 (NRS)")
+    trial = trial_or_entries if isinstance(trial_or_entries, Trial) else None
+    entries: list[DiaryEntry] = list(
+        trial.entries if trial is not None else trial_or_entries  # type: ignore[arg-type]
+    )
+    usable, flags = _completeness(trial, entries, c)
+    mean = _mean([e.nrs_average for e in usable])
+    red = None if mean is None else reduction_pct(baseline_nrs=baseline_nrs, mean_nrs=mean)
+    results = _criteria(
+        usable, red, c, baseline_mme, baseline_activity_minutes, baseline_steps, goals_met
     )
     if len(usable) < c.min_evaluable_days:
         verdict = Verdict.INSUFFICIENT_DATA

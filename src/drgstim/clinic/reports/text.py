@@ -91,20 +91,9 @@ def _latest_sentence(point: ResponderPoint | None, baseline: float) -> str:
     )
 
 
-def followup_context(record: PatientRecord) -> dict[str, Any]:
-    """Everything the follow-up templates show (raises when no baseline is known)."""
-    baseline = record.baseline_nrs
-    if baseline is None:
-        from drgstim.errors import InputError
-
-        raise InputError("baseline_nrs", None, "a trial or an assessment with an average NRS")
-    odi_base = next(
-        (a.scores.odi_pct for a in record.assessments if a.scores.odi_pct is not None), None
-    )
-    pct: float = value("visit_schedule", "responder_reduction_pct")
-    points = responder_status(record.follow_ups, baseline_nrs=baseline, baseline_odi_pct=odi_base)
-    visits = sorted(record.follow_ups, key=lambda v: v.visit_on)
-    rows = [
+def _visit_rows(points: list[ResponderPoint], visits: list[Any]) -> list[dict[str, Any]]:
+    """One table row per visit (points and visits in the same date order)."""
+    return [
         {
             "month": p.month,
             "date": p.visit_on.isoformat(),
@@ -117,6 +106,34 @@ def followup_context(record: PatientRecord) -> dict[str, Any]:
         }
         for p, v in zip(points, visits, strict=True)
     ]
+
+
+def _complication_rows(record: PatientRecord) -> list[dict[str, str]]:
+    return [
+        {
+            "label": c.label,
+            "date": c.occurred_on.isoformat(),
+            "severity": c.severity.value,
+            "action": c.action.value,
+            "resolved": c.resolved_on.isoformat() if c.resolved_on else "open",
+        }
+        for c in record.complications
+    ]
+
+
+def followup_context(record: PatientRecord) -> dict[str, Any]:
+    """Everything the follow-up templates show (raises when no baseline is known)."""
+    baseline = record.baseline_nrs
+    if baseline is None:
+        from drgstim.errors import InputError
+
+        raise InputError("baseline_nrs", None, "a trial or an assessment with an average NRS")
+    odi_base = next(
+        (a.scores.odi_pct for a in record.assessments if a.scores.odi_pct is not None), None
+    )
+    pct: float = value("visit_schedule", "responder_reduction_pct")
+    points = responder_status(record.follow_ups, baseline_nrs=baseline, baseline_odi_pct=odi_base)
+    rows = _visit_rows(points, sorted(record.follow_ups, key=lambda v: v.visit_on))
     name = " ".join((*record.patient.given_names, record.patient.family_name)).strip()
     implant = record.implant
     return {
@@ -132,16 +149,7 @@ def followup_context(record: PatientRecord) -> dict[str, Any]:
         "summary": [_latest_sentence(points[-1] if points else None, baseline)],
         "points": points,
         "rows": rows,
-        "complications": [
-            {
-                "label": c.label,
-                "date": c.occurred_on.isoformat(),
-                "severity": c.severity.value,
-                "action": c.action.value,
-                "resolved": c.resolved_on.isoformat() if c.resolved_on else "open",
-            }
-            for c in record.complications
-        ],
+        "complications": _complication_rows(record),
         "complication_summary": summarise_complications(record.complications),
         "sessions": [
             {"date": s.date.isoformat(), "description": s.description}

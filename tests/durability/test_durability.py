@@ -11,7 +11,7 @@ import httpx
 import pytest
 from serverproc import Server, create_user, start_server
 
-pytestmark = [pytest.mark.slow, pytest.mark.service]
+pytestmark = [pytest.mark.slow]
 
 PASSWORD = "durability password 1"
 CLIENTS = 6

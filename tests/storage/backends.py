@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from drgstim.storage import Database
 
 __all__ = ["BACKENDS", "POSTGRES_URL", "fresh_database", "postgres_available"]
@@ -20,7 +22,10 @@ POSTGRES_URL = os.environ.get(
     "DRGSTIM_TEST_POSTGRES_URL",
     "postgresql+psycopg://drgstim:drgstim@127.0.0.1:5432/drgstim_test",
 )
-BACKENDS = ("sqlite", "postgresql")
+BACKENDS = (
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=[pytest.mark.postgres, pytest.mark.service]),
+)
 _available: bool | None = None
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from web_helpers import NURSE
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,6 +31,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _add_nurse(database: Any) -> None:
+    """A nurse account (demo mode has only a clinician and a patient)."""
+    from drgstim.api.accounts import create_account
+    from drgstim.storage import SYSTEM_ACTOR, commit
+
+    with database.session() as db:
+        create_account(db, username=NURSE[0], password=NURSE[1], role="nurse", actor=SYSTEM_ACTOR)
+        commit(db)
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``create_app`` in demo mode under uvicorn in a thread; yields the base URL."""
@@ -42,10 +53,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(
         demo=True, data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'web.sqlite3'}"
     )
+    app = create_app(settings)
+    _add_nurse(app.state.database)
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False
-    )
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SCREENSHOTS", "login", "shot"]
+__all__ = ["NURSE", "SCREENSHOTS", "login", "shot"]
 
+NURSE = ("web-nurse", "web-nurse-password")  # added to the test server by conftest
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 

@@ -7,13 +7,14 @@ All figures below are invented for demonstration and describe no real person.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drgstim.api.auth import DEMO_PASSWORD, hash_password
+from drgstim.api.domain import evaluate_trial
 from drgstim.storage import SYSTEM_ACTOR, create
 from drgstim.storage.models import (
     Assessment,
@@ -32,7 +33,6 @@ from drgstim.storage.models import (
 __all__ = ["DEMO_ACCOUNTS", "seed_demo"]
 
 DEMO_ACCOUNTS = {"demo-clinician": Role.CLINICIAN, "demo-patient": Role.PATIENT}
-_TODAY = date(2026, 11, 26)
 
 
 def _patient(db: Session, mrn: str, given: str, family: str, born: date, sex: str) -> Patient:
@@ -43,7 +43,9 @@ def _patient(db: Session, mrn: str, given: str, family: str, born: date, sex: st
     )
 
 
-def _assessment(db: Session, patient: Patient, *, days_ago: int, pain_map: list[Any]) -> None:
+def _assessment(
+    db: Session, patient: Patient, *, today: date, days_ago: int, pain_map: list[Any]
+) -> None:
     scores = {"nrs_average": 7.0, "nrs_worst": 9.0, "odi_pct": 46.0, "phq9": 8, "gad7": 6}
     history = {
         "pain_duration_months": 26,
@@ -55,7 +57,7 @@ def _assessment(db: Session, patient: Patient, *, days_ago: int, pain_map: list[
         db,
         Assessment(
             patient_id=patient.id,
-            assessed_on=_TODAY - timedelta(days=days_ago),
+            assessed_on=today - timedelta(days=days_ago),
             pain_map=pain_map,
             scores=scores,
             history=history,
@@ -64,12 +66,14 @@ def _assessment(db: Session, patient: Patient, *, days_ago: int, pain_map: list[
     )
 
 
-def _trial(db: Session, patient: Patient, *, started_days_ago: int, nrs: list[float]) -> Trial:
+def _trial(
+    db: Session, patient: Patient, *, today: date, started_days_ago: int, nrs: list[float]
+) -> Trial:
     trial = create(
         db,
         Trial(
             patient_id=patient.id,
-            started_on=_TODAY - timedelta(days=started_days_ago),
+            started_on=today - timedelta(days=started_days_ago),
             planned_days=7,
             baseline_nrs=7.0,
             goals="Walk the dog for 30 minutes; sleep through the night.",
@@ -97,28 +101,45 @@ KNEE = [{"region": "knee", "side": "right", "intensity": 7}]
 GROIN = [{"region": "groin", "side": "left", "intensity": 6}]
 
 
-def seed_demo(db: Session) -> bool:
+def _review(db: Session, trial: Trial) -> None:
+    """Review the trial by the clinic layer's rules (as a clinician would)."""
+    db.flush()
+    entries = list(
+        db.scalars(
+            select(DiaryEntry).where(DiaryEntry.trial_id == trial.id).order_by(DiaryEntry.day)
+        )
+    )
+    result = evaluate_trial(trial, entries, goals_met=True)
+    create(
+        db,
+        TrialReview(trial_id=trial.id, verdict=str(result["verdict"]), result=result),
+        actor=SYSTEM_ACTOR,
+    )
+    trial.status = "ended"
+    trial.ended_on = trial.started_on + timedelta(days=len(entries) - 1)
+
+
+def seed_demo(db: Session, *, today: date | None = None) -> bool:
     """Add the demo accounts and patients once; returns False when already seeded."""
     if db.scalar(select(User).where(User.username == "demo-clinician")) is not None:
         return False
+    today = today or datetime.now(UTC).date()
     hashed = hash_password(DEMO_PASSWORD)
     anna = _patient(db, "DEMO-001", "Anna", "Berg", date(1968, 3, 14), "female")
-    _assessment(db, anna, days_ago=3, pain_map=KNEE)
+    _assessment(db, anna, today=today, days_ago=3, pain_map=KNEE)
     ben = _patient(db, "DEMO-002", "Ben", "Carter", date(1975, 7, 2), "male")
-    _assessment(db, ben, days_ago=20, pain_map=GROIN)
+    _assessment(db, ben, today=today, days_ago=20, pain_map=GROIN)
     cara = _patient(db, "DEMO-003", "Cara", "Diaz", date(1981, 11, 30), "female")
-    _assessment(db, cara, days_ago=40, pain_map=FOOT)
-    _trial(db, cara, started_days_ago=4, nrs=[6.5, 5.0, 4.0, 3.5])
+    _assessment(db, cara, today=today, days_ago=40, pain_map=FOOT)
+    _trial(db, cara, today=today, started_days_ago=4, nrs=[6.5, 5.0, 4.0, 3.5])
     dan = _patient(db, "DEMO-004", "Dan", "Evans", date(1959, 5, 21), "male")
-    _assessment(db, dan, days_ago=60, pain_map=FOOT)
-    trial = _trial(db, dan, started_days_ago=30, nrs=[6.0, 4.5, 3.5, 3.0, 3.0, 2.5, 3.0])
-    create(
-        db,
-        TrialReview(trial_id=trial.id, verdict="success", result={"relief_pct": 56.1}),
-        actor=SYSTEM_ACTOR,
+    _assessment(db, dan, today=today, days_ago=60, pain_map=FOOT)
+    trial = _trial(
+        db, dan, today=today, started_days_ago=30, nrs=[5.0, 3.5, 3.0, 3.0, 2.5, 2.5, 3.0]
     )
+    _review(db, trial)
     eve = _patient(db, "DEMO-005", "Eve", "Fischer", date(1972, 9, 9), "female")
-    _seed_implanted(db, eve)
+    _seed_implanted(db, eve, today)
     stages = {anna: "assessed", ben: "planned", cara: "in_trial", dan: "trial_reviewed"}
     for patient, stage in stages.items():
         patient.stage = stage
@@ -140,10 +161,13 @@ def seed_demo(db: Session) -> bool:
     return True
 
 
-def _seed_implanted(db: Session, patient: Patient) -> None:
-    _assessment(db, patient, days_ago=400, pain_map=FOOT)
-    _trial(db, patient, started_days_ago=380, nrs=[5.5, 4.0, 3.0, 3.0, 2.5, 2.5, 2.0])
-    implanted_on = _TODAY - timedelta(days=360)
+def _seed_implanted(db: Session, patient: Patient, today: date) -> None:
+    _assessment(db, patient, today=today, days_ago=400, pain_map=FOOT)
+    trial = _trial(
+        db, patient, today=today, started_days_ago=380, nrs=[5.5, 4.0, 3.0, 3.0, 2.5, 2.5, 2.0]
+    )
+    _review(db, trial)
+    implanted_on = today - timedelta(days=360)
     create(
         db,
         Implant(

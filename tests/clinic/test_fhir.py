@@ -62,8 +62,8 @@ def test_nrs_phq9_gad7_use_loinc(bundle: dict[str, Any]) -> None:
     assert ("http://loinc.org", "44249-1", 8) in loinc  # PHQ-9 at assessment
     assert ("http://loinc.org", "69737-5", 6) in loinc  # GAD-7
     nrs = [c[2] for c in loinc if c[1] == "72514-3"]
-    # assessment avg/worst/current (3) + 7 diary days + 4 visits × (avg, worst)
-    assert len(nrs) == 3 + 7 + 8
+    # assessment avg/worst/current (3) + trial baseline + 7 diary days + 4 visits × (avg, worst)
+    assert len(nrs) == 3 + 1 + 7 + 8
     assert 7.5 in nrs and 2.5 in nrs
 
 
@@ -124,3 +124,44 @@ def test_load_record_reads_both_forms(tmp_path: Any, bundle: dict[str, Any]) -> 
     as_record = tmp_path / "record.json"
     as_record.write_text(json.dumps(sample_record().to_dict()))
     assert load_record(as_bundle) == load_record(as_record) == sample_record()
+
+
+def _strip_extensions(bundle: dict[str, Any]) -> dict[str, Any]:
+    stripped = copy.deepcopy(bundle)
+    for entry in stripped["entry"]:
+        entry["resource"].pop("extension", None)
+    return stripped
+
+
+def test_bundle_without_drgstim_extensions_imports_from_standard_elements(
+    bundle: dict[str, Any],
+) -> None:
+    """A bundle from another system (no record extension) gives what FHIR elements hold."""
+    record = sample_record()
+    back = import_fhir_bundle(_strip_extensions(bundle))
+    assert back.patient == record.patient and back.conditions == record.conditions
+    # every measure of assessments and visits comes back (QuestionnaireResponse + LOINC)
+    assert [a.scores for a in back.assessments] == [a.scores for a in record.assessments]
+    assert back.assessments[0].pain_map == ()  # no standard element for the body chart
+    assert back.follow_ups == record.follow_ups
+    # the whole diary comes back from Observation components
+    (trial,) = back.trials
+    original = record.trials[0]
+    assert trial.trial.entries == original.trial.entries
+    assert trial.trial.lead_levels == original.trial.lead_levels
+    assert (trial.trial.start_date, trial.trial.end_date) == (
+        original.trial.start_date,
+        original.trial.end_date,
+    )
+    assert trial.baseline_nrs == original.baseline_nrs and trial.review is None
+    (implant,) = back.procedures
+    assert implant.kind == "implant" and implant.udi == record.procedures[0].udi
+    assert [(x.level, x.side) for x in implant.leads] == [("L5", "left"), ("S1", "left")]
+    assert back.programming_sessions[0].description == "S1 amplitude 700 µA"
+    (event,) = back.complications
+    assert (event.type, event.severity, event.occurred_on) == (
+        "lead_migration",
+        "moderate",
+        record.complications[0].occurred_on,
+    )
+    assert back.device is not None and back.device.generator_serial == "IPG-123"

@@ -9,11 +9,13 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from drgstim.clinic._outcomes_data import load
+from drgstim.clinic.outcomes import ProcedureKind
 
 __all__ = [
     "EXT_RECORD",
     "FHIR_RELEASE",
     "LOCAL_SYSTEM",
+    "PROCEDURE_CODES",
     "carried",
     "carry",
     "code",
@@ -33,6 +35,14 @@ EXT_RECORD = "https://drgstim.example.org/fhir/StructureDefinition/drgstim-recor
 _NAMESPACE = uuid.UUID("3f8f0f54-6f0e-4f43-9a53-0f3c1d2e8a11")
 
 M = TypeVar("M", bound=BaseModel)
+
+# Procedure codes (local system) of ImplantProcedure kinds; "drg-trial" is the trial itself.
+PROCEDURE_CODES = {
+    ProcedureKind.TRIAL: "drg-trial-leads",
+    ProcedureKind.IMPLANT: "drg-implant",
+    ProcedureKind.REVISION: "drg-revision",
+    ProcedureKind.EXPLANT: "drg-explant",
+}
 
 
 def urn(*parts: object) -> str:

@@ -14,19 +14,31 @@ from typing import Any
 
 from drgstim.clinic.assessment import OutcomeScores
 from drgstim.clinic.complications import Complication
-from drgstim.clinic.fhir._common import carry, code, local_coding, ref, urn
+from drgstim.clinic.fhir._common import PROCEDURE_CODES, carry, code, local_coding, ref, urn
 from drgstim.clinic.outcomes import (
     DeviceInfo,
+    FollowUpVisit,
     ImplantProcedure,
     PatientRecord,
     ProgrammingSession,
     TrialRecord,
 )
+from drgstim.clinic.trial import DiaryEntry
 
-__all__ = ["export_fhir_bundle"]
+__all__ = ["DIARY_COMPONENTS", "export_fhir_bundle"]
 
 _SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 _OUTCOME = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
+# Diary fields other than the average NRS, as Observation components (local codes).
+DIARY_COMPONENTS = (
+    ("nrs_worst", "valueQuantity"),
+    ("relief_pct", "valueQuantity"),
+    ("mme", "valueQuantity"),
+    ("sleep_hours", "valueQuantity"),
+    ("activity_minutes", "valueQuantity"),
+    ("steps", "valueInteger"),
+    ("pgic", "valueInteger"),
+)
 _QR_ITEMS = (  # (linkId / local code, score attribute, FHIR answer type)
     ("odi_pct", "odi_pct", "valueDecimal"),
     ("bpi_interference", "bpi_interference", "valueDecimal"),
@@ -136,6 +148,8 @@ def _questionnaire(
     b: _Builder, key: tuple[object, ...], when: str, kind: str, scores: OutcomeScores, obj: Any
 ) -> str:
     items = []
+    if isinstance(obj, FollowUpVisit):
+        items.append({"linkId": "month", "answer": [{"valueInteger": obj.month}]})
     for link, attr, answer in _QR_ITEMS:
         value = getattr(scores, attr)
         if value is not None:
@@ -179,35 +193,68 @@ def _trial(b: _Builder, i: int, tr: TrialRecord) -> None:
     if t.lead_levels:
         resource["bodySite"] = [{"text": f"{lead.level} {lead.side}"} for lead in t.lead_levels]
     url = b.add(urn(b.pid, "Procedure", "trial", i), carry(resource, tr))
+    b.observation(
+        ("trial", i, "baseline"),
+        t.start_date.isoformat(),
+        code("nrs"),
+        partOf=[ref(url)],
+        valueQuantity={"value": tr.baseline_nrs, "unit": "{score}"},
+        method=local_coding("nrs-baseline", "Baseline average pain before the trial"),
+    )
     for e in t.entries:
-        b.observation(
-            ("trial", i, e.date),
-            e.date.isoformat(),
-            code("nrs"),
-            partOf=[ref(url)],
-            valueQuantity={"value": e.nrs_average, "unit": "{score}"},
-            method=local_coding("nrs-average-diary", "Diary: average pain today"),
-        )
+        _diary_observation(b, ("trial", i, e.date), e, url)
     if tr.review is not None:
-        r = tr.review
-        components = [
-            {"code": local_coding(k), "valueQuantity": {"value": v}}
-            for k, v in (
-                ("baseline_nrs", r.baseline_nrs),
-                ("trial_mean_nrs", r.trial_mean_nrs),
-                ("reduction_pct", r.reduction_pct),
-            )
-            if v is not None
-        ]
-        when = (t.end_date or t.start_date).isoformat()
-        b.observation(
-            ("trial", i, "review"),
-            when,
-            local_coding("trial-review", "DRG trial review"),
-            partOf=[ref(url)],
-            valueCodeableConcept=local_coding(r.verdict.value),
-            component=components,
+        _review_observation(b, ("trial", i, "review"), tr, url)
+
+
+def _component_value(answer: str, value: float) -> Any:
+    return {"value": value} if answer == "valueQuantity" else value
+
+
+def _diary_observation(b: _Builder, key: tuple[object, ...], e: DiaryEntry, trial_url: str) -> None:
+    """One diary day: average NRS as the value, the other fields as components."""
+    components: list[dict[str, Any]] = [
+        {"code": local_coding(name), answer: _component_value(answer, getattr(e, name))}
+        for name, answer in DIARY_COMPONENTS
+        if getattr(e, name) is not None
+    ]
+    components.append({"code": local_coding("stim_on"), "valueBoolean": e.stim_on})
+    extra: dict[str, Any] = {"note": [{"text": e.notes}]} if e.notes else {}
+    b.observation(
+        key,
+        e.date.isoformat(),
+        code("nrs"),
+        partOf=[ref(trial_url)],
+        valueQuantity={"value": e.nrs_average, "unit": "{score}"},
+        method=local_coding("nrs-average-diary", "Diary: average pain today"),
+        component=components,
+        **extra,
+    )
+
+
+def _review_observation(
+    b: _Builder, key: tuple[object, ...], tr: TrialRecord, trial_url: str
+) -> None:
+    r = tr.review
+    assert r is not None
+    components = [
+        {"code": local_coding(k), "valueQuantity": {"value": v}}
+        for k, v in (
+            ("baseline_nrs", r.baseline_nrs),
+            ("trial_mean_nrs", r.trial_mean_nrs),
+            ("reduction_pct", r.reduction_pct),
         )
+        if v is not None
+    ]
+    when = (tr.trial.end_date or tr.trial.start_date).isoformat()
+    b.observation(
+        key,
+        when,
+        local_coding("trial-review", "DRG trial review"),
+        partOf=[ref(trial_url)],
+        valueCodeableConcept=local_coding(r.verdict.value),
+        component=components,
+    )
 
 
 def _device(b: _Builder, device: DeviceInfo) -> str:
@@ -229,7 +276,7 @@ def _procedure(b: _Builder, i: int, p: ImplantProcedure, device_url: str | None)
     resource: dict[str, Any] = {
         "resourceType": "Procedure",
         "status": "completed",
-        "code": local_coding(f"drg-{p.kind.value}", f"DRG stimulator {p.kind.value}"),
+        "code": local_coding(PROCEDURE_CODES[p.kind], f"DRG stimulator {p.kind.value}"),
         "subject": b.subject(),
         "performedDateTime": p.performed_on.isoformat(),
     }
@@ -241,13 +288,15 @@ def _procedure(b: _Builder, i: int, p: ImplantProcedure, device_url: str | None)
 
 
 def _programming(b: _Builder, i: int, s: ProgrammingSession) -> None:
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "Procedure",
         "status": "completed",
         "code": local_coding("drg-programming", "DRG stimulator programming session"),
         "subject": b.subject(),
         "performedDateTime": s.date.isoformat(),
     }
+    if s.description:
+        resource["note"] = [{"text": s.description}]
     b.add(urn(b.pid, "Procedure", "programming", i), carry(resource, s))
 
 

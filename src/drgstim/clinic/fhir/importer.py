@@ -1,10 +1,9 @@
-"""Import a FHIR R4B Bundle made by :func:`export_fhir_bundle` back into a PatientRecord.
+"""Import a FHIR R4B Bundle into a PatientRecord.
 
-Patient and Condition are read from their standard elements. Assessments, trials (diary
-and review), procedures, programming sessions, follow-up visits, the device and
-complications are restored from the drgstim record extension their resource carries, so
-every field round-trips; their standard elements (codes, dates, values) are checked
-against it, and a mismatch (a bundle edited elsewhere) is refused.
+A bundle made by :func:`export_fhir_bundle` round-trips exactly: resources carry the drgstim
+object they were made from (record extension), checked against their standard elements; a
+mismatch (a bundle edited elsewhere) is refused. Resources without the extension are read
+from their standard elements (:mod:`drgstim.clinic.fhir.standard`).
 """
 
 from __future__ import annotations
@@ -15,7 +14,8 @@ from typing import Any
 
 from drgstim.clinic.assessment import Assessment
 from drgstim.clinic.complications import Complication
-from drgstim.clinic.fhir._common import LOCAL_SYSTEM, carried
+from drgstim.clinic.fhir._common import PROCEDURE_CODES, carried
+from drgstim.clinic.fhir.standard import Index, local_code
 from drgstim.clinic.outcomes import (
     ConditionRecord,
     Demographics,
@@ -30,8 +30,18 @@ from drgstim.errors import InputError
 
 __all__ = ["import_fhir_bundle"]
 
+_PARTS = (
+    "conditions",
+    "assessments",
+    "trials",
+    "procedures",
+    "follow_ups",
+    "programming_sessions",
+    "complications",
+)
 
-def _validated(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+
+def _validated(bundle: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Parse through fhir.resources (refuses invalid resources) and return the entries."""
     from fhir.resources.R4B.bundle import Bundle
     from pydantic import ValidationError
@@ -48,7 +58,7 @@ def _validated(bundle: dict[str, Any]) -> list[dict[str, Any]]:
             "bundle", where, "a valid FHIR R4B Bundle", reason=first.get("msg", "")
         ) from None
     data = json.loads(parsed.model_dump_json(by_alias=True, exclude_none=True))
-    return [e["resource"] for e in data.get("entry", []) if "resource" in e]
+    return [(e.get("fullUrl", ""), e["resource"]) for e in data.get("entry", []) if "resource" in e]
 
 
 def _patient(resource: dict[str, Any]) -> Demographics:
@@ -75,22 +85,7 @@ def _condition(resource: dict[str, Any]) -> ConditionRecord:
     )
 
 
-def _local_code(resource: dict[str, Any], element: str) -> str:
-    for coding in resource.get(element, {}).get("coding", []):
-        if coding.get("system") == LOCAL_SYSTEM:
-            return str(coding["code"])
-    return ""
-
-
-def _require(obj: Any, resource: dict[str, Any]) -> Any:
-    if obj is None:
-        kind = resource.get("resourceType")
-        raise InputError(
-            kind or "resource",
-            _local_code(resource, "code") or kind,
-            "a resource exported by drgstim (with its record extension)",
-        )
-    return obj
+_local_code = local_code
 
 
 def _check(field: str, standard: object, carried_value: object) -> None:
@@ -108,80 +103,81 @@ def _iso(value: date | None) -> str | None:
 
 
 class _Collector:
-    def __init__(self) -> None:
-        self.parts: dict[str, list[Any]] = {
-            k: []
-            for k in (
-                "conditions",
-                "assessments",
-                "trials",
-                "procedures",
-                "follow_ups",
-                "programming_sessions",
-                "complications",
-            )
-        }
+    """Builds the record: from the carried drgstim object when present (checked against the
+    standard elements), else from the standard elements alone (:mod:`.standard`)."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.parts: dict[str, list[Any]] = {k: [] for k in _PARTS}
         self.patient: Demographics | None = None
         self.device: DeviceInfo | None = None
 
-    def questionnaire(self, r: dict[str, Any]) -> None:
-        if r.get("questionnaire", "").endswith("/assessment"):
-            a = _require(carried(r, Assessment), r)
+    def questionnaire(self, url: str, r: dict[str, Any]) -> None:
+        form = r.get("questionnaire", "")
+        if form.endswith("/assessment"):
+            a = carried(r, Assessment)
+            if a is None:
+                a = self.index.assessment(url, r)
             _check("QuestionnaireResponse.authored", r.get("authored"), _iso(a.assessed_on))
             self.parts["assessments"].append(a)
-        else:
-            v = _require(carried(r, FollowUpVisit), r)
+        elif form.endswith("/followup"):
+            v = carried(r, FollowUpVisit)
+            if v is None:
+                v = self.index.follow_up(url, r)
             _check("QuestionnaireResponse.authored", r.get("authored"), _iso(v.visit_on))
             self.parts["follow_ups"].append(v)
 
-    def procedure(self, r: dict[str, Any]) -> None:
+    def trial(self, url: str, r: dict[str, Any]) -> None:
+        tr = carried(r, TrialRecord) or self.index.trial(url, r)
+        if tr is None:
+            return  # a trial without a baseline NRS cannot be reviewed; not imported
+        start = r.get("performedPeriod", {}).get("start")
+        _check("Procedure.performedPeriod.start", start, _iso(tr.trial.start_date))
+        self.parts["trials"].append(tr)
+
+    def procedure(self, url: str, r: dict[str, Any]) -> None:
         kind = _local_code(r, "code")
         if kind == "drg-trial":
-            tr = _require(carried(r, TrialRecord), r)
-            _check(
-                "Procedure.performedPeriod.start",
-                r.get("performedPeriod", {}).get("start"),
-                _iso(tr.trial.start_date),
-            )
-            self.parts["trials"].append(tr)
+            self.trial(url, r)
         elif kind == "drg-programming":
-            s = _require(carried(r, ProgrammingSession), r)
+            s = carried(r, ProgrammingSession) or Index.programming(r)
             _check("Procedure.performedDateTime", r.get("performedDateTime"), _iso(s.date))
             self.parts["programming_sessions"].append(s)
-        else:
-            p = _require(carried(r, ImplantProcedure), r)
-            _check("Procedure.code", kind, f"drg-{p.kind.value}")
+        elif kind in PROCEDURE_CODES.values():
+            p = carried(r, ImplantProcedure) or self.index.procedure(r)
+            _check("Procedure.code", kind, PROCEDURE_CODES[p.kind])
             _check("Procedure.performedDateTime", r.get("performedDateTime"), _iso(p.performed_on))
             self.parts["procedures"].append(p)
 
     def adverse_event(self, r: dict[str, Any]) -> None:
-        c = _require(carried(r, Complication), r)
+        c = carried(r, Complication) or Index.complication(r)
         _check("AdverseEvent.event", _local_code(r, "event"), c.type.value)
         _check("AdverseEvent.date", r.get("date"), _iso(c.occurred_on))
         self.parts["complications"].append(c)
 
-    def add(self, r: dict[str, Any]) -> None:
+    def add(self, url: str, r: dict[str, Any]) -> None:
         kind = r.get("resourceType")
         if kind == "Patient":
             self.patient = _patient(r)
         elif kind == "Condition":
             self.parts["conditions"].append(_condition(r))
         elif kind == "QuestionnaireResponse":
-            self.questionnaire(r)
+            self.questionnaire(url, r)
         elif kind == "Procedure":
-            self.procedure(r)
+            self.procedure(url, r)
         elif kind == "AdverseEvent":
             self.adverse_event(r)
         elif kind == "Device":
-            self.device = _require(carried(r, DeviceInfo), r)
-        # Observations are derived views (NRS, PHQ-9, GAD-7, diary, review): not re-read.
+            self.device = carried(r, DeviceInfo) or Index.device(r)
+        # Observations are read through the resource they belong to (derivedFrom / partOf).
 
 
 def import_fhir_bundle(bundle: dict[str, Any]) -> PatientRecord:
-    """Rebuild the PatientRecord from a bundle made by :func:`export_fhir_bundle`."""
-    collector = _Collector()
-    for resource in _validated(bundle):
-        collector.add(resource)
+    """Rebuild the PatientRecord from a FHIR R4B Bundle (exactly, when drgstim made it)."""
+    entries = _validated(bundle)
+    collector = _Collector(Index(entries))
+    for url, resource in entries:
+        collector.add(url, resource)
     if collector.patient is None:
         raise InputError("Patient", None, "exactly one Patient resource in the bundle")
     parts = {k: tuple(v) for k, v in collector.parts.items()}

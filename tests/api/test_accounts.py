@@ -156,3 +156,37 @@ def test_demo_accounts_work_only_in_demo_mode(tmp_path: Path) -> None:
     real = create_app(Settings(demo=False, database_url=url, data_dir=tmp_path, secret_key=SECRET))
     with TestClient(real) as c:
         assert c.post("/api/auth/login", json=login).status_code == 401
+
+
+def test_repeated_wrong_passwords_pause_that_username(client: TestClient, team: Team) -> None:
+    for _ in range(5):
+        answer = client.post(
+            "/api/auth/token", data={"username": "nurse-user", "password": "guess"}
+        )
+        assert answer.status_code == 401
+    paused = client.post("/api/auth/token", data={"username": "nurse-user", "password": PASSWORD})
+    assert paused.status_code == 429
+    assert int(paused.headers["Retry-After"]) > 0
+    # other accounts are unaffected
+    other = client.post(
+        "/api/auth/login", json={"username": "clinician-user", "password": PASSWORD}
+    )
+    assert other.status_code == 200
+
+
+def test_the_login_pause_ends_after_the_window_and_a_success_resets_it() -> None:
+    import time
+
+    from drgstim.api.auth import LoginThrottle
+
+    throttle = LoginThrottle(max_failures=2, window_s=0.2)
+    throttle.failed("Ann")
+    assert throttle.retry_after_s("ann") == 0
+    throttle.failed("ann")
+    assert throttle.retry_after_s("ANN") >= 1
+    time.sleep(0.25)
+    assert throttle.retry_after_s("ann") == 0
+    throttle.failed("ann")
+    throttle.succeeded("ann")
+    throttle.failed("ann")
+    assert throttle.retry_after_s("ann") == 0

@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import secrets
+import threading
+import time
 import uuid
 from typing import Any
 
@@ -29,6 +31,9 @@ __all__ = [
     "CSRF_HEADER",
     "DEMO_PASSWORD",
     "SESSION_COOKIE",
+    "LoginThrottle",
+    "TooManyAttemptsError",
+    "attempt_login",
     "authenticate",
     "csrf_token",
     "hash_password",
@@ -140,3 +145,69 @@ def parse_role(value: str) -> Role:
         return Role(value)
     except ValueError:
         raise InputError("role", value, ", ".join(r.value for r in Role)) from None
+
+
+class LoginThrottle:
+    """Refuse logins for a username after ``max_failures`` wrong passwords within
+    ``window_s`` (per server process), so passwords cannot be guessed at network speed.
+
+    OWASP's authentication guidance asks for such a limit; 5 failures per 15 minutes is a
+    common choice. A success clears the count."""
+
+    def __init__(self, *, max_failures: int = 5, window_s: float = 900.0) -> None:
+        self.max_failures = max_failures
+        self.window_s = window_s
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, username: str, now: float) -> list[float]:
+        times = [t for t in self._failures.get(username, []) if now - t < self.window_s]
+        if times:
+            self._failures[username] = times
+        else:
+            self._failures.pop(username, None)
+        return times
+
+    def retry_after_s(self, username: str) -> int:
+        """Seconds until ``username`` may try again (0 = now)."""
+        now = time.monotonic()
+        with self._lock:
+            times = self._recent(username.lower(), now)
+            if len(times) < self.max_failures:
+                return 0
+            return max(1, int(self.window_s - (now - times[-self.max_failures])) + 1)
+
+    def failed(self, username: str) -> None:
+        with self._lock:
+            key = username.lower()
+            self._recent(key, time.monotonic())
+            self._failures.setdefault(key, []).append(time.monotonic())
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(username.lower(), None)
+
+
+class TooManyAttemptsError(RuntimeError):
+    """Logins for this username are paused; ``retry_after_s`` says for how long."""
+
+    def __init__(self, username: str, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(f"too many failed logins for {username!r}; try again in {retry_after_s} s")
+
+
+def attempt_login(
+    throttle: LoginThrottle, db: Session, username: str, password: str, *, demo: bool
+) -> User | None:
+    """:func:`authenticate` behind the throttle: None for wrong credentials,
+    :class:`TooManyAttemptsError` while the username is paused. Use this for every login
+    form or endpoint (``request.app.state.login_throttle`` is the app's throttle)."""
+    wait_s = throttle.retry_after_s(username)
+    if wait_s:
+        raise TooManyAttemptsError(username, wait_s)
+    user = authenticate(db, username, password, demo=demo)
+    if user is None:
+        throttle.failed(username)
+    else:
+        throttle.succeeded(username)
+    return user

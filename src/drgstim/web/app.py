@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from drgstim import __version__
 from drgstim.api import api_router
-from drgstim.api.auth import SESSION_COOKIE
+from drgstim.api.auth import SESSION_COOKIE, LoginThrottle
 from drgstim.api.errors import install_error_handlers
 from drgstim.api.settings import Settings
 from drgstim.storage import Database
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.login_throttle = LoginThrottle()
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

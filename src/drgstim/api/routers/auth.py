@@ -6,9 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
 
-from drgstim.api.auth import authenticate, csrf_token, issue_token, login_session, logout_session
+from drgstim.api.auth import (
+    TooManyAttemptsError,
+    attempt_login,
+    csrf_token,
+    issue_token,
+    login_session,
+    logout_session,
+)
 from drgstim.api.deps import CurrentUser, SessionDep, SettingsDep
 from drgstim.api.schemas.accounts import Credentials, LoginPublic, TokenPublic, UserPublic
+from drgstim.storage.models import User
 
 __all__ = ["router"]
 
@@ -17,14 +25,33 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 _BAD_LOGIN = "wrong username or password (or the account is disabled)"
 
 
+def _checked_login(
+    request: Request, db: SessionDep, settings: SettingsDep, username: str, password: str
+) -> User:
+    """The user for these credentials; 401 when wrong, 429 after too many failures."""
+    try:
+        user = attempt_login(
+            request.app.state.login_throttle, db, username, password, demo=settings.demo
+        )
+    except TooManyAttemptsError as exc:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=str(exc),
+            headers={"Retry-After": str(exc.retry_after_s)},
+        ) from exc
+    if user is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, detail=_BAD_LOGIN, headers={"WWW-Authenticate": "Bearer"}
+        )
+    return user
+
+
 @router.post("/login", response_model=LoginPublic)
 def login(
     body: Credentials, request: Request, db: SessionDep, settings: SettingsDep
 ) -> LoginPublic:
     """Start a cookie session; the answer carries the CSRF token for later writes."""
-    user = authenticate(db, body.username, body.password, demo=settings.demo)
-    if user is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=_BAD_LOGIN)
+    user = _checked_login(request, db, settings, body.username, body.password)
     token = login_session(request.session, user)
     return LoginPublic(user=UserPublic.model_validate(user), csrf_token=token)
 
@@ -37,17 +64,14 @@ def logout(request: Request) -> None:
 
 @router.post("/token", response_model=TokenPublic)
 def token(
+    request: Request,
     username: Annotated[str, Form(min_length=1, max_length=64)],
     password: Annotated[str, Form(min_length=1, max_length=1024)],
     db: SessionDep,
     settings: SettingsDep,
 ) -> TokenPublic:
     """OAuth2 password flow: form fields ``username`` and ``password`` → bearer token."""
-    user = authenticate(db, username, password, demo=settings.demo)
-    if user is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, detail=_BAD_LOGIN, headers={"WWW-Authenticate": "Bearer"}
-        )
+    user = _checked_login(request, db, settings, username, password)
     return TokenPublic(
         access_token=issue_token(settings.secret_key, user), expires_in_s=settings.token_max_age_s
     )

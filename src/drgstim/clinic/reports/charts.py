@@ -1,4 +1,4 @@
-"""Report charts drawn with Matplotlib's object API (Agg/SVG canvases, no pyplot state).
+"""Report charts drawn with Matplotlib's object API (Agg canvas per figure, no pyplot state).
 
 Each function returns the image bytes: SVG for HTML reports, PNG for PDF reports.
 """
@@ -22,12 +22,12 @@ _BLUE, _GREY, _GREEN, _RED = "#1f5fa8", "#7a7a7a", "#2e7d32", "#b23b3b"
 
 
 def _figure(width_in: float = 7.0, height_in: float = 3.2) -> Figure:
-    import matplotlib
-
-    matplotlib.use("Agg")  # inside the function: never at import (style rule 13)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width_in, height_in), dpi=100, layout="constrained")
+    fig = Figure(figsize=(width_in, height_in), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)  # the Agg canvas is set on this figure only: no global backend switch
+    return fig
 
 
 def _save(fig: Figure, fmt: str) -> bytes:

@@ -4,16 +4,34 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 from typing import Any
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drgstim.clinic.fhir import export_fhir_bundle, import_fhir_bundle, load_record
-from drgstim.clinic.outcomes import Demographics, PatientRecord
+from drgstim.clinic.outcomes import Demographics, PatientRecord, TrialRecord
+from drgstim.clinic.trial import DiaryEntry, Trial
 from drgstim.errors import InputError
 
 from .outcomes_fixtures import sample_record
+
+_diary_entry = st.builds(
+    DiaryEntry,
+    date=st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 1, 30)),
+    nrs_average=st.floats(0, 10),
+    nrs_worst=st.none() | st.floats(0, 10),
+    relief_pct=st.none() | st.floats(0, 100),
+    sleep_hours=st.none() | st.floats(0, 24),
+    activity_minutes=st.none() | st.floats(0, 1440),
+    steps=st.none() | st.integers(0, 200_000),
+    pgic=st.none() | st.integers(1, 7),
+    stim_on=st.booleans(),
+    notes=st.text(max_size=20).filter(lambda t: t.strip() == t),
+)
 
 
 @pytest.fixture(scope="module")
@@ -165,3 +183,16 @@ def test_bundle_without_drgstim_extensions_imports_from_standard_elements(
         record.complications[0].occurred_on,
     )
     assert back.device is not None and back.device.generator_serial == "IPG-123"
+
+
+@settings(max_examples=25, deadline=None)
+@given(entries=st.lists(_diary_entry, max_size=6, unique_by=lambda e: e.date))
+def test_any_diary_round_trips_with_and_without_extensions(entries: list[DiaryEntry]) -> None:
+    trial = Trial(start_date=date(2026, 1, 1), entries=tuple(sorted(entries, key=lambda e: e.date)))
+    record = PatientRecord(
+        patient=Demographics(patient_id="H-1"),
+        trials=(TrialRecord(trial=trial, baseline_nrs=6.5),),
+    )
+    bundle = export_fhir_bundle(record)
+    assert import_fhir_bundle(bundle) == record
+    assert import_fhir_bundle(_strip_extensions(bundle)) == record  # nothing non-standard here

@@ -220,7 +220,7 @@ def validate_diary_entry(values: Mapping[str, object], *, row: int | None = None
 def _csv_text(source: str | Path) -> str:
     if isinstance(source, Path):
         return source.read_text(encoding="utf-8-sig")
-    if "\n" in source or "," in source:
+    if "\n" in source:  # CSV text; a one-line string is a path
         return source.lstrip("\ufeff")
     path = Path(source)
     if not path.is_file():
@@ -247,7 +247,7 @@ def _check_header(header: list[str] | None) -> list[str]:
 
 
 def read_diary_csv(source: str | Path) -> list[DiaryEntry]:
-    """Read a diary CSV (a path, or the CSV text itself) into entries sorted by date.
+    """Read a diary CSV (a path, or CSV text with line breaks) into entries sorted by date.
 
     The header needs ``date,nrs_average``; optional columns are the other
     :data:`DIARY_COLUMNS`. Row numbers in errors count the header as row 1, as a

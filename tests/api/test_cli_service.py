@@ -131,3 +131,34 @@ def test_serve_refuses_the_default_secret_outside_demo(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "DRGSTIM_SECRET_KEY" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_admins_can_list_reset_and_disable_accounts(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    assert _create(url, "nurse-jo", "nurse").returncode == 0
+    new_password = "another long password"
+    reset = _cli(
+        ["users", "set-password", "--username", "nurse-jo", "--password-stdin"],
+        url,
+        new_password + "\n",
+    )
+    assert reset.returncode == 0, reset.stderr
+    disabled = _cli(["users", "disable", "--username", "nurse-jo"], url)
+    assert disabled.returncode == 0
+    listed = json.loads(_cli(["users", "list", "--json"], url).stdout)
+    assert listed == {
+        "users": [{"username": "nurse-jo", "role": "nurse", "active": False, "demo": False}]
+    }
+    database = Database(url)
+    with database.session() as s:
+        assert authenticate(s, "nurse-jo", new_password, demo=False) is None  # disabled
+        actions = [a.action for a in s.scalars(select(AuditLog).order_by(AuditLog.at))]
+    database.dispose()
+    assert actions == ["create", "update", "update"]
+    assert _cli(["users", "enable", "--username", "nurse-jo"], url).returncode == 0
+    with database.session() as s:
+        assert authenticate(s, "nurse-jo", new_password, demo=False) is not None
+    database.dispose()
+    unknown = _cli(["users", "disable", "--username", "nobody"], url)
+    assert unknown.returncode == 2
+    assert "username" in unknown.stderr

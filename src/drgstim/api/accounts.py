@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drgstim.api.auth import hash_password, parse_role, validate_password
 from drgstim.errors import InputError
-from drgstim.storage import Actor, create, get
+from drgstim.storage import Actor, create, get, update
 from drgstim.storage.models import Patient, Role, User
 
-__all__ = ["check_patient_link", "create_account"]
+__all__ = [
+    "check_patient_link",
+    "create_account",
+    "find_account",
+    "list_accounts",
+    "set_active",
+    "set_password",
+]
 
 
 def check_patient_link(db: Session, role: Role, patient_id: uuid.UUID | None) -> None:
@@ -60,3 +68,28 @@ def create_account(
         patient_id=link,
     )
     return create(db, user, actor=actor)
+
+
+def find_account(db: Session, username: str) -> User:
+    """The account with this username, or an InputError naming it."""
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise InputError("username", username, "an existing account (see drgstim users list)")
+    return user
+
+
+def set_password(db: Session, username: str, password: str, *, actor: Actor) -> User:
+    """Replace an account's password (audited, the hash masked); the caller commits."""
+    validate_password(password)
+    user = find_account(db, username)
+    return update(db, user, {"password_hash": hash_password(password)}, actor=actor)
+
+
+def set_active(db: Session, username: str, active: bool, *, actor: Actor) -> User:
+    """Enable or disable an account (audited); a disabled account's sessions stop working."""
+    user = find_account(db, username)
+    return update(db, user, {"active": active}, actor=actor)
+
+
+def list_accounts(db: Session) -> list[User]:
+    return list(db.scalars(select(User).order_by(User.username)))

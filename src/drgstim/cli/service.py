@@ -89,10 +89,7 @@ def users_create(
     from drgstim.api.settings import Settings
     from drgstim.storage import Actor, Database
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     settings = Settings()
     database = Database(settings.resolved_database_url())
     database.migrate()
@@ -119,6 +116,85 @@ def users_create(
         emit_json(data)
     else:
         typer.echo(f"created {data['role']} account {data['username']} ({data['id']})")
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
+
+
+def _change(username: str, change: str, value: object) -> dict[str, object]:
+    """Apply one account change in the configured database; exit 2 on bad input."""
+    from drgstim.api.accounts import set_active, set_password
+    from drgstim.api.settings import Settings
+    from drgstim.storage import Actor, Database
+
+    database = Database(Settings().resolved_database_url())
+    database.migrate()
+    actor = Actor(name=f"cli:{getpass.getuser()}")
+    try:
+        with database.session() as session:
+            if change == "password":
+                user = set_password(session, username, str(value), actor=actor)
+            else:
+                user = set_active(session, username, bool(value), actor=actor)
+            return {"username": user.username, "role": user.role, "active": user.active}
+    except InputError as exc:
+        _stop(str(exc), EXIT_USAGE)
+    finally:
+        database.dispose()
+
+
+@users_app.command("set-password")
+def users_set_password(
+    username: str = typer.Option(..., help="Login name."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the new password from standard input."
+    ),
+) -> None:
+    """Give an account a new password (audited)."""
+    data = _change(username, "password", _read_password(password_stdin))
+    typer.echo(f"new password set for {data['username']}")
+
+
+@users_app.command("disable")
+def users_disable(username: str = typer.Option(..., help="Login name.")) -> None:
+    """Disable an account: it can no longer log in and its sessions stop working."""
+    _change(username, "active", False)
+    typer.echo(f"disabled {username}")
+
+
+@users_app.command("enable")
+def users_enable(username: str = typer.Option(..., help="Login name.")) -> None:
+    """Enable a disabled account again."""
+    _change(username, "active", True)
+    typer.echo(f"enabled {username}")
+
+
+@users_app.command("list")
+def users_list(
+    json_out: bool = typer.Option(False, "--json", help="Print the accounts as JSON."),
+) -> None:
+    """List the accounts (username, role, active) of the configured database."""
+    from drgstim.api.accounts import list_accounts
+    from drgstim.api.settings import Settings
+    from drgstim.storage import Database
+
+    database = Database(Settings().resolved_database_url())
+    database.migrate()
+    with database.session(write=False) as session:
+        rows = [
+            {"username": u.username, "role": u.role, "active": u.active, "demo": u.demo}
+            for u in list_accounts(session)
+        ]
+    database.dispose()
+    if json_out:
+        emit_json({"users": rows})
+        return
+    for row in rows:
+        state = "active" if row["active"] else "disabled"
+        typer.echo(f"{row['username']:<24} {row['role']:<11} {state}")
 
 
 @db_app.command("upgrade")

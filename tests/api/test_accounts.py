@@ -190,3 +190,12 @@ def test_the_login_pause_ends_after_the_window_and_a_success_resets_it() -> None
     throttle.succeeded("ann")
     throttle.failed("ann")
     assert throttle.retry_after_s("ann") == 0
+
+
+def test_answers_carry_security_headers_and_api_data_is_not_cached(
+    client: TestClient, team: Team
+) -> None:
+    answer = client.get("/api/patients", headers=team.headers(Role.CLINICIAN))
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert answer.headers["cache-control"] == "no-store"

@@ -11,8 +11,9 @@ import logging
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -41,6 +42,23 @@ def _include_pages(app: FastAPI) -> None:
         return
     pages = importlib.import_module("drgstim.web.pages")
     app.include_router(pages.router)
+
+
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+async def _security_headers(request: Request, call_next: Any) -> Response:
+    """Headers every answer carries; API answers (patient data) are never cached."""
+    response: Response = await call_next(request)
+    for name, value in _SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.url.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
@@ -72,6 +90,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         same_site="lax",
         https_only=settings.cookie_secure and not settings.demo,
     )
+    app.middleware("http")(_security_headers)
     install_error_handlers(app)
     app.include_router(api_router(), prefix="/api")
     static = _static_dir()

@@ -305,3 +305,21 @@ def test_deleting_a_patient_audits_every_row_and_locks_their_account(
         assert (rows[0]["action"], rows[0]["entity"]) == ("delete", entity)
     assert client.get(f"/api/trials/{trial['id']}", headers=clinician).status_code == 404
     assert client.get("/api/patients", headers=patient).status_code == 401
+
+
+def test_only_clinicians_and_nurses_screen_or_plan(client: TestClient, team: Team) -> None:
+    assessment = client.post(
+        f"/api/patients/{team.own_patient.id}/assessments",
+        json={"assessed_on": "2026-11-01"},
+        headers=team.headers(Role.CLINICIAN),
+    ).json()
+    for action in ("screening", "plan"):
+        url = f"/api/assessments/{assessment['id']}/{action}"
+        for role in (Role.PATIENT, Role.PROGRAMMER, Role.ADMIN):
+            assert client.post(url, headers=team.headers(role)).status_code == 403
+    missing = "/api/assessments/00000000-0000-4000-8000-000000000000/screening"
+    assert client.post(missing, headers=team.headers(Role.NURSE)).status_code == 404
+    listed = client.get(
+        f"/api/assessments/{assessment['id']}/screenings", headers=team.headers(Role.NURSE)
+    )
+    assert listed.json()["total"] == 0

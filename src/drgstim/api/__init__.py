@@ -21,10 +21,21 @@ def api_router() -> APIRouter:
         patients,
         programs,
         reviews,
+        screening,
         users,
     )
 
     router = APIRouter()
-    for module in (health, auth, users, patients, pathway, reviews, programs, exports):
+    for module in (
+        health,
+        auth,
+        users,
+        patients,
+        pathway,
+        screening,
+        reviews,
+        programs,
+        exports,
+    ):
         router.include_router(module.router)
     return router

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
-from drgstim.storage.models import Device, DiaryEntry, Program, Trial
+from drgstim.storage.models import Assessment, Device, DiaryEntry, Patient, Program, Trial
 
 __all__ = [
     "DomainUnavailableError",
@@ -21,6 +21,8 @@ __all__ = [
     "controller_action",
     "domain_module",
     "evaluate_trial",
+    "plan_assessment",
+    "screen_assessment",
 ]
 
 
@@ -120,3 +122,15 @@ def controller_action(
     the new controller state (stored on the device) and the event to log."""
     _device_attr("PatientController", "the patient controller")
     raise DomainUnavailableError("drgstim.device.PatientController", "the patient controller")
+
+
+def screen_assessment(patient: Patient, assessment: Assessment) -> tuple[str, dict[str, Any]]:
+    """``drgstim.clinic.screening.screen`` on a stored assessment: (outcome, result JSON)."""
+    domain_module("drgstim.clinic.screening", "candidacy screening")
+    raise DomainUnavailableError("drgstim.clinic.screening.screen", "candidacy screening")
+
+
+def plan_assessment(assessment: Assessment) -> dict[str, Any]:
+    """``drgstim.clinic.planning.plan_targets`` on a stored pain map: the plan as JSON."""
+    domain_module("drgstim.clinic.planning", "target planning")
+    raise DomainUnavailableError("drgstim.clinic.planning.plan_targets", "target planning")

@@ -178,3 +178,17 @@ def test_sqlite_durability_pragmas(tmp_path: object) -> None:
         synchronous = conn.exec_driver_sql("PRAGMA synchronous").scalar()
     database.dispose()
     assert (journal, foreign_keys, synchronous) == ("wal", 1, 2)  # 2 = FULL
+
+
+def test_migrations_downgrade_to_nothing_and_up_again(database: Database) -> None:
+    from drgstim.storage.db import downgrade, migrate
+
+    downgrade(database.engine, revision="base")
+    with database.engine.connect() as conn:
+        tables = set(conn.dialect.get_table_names(conn))
+    assert tables <= {"alembic_version"}
+    migrate(database.engine)
+    with database.session() as s:
+        create(s, _patient(), actor=ALICE)
+    with pytest.raises(DBAPIError, match="append-only"), database.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log"))

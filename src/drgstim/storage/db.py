@@ -27,7 +27,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["Database", "make_engine", "migrate"]
+__all__ = ["Database", "downgrade", "make_engine", "migrate"]
 
 WRITE_OPTION = "drgstim_write"
 BUSY_TIMEOUT_S = 10.0
@@ -109,8 +109,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def migrate(engine: Engine, *, revision: str = "head") -> None:
-    """Bring the database schema up to ``revision`` with the package's Alembic migrations."""
+def _alembic(engine: Engine, step: str, revision: str) -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -119,7 +118,17 @@ def migrate(engine: Engine, *, revision: str = "head") -> None:
     config.set_main_option("script_location", str(script_location))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        getattr(command, step)(config, revision)
+
+
+def migrate(engine: Engine, *, revision: str = "head") -> None:
+    """Bring the database schema up to ``revision`` with the package's Alembic migrations."""
+    _alembic(engine, "upgrade", revision)
+
+
+def downgrade(engine: Engine, *, revision: str) -> None:
+    """Take the schema back to ``revision`` (``"base"``: no tables; data is lost)."""
+    _alembic(engine, "downgrade", revision)
 
 
 class Database:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from importlib.util import find_spec
 from typing import Any
 
 import pytest
@@ -38,6 +39,13 @@ def test_clinician_creates_patient_and_sees_timeline(page: Any) -> None:
     shot(page, "03-new-patient-timeline")
 
 
+def clinic_planning_ready() -> bool:
+    """Whether the clinic layer's screening and planning modules are in this build."""
+    return find_spec("drgstim.clinic.screening") is not None and (
+        find_spec("drgstim.clinic.planning") is not None
+    )
+
+
 def open_patient(page: Any, mrn: str) -> str:
     """From the patient list, open the patient with ``mrn``; returns the patient id."""
     page.goto("/patients")
@@ -65,6 +73,20 @@ def test_body_map_marks_regions_by_mouse_and_keyboard_and_saves(page: Any) -> No
         "Left knee\t8 / 10",
         "Right foot dorsum\t6 / 10",
     ]
+    # The screening and the target plan answer for the saved pain map: their results when
+    # the clinic layer provides them, otherwise the service's reason naming what is missing.
+    screening, plan = page.locator("#screening"), page.locator("#plan")
+    page.locator("#screening-outcome, #screening .error").first.wait_for()
+    page.locator("#plan-table, #plan .error").first.wait_for()
+    if clinic_planning_ready():
+        assert page.locator("#screening-outcome").inner_text().startswith("Outcome:")
+        levels = page.locator("#plan-table tbody tr").all_inner_texts()
+        # clinical.md: knee → L3 (± L4); foot dorsum → L5, S1 (L4)
+        assert any(row.startswith("L3\tleft") for row in levels), levels
+        assert any(row.startswith(("L5\tright", "S1\tright")) for row in levels), levels
+    else:
+        assert "drgstim.clinic.screening" in screening.inner_text()
+        assert "drgstim.clinic.planning" in plan.inner_text()
     shot(page, "04-assessment-body-map")
     # The saved pain map is what the API now holds (reload from the server).
     page.reload()

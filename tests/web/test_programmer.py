@@ -123,6 +123,18 @@ def test_impedance_is_transferred_to_the_device(page: Any) -> None:
     assert impedance.input_value() == "1705"
 
 
+def test_programming_session_is_opened_and_closed(page: Any) -> None:
+    login(page, "demo-clinician")
+    open_tool(page, "DEMO-005", "programmer")
+    page.get_by_role("button", name="Start programming session").click()
+    page.get_by_text("Programming session open since").wait_for()
+    page.reload()  # the open session is stored, not page state
+    page.get_by_role("button", name="End programming session").click()
+    page.get_by_text("No programming session open.").wait_for()
+    page.reload()
+    page.get_by_role("button", name="Start programming session").wait_for()
+
+
 def controller_ready() -> bool:
     if find_spec("drgstim.device") is None:
         return False

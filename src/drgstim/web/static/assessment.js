@@ -16,6 +16,7 @@
   let record = null; // the saved assessment {id, version}
   let timer = null;
   let saving = Promise.resolve();
+  let evaluated = ""; // the inputs of the last screening/plan (each run is stored and audited)
 
   const keyOf = (node) => `${node.dataset.region}:${node.dataset.side}`;
   const labelOf = (key) => shapes.find((s) => keyOf(s) === key)?.dataset.label || key;
@@ -114,7 +115,11 @@
       root.dataset.assessment = record.id;
       history.replaceState(null, "", `?id=${record.id}`);
       saveState.textContent = `Saved (version ${record.version}).`;
-      if (pain.size > 0) await evaluate(record.id);
+      const inputs = JSON.stringify([data.pain_map, data.scores, data.history]);
+      if (pain.size > 0 && inputs !== evaluated) {
+        evaluated = inputs;
+        await evaluate(record.id);
+      }
     } catch (e) {
       saveState.textContent = "Not saved.";
       showError(errorBox, e);

@@ -140,6 +140,27 @@
       ...programs.map((p) => el("button", { type: "button", class: "secondary", onclick: () => loadGroup(p) }, `${p.name}${p.for_patient_use ? " (patient)" : ""}`)));
   }
 
+  // The programming session: the record of this visit's programming (started/ended).
+  let session = null;
+  function showSession() {
+    document.getElementById("session-state").textContent = session
+      ? `Programming session open since ${session.started_at.slice(11, 16)} UTC.` : "No programming session open.";
+    document.getElementById("session-toggle").textContent = session ? "End programming session" : "Start programming session";
+  }
+  async function loadSession() {
+    const sessions = await all(`/devices/${device.id}/programming-sessions`);
+    session = sessions.find((s) => !s.ended_at) || null;
+    showSession();
+  }
+  document.getElementById("session-toggle").addEventListener("click", async () => {
+    try {
+      session = session
+        ? (await api("PATCH", `/programming-sessions/${session.id}`, { ended: true, version: session.version }), null)
+        : await api("POST", `/devices/${device.id}/programming-sessions`, { notes: "" });
+      showSession();
+    } catch (e) { drg.toast(e.message); }
+  });
+
   async function selectDevice(id, devices) {
     device = devices.find((d) => d.id === id);
     document.getElementById("device-info").textContent = `${device.kind.replace("_", " ")} ${device.serial}: ${device.leads.length} lead(s).`;
@@ -147,6 +168,7 @@
     document.getElementById("programmer").hidden = false;
     render();
     await loadPrograms().catch((e) => drg.toast(e.message));
+    await loadSession().catch((e) => drg.toast(e.message));
   }
 
   // "L5 left, S1 left" -> [{lead: 1, level: "L5", side: "left"}, ...]

@@ -15,11 +15,21 @@ import httpx
 import pytest
 
 
-def client_for(server: str, username: str | None) -> httpx.Client:
+def login_token(client: httpx.Client) -> str:
+    """The CSRF token of the login form (the login page puts it in the session)."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert found is not None
+    return found.group(1)
+
+
+def post_login(client: httpx.Client, **fields: str) -> httpx.Response:
+    return client.post("/login", data={"csrf_token": login_token(client), **fields})
+
+
+def client_for(server: str, username: str) -> httpx.Client:
     client = httpx.Client(base_url=server, timeout=10)
-    if username is not None:
-        answer = client.post("/login", data={"username": username, "password": "demo-password"})
-        assert answer.status_code == 303, answer.text
+    answer = post_login(client, username=username, password="demo-password")
+    assert answer.status_code == 303, answer.text
     return client
 
 
@@ -47,32 +57,37 @@ def test_pages_need_a_login_and_come_back_after_it(server: str) -> None:
         answer = anonymous.get("/patients")
         assert answer.status_code == 303
         assert answer.headers["location"] == "/login?next=/patients"
-        login = anonymous.post(
-            "/login",
-            data={"username": "demo-clinician", "password": "demo-password", "next": "/patients"},
+        login = post_login(
+            anonymous, username="demo-clinician", password="demo-password", next="/patients"
         )
         assert (login.status_code, login.headers["location"]) == (303, "/patients")
 
 
 def test_login_never_redirects_off_site(server: str) -> None:
     with httpx.Client(base_url=server, timeout=10) as anonymous:
-        login = anonymous.post(
-            "/login",
-            data={
-                "username": "demo-clinician",
-                "password": "demo-password",
-                "next": "//evil.test/",
-            },
+        login = post_login(
+            anonymous, username="demo-clinician", password="demo-password", next="//evil.test/"
         )
         assert login.headers["location"] == "/patients"
 
 
 def test_wrong_password_is_401_with_the_form_again(server: str) -> None:
     with httpx.Client(base_url=server, timeout=10) as anonymous:
-        answer = anonymous.post("/login", data={"username": "demo-clinician", "password": "nope"})
+        answer = post_login(anonymous, username="demo-clinician", password="nope")
         assert answer.status_code == 401
         assert "Wrong username or password" in answer.text
         assert "nope" not in answer.text  # the password is never echoed
+
+
+def test_login_form_needs_its_csrf_token(server: str) -> None:
+    with httpx.Client(base_url=server, timeout=10) as browser:
+        # A form posted from another site carries no token of this browser's session.
+        forged = browser.post(
+            "/login",
+            data={"username": "demo-clinician", "password": "demo-password", "csrf_token": "x"},
+        )
+        assert forged.status_code == 403
+        assert browser.get("/patients").status_code == 303  # not logged in
 
 
 def test_patient_sees_own_pages_only(clinician: httpx.Client, patient: httpx.Client) -> None:

@@ -8,6 +8,7 @@ who is logged in, pick the template and hand it the ids and reference data it ne
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from importlib import resources
 from importlib.util import find_spec
@@ -127,7 +128,21 @@ def login_submit(
     username: Annotated[str, Form(max_length=64)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=500)] = "",
+    csrf: Annotated[str, Form(alias=CSRF_FORM_FIELD, max_length=200)] = "",
 ) -> Response:
+    # Login CSRF: the form must come from a login page this browser loaded (its session's
+    # token), so another site cannot log the browser into an account of its choosing.
+    expected = request.session.get("csrf")
+    if not csrf or not isinstance(expected, str) or not hmac.compare_digest(csrf, expected):
+        return _render(
+            request,
+            "login.html",
+            None,
+            status_code=status.HTTP_403_FORBIDDEN,
+            next=_safe_next(next) or "",
+            error="The login form expired. Please log in again.",
+            username=username,
+        )
     user = authenticate(db, username, password, demo=settings.demo) if username else None
     if user is None:
         return _render(

@@ -41,6 +41,20 @@
       const leads = t.leads.map((l) => `${l.side} ${l.level}`).join(", ");
       items.push(entry(t.started_on, `Trial (${t.status})`, `baseline NRS ${t.baseline_nrs}, ${t.planned_days} days; leads ${leads || "–"}`, `/patients/${pid}/trial`));
     }
+    // The latest screening and plan of each assessment (every run is stored).
+    const last = (list) => (list.length ? list[list.length - 1] : null);
+    const runs = await Promise.all(assessments.map((a) => Promise.all([
+      maybe(`/assessments/${a.id}/screenings`), maybe(`/assessments/${a.id}/plans`)])));
+    runs.forEach(([screenings, plans], i) => {
+      const link = `/patients/${pid}/assessment?id=${assessments[i].id}`;
+      const s = last(screenings), p = last(plans);
+      if (s) items.push(entry(s.created_at.slice(0, 10), `Screening: ${s.outcome.replaceAll("_", " ")}`, "", link));
+      if (p) {
+        const targets = p.result.targets || p.result.levels || p.result.candidates || [];
+        const text = targets.map((t) => `${t.side || ""} ${t.level || t.name || ""}`.trim()).join(", ");
+        items.push(entry(p.created_at.slice(0, 10), "DRG target plan", text, link));
+      }
+    });
     const reviews = await Promise.all(trials.map((t) => maybe(`/trials/${t.id}/reviews`)));
     for (const r of reviews.flat()) {
       const pct = r.result && r.result.reduction_pct !== undefined && r.result.reduction_pct !== null ? `${Number(r.result.reduction_pct).toFixed(1)} % reduction` : "";

@@ -77,6 +77,7 @@ def test_programmer_steps_on_device_grid_and_contacts_reset_amplitude(page: Any)
     # Any change of the contact configuration resets the amplitude to 0 (device rule).
     lead.get_by_role("button", name="Lead 1 contact 3 anode").click()
     assert lead.get_by_label("Amplitude (µA)").input_value() == "0"
+    page.locator("#safety .error, #safety-verdict").first.wait_for()  # the live check answered
     shot(page, "10-programmer")
 
 

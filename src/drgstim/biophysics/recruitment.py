@@ -1,0 +1,160 @@
+"""Recruitment: the fraction of each DRG neuron type activated versus stimulus amplitude.
+
+A point contact sits ``distance_um`` above the dorsal surface of the ganglion (on the z
+axis of :mod:`drgstim.biophysics.population`'s ellipsoid). Each sampled neuron's
+threshold is found by a batched threshold search for its type and fibre diameter with the
+source at the neuron's own soma-to-contact distance (the layout of
+:mod:`drgstim.biophysics.drg.geometry`: source on the −y axis, R from the soma centre).
+A neuron counts as activated at amplitude A when its threshold is ≤ A, so recruitment is
+monotone in amplitude by construction, and every amplitude reuses one threshold search.
+
+The threshold search is passed in (:class:`ThresholdSearch`), so this logic does not
+depend on which solver backend computes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from drgstim.biophysics.drg import data as drg_data
+from drgstim.biophysics.drg.geometry import DrgType
+from drgstim.biophysics.population import Population
+from drgstim.errors import InputError
+
+__all__ = [
+    "CellRequest",
+    "MAX_AMPLITUDE_uA",
+    "RecruitmentResult",
+    "ThresholdSearch",
+    "contact_distances_um",
+    "recruitment",
+]
+
+MAX_AMPLITUDE_uA = 12_000.0  # twice the device's 6 mA limit: a model question, not a program
+
+
+@dataclass(frozen=True, kw_only=True)
+class CellRequest:
+    """One neuron whose threshold is wanted."""
+
+    kind: DrgType
+    diameter_um: float
+    distance_um: float
+
+
+class ThresholdSearch(Protocol):
+    """Batched threshold search: cathodic thresholds (µA, magnitude) for many cells at once.
+
+    Returns ``inf`` for a cell not activated up to ``max_amplitude_uA``.
+    ``progress(done, total)`` is called as cells finish.
+    """
+
+    def __call__(
+        self,
+        cells: Sequence[CellRequest],
+        *,
+        pulse_width_us: float,
+        max_amplitude_uA: float,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> npt.NDArray[np.float64]: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecruitmentResult:
+    """Fraction and count activated per type per amplitude, with the thresholds."""
+
+    amplitudes_uA: tuple[float, ...]
+    fractions: dict[str, list[float]]
+    activated: dict[str, list[int]]
+    counts: dict[str, int]
+    thresholds_uA: npt.NDArray[np.float64]
+    pulse_width_us: float
+    distance_um: float
+    seed: int
+    version: str
+    input_hash: str
+    data_version: str = field(default_factory=drg_data.data_version)
+
+    def as_json(self) -> dict[str, object]:
+        """The JSON contract of ``drgstim recruitment --json``."""
+        return {
+            "amplitudes_uA": list(self.amplitudes_uA),
+            "pulse_width_us": self.pulse_width_us,
+            "distance_um": self.distance_um,
+            "fraction_activated": self.fractions,
+            "activated": self.activated,
+            "counts": self.counts,
+            "seed": self.seed,
+            "version": self.version,
+            "input_hash": self.input_hash,
+            "data_version": self.data_version,
+        }
+
+
+def contact_distances_um(population: Population, *, distance_um: float) -> npt.NDArray[np.float64]:
+    """Distance from each soma centre to a contact ``distance_um`` above the dorsal surface."""
+    semi_z = float(drg_data.value("drg_population", "ganglion_semi_axes_um")[2])
+    contact = np.array([0.0, 0.0, semi_z + distance_um])
+    result: npt.NDArray[np.float64] = np.linalg.norm(population.position_um - contact, axis=1)
+    return result
+
+
+def _check(amplitudes_uA: Sequence[float], pulse_width_us: float, distance_um: float) -> None:
+    if not amplitudes_uA:
+        raise InputError(
+            "amplitudes_uA", list(amplitudes_uA), f"one or more values in 0–{MAX_AMPLITUDE_uA:g} µA"
+        )
+    for a in amplitudes_uA:
+        if not 0.0 < a <= MAX_AMPLITUDE_uA:
+            raise InputError("amplitudes_uA", a, f"0–{MAX_AMPLITUDE_uA:g} µA (exclusive of 0)")
+    if not 10.0 <= pulse_width_us <= 10_000.0:
+        raise InputError("pulse_width_us", pulse_width_us, "10–10000 µs")
+    if not 0.0 <= distance_um <= 20_000.0:
+        raise InputError("distance_um", distance_um, "0–20000 µm from the ganglion surface")
+
+
+def recruitment(
+    population: Population,
+    *,
+    amplitudes_uA: Sequence[float],
+    pulse_width_us: float,
+    distance_um: float,
+    search: ThresholdSearch,
+    progress: Callable[[int, int], None] | None = None,
+) -> RecruitmentResult:
+    """Fraction of each type activated at each amplitude (one threshold search per neuron)."""
+    _check(amplitudes_uA, pulse_width_us, distance_um)
+    amps = tuple(float(a) for a in amplitudes_uA)
+    distances = contact_distances_um(population, distance_um=distance_um)
+    cells = [
+        CellRequest(kind=k, diameter_um=float(d), distance_um=float(r))
+        for k, d, r in zip(population.types, population.diameter_um, distances, strict=True)
+    ]
+    thresholds = np.asarray(
+        search(cells, pulse_width_us=pulse_width_us, max_amplitude_uA=max(amps), progress=progress),
+        dtype=np.float64,
+    )
+    fractions: dict[str, list[float]] = {}
+    activated: dict[str, list[int]] = {}
+    for kind in DrgType:
+        idx = population.indices(kind)
+        hits = [int(np.count_nonzero(thresholds[idx] <= a)) for a in amps]
+        activated[kind.value] = hits
+        fractions[kind.value] = [h / len(idx) if len(idx) else 0.0 for h in hits]
+    return RecruitmentResult(
+        amplitudes_uA=amps,
+        fractions=fractions,
+        activated=activated,
+        counts=population.counts(),
+        thresholds_uA=thresholds,
+        pulse_width_us=pulse_width_us,
+        distance_um=distance_um,
+        seed=population.seed,
+        version=population.version,
+        input_hash=population.input_hash,
+    )

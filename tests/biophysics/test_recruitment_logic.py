@@ -1,0 +1,99 @@
+"""Recruitment logic over a threshold search (the solver is exercised in test_recruitment_solver).
+
+The search here is a test double with the far-field law threshold = I0 + K·r² (spec:
+"threshold grows with electrode distance") so the bookkeeping can be checked exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from drgstim.biophysics import population as pop
+from drgstim.biophysics import recruitment as rec
+from drgstim.biophysics.drg.geometry import DrgType
+from drgstim.errors import InputError
+
+_K_UA_PER_UM2 = {DrgType.ABETA: 1e-4, DrgType.ADELTA: 4e-4, DrgType.C: 4e-3}
+
+
+def far_field_search(
+    cells: Sequence[rec.CellRequest],
+    *,
+    pulse_width_us: float,
+    max_amplitude_uA: float,
+    progress: Callable[[int, int], None] | None = None,
+) -> npt.NDArray[np.float64]:
+    out = np.array([20.0 + _K_UA_PER_UM2[c.kind] * c.distance_um**2 for c in cells])
+    if progress is not None:
+        progress(len(cells), len(cells))
+    return np.where(out <= max_amplitude_uA, out, np.inf)
+
+
+POP = pop.sample_population(n_neurons=400, seed=11)
+
+
+def test_fractions_and_counts_follow_the_thresholds() -> None:
+    calls: list[tuple[int, int]] = []
+    result = rec.recruitment(
+        POP,
+        amplitudes_uA=[500, 2000, 8000],
+        pulse_width_us=300,
+        distance_um=1000,
+        search=far_field_search,
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    assert calls == [(400, 400)]
+    assert result.counts == POP.counts()
+    r = rec.contact_distances_um(POP, distance_um=1000)
+    for kind in DrgType:
+        idx = POP.indices(kind)
+        expected = [(20 + _K_UA_PER_UM2[kind] * r[idx] ** 2 <= a).mean() for a in (500, 2000, 8000)]
+        assert result.fractions[kind.value] == pytest.approx(expected)
+    assert result.fractions["abeta"][-1] > result.fractions["c"][-1]
+    body = result.as_json()
+    assert body["seed"] == 11 and body["input_hash"] == POP.input_hash
+    assert set(body["fraction_activated"]) == {"abeta", "adelta", "c"}  # type: ignore[arg-type]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(min_value=1.0, max_value=12_000.0), min_size=2, max_size=6))
+def test_recruitment_is_monotone_in_amplitude(amplitudes: list[float]) -> None:
+    amps = sorted(amplitudes)
+    result = rec.recruitment(
+        POP, amplitudes_uA=amps, pulse_width_us=300, distance_um=500, search=far_field_search
+    )
+    for fractions in result.fractions.values():
+        assert all(b >= a for a, b in itertools.pairwise(fractions))
+
+
+def test_contact_distance_is_at_least_the_gap_to_the_surface() -> None:
+    r = rec.contact_distances_um(POP, distance_um=1000)
+    assert r.min() >= 1000.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"amplitudes_uA": [0.0]}, "amplitudes_uA"),
+        ({"amplitudes_uA": [20_000.0]}, "amplitudes_uA"),
+        ({"amplitudes_uA": []}, "amplitudes_uA"),
+        ({"pulse_width_us": 1.0}, "pulse_width_us"),
+        ({"distance_um": -5.0}, "distance_um"),
+    ],
+)
+def test_bad_inputs_name_the_field(kwargs: dict[str, object], field: str) -> None:
+    args: dict[str, object] = {
+        "amplitudes_uA": [100.0],
+        "pulse_width_us": 300.0,
+        "distance_um": 1000.0,
+    }
+    args.update(kwargs)
+    with pytest.raises(InputError, match=field):
+        rec.recruitment(POP, search=far_field_search, **args)  # type: ignore[arg-type]

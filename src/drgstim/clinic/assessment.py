@@ -9,9 +9,12 @@ morphine milligram equivalents per day, sleep in hours.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from drgstim.anatomy.pain_map import PainEntry, PainMap
 
 __all__ = ["Assessment", "MeasurableGoal", "NRSScores", "OutcomeScores", "PainSite"]
 
@@ -29,7 +32,8 @@ class NRSScores(BaseModel):
 
 
 class PainSite(BaseModel):
-    """One painful region on the body chart (mirrors ``drgstim.anatomy.pain_map.PainEntry``)."""
+    """One painful region on the body chart: the plain-data form of the anatomy layer's
+    ``PainEntry`` (region, side, intensity, character), so records serialise as JSON."""
 
     model_config = _FROZEN
 
@@ -37,6 +41,23 @@ class PainSite(BaseModel):
     side: str = Field(min_length=1, max_length=16)
     intensity: float = Field(ge=0, le=10)
     character: str = Field(default="", max_length=64)
+
+    @classmethod
+    def from_entry(cls, entry: PainEntry) -> PainSite:
+        """From the anatomy layer's ``PainEntry`` (validated region and side)."""
+        character = "" if entry.character is None else entry.character.value
+        return cls(
+            region=entry.region.value,
+            side=entry.side.value,
+            intensity=entry.intensity,
+            character=character,
+        )
+
+    def to_entry(self) -> PainEntry:
+        """As an anatomy ``PainEntry``; an unknown region or side raises InputError."""
+        from drgstim.anatomy.pain_map import PainEntry
+
+        return PainEntry.from_dict(self.model_dump())
 
 
 class MeasurableGoal(BaseModel):
@@ -78,6 +99,17 @@ class Assessment(BaseModel):
     scores: OutcomeScores = Field(default_factory=OutcomeScores)
     goals: str = Field(default="", max_length=2000)
     measurable_goals: tuple[MeasurableGoal, ...] = ()
+
+    @staticmethod
+    def sites_from(pain_map: PainMap) -> tuple[PainSite, ...]:
+        """The anatomy layer's ``PainMap`` as the sites an Assessment stores."""
+        return tuple(PainSite.from_entry(e) for e in pain_map.entries)
+
+    def to_pain_map(self) -> PainMap:
+        """The stored sites as an anatomy ``PainMap`` (for screening and planning)."""
+        from drgstim.anatomy.pain_map import PainMap
+
+        return PainMap(site.to_entry() for site in self.pain_map)
 
     @property
     def baseline_nrs(self) -> float | None:

@@ -107,3 +107,9 @@ def test_unknown_region_lists_the_known_ones() -> None:
 
 def test_labelled_range_is_t10_to_s2() -> None:
     assert LABELLED_RANGE == (SpinalLevel.T10, SpinalLevel.S2)
+
+
+def test_device_terms_are_the_device_layers_terms() -> None:
+    from drgstim.device import ANATOMY_TERMS
+
+    assert set(DEVICE_TERMS) == set(ANATOMY_TERMS)

@@ -13,7 +13,9 @@ it, which gives 1–2 levels per region as the spec's table expects
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from drgstim.anatomy import (
@@ -37,8 +39,14 @@ __all__ = [
     "plan_targets",
 ]
 
-MAX_LEADS = 4
-"""Most leads the reference device was evaluated with (shared/spec/device.md)."""
+
+def _device_max_leads() -> int:
+    path = resources.files("drgstim").joinpath("data", "device", "device.json")
+    return int(json.loads(path.read_text("utf-8"))["limits"]["max_leads"]["value"])
+
+
+MAX_LEADS = _device_max_leads()
+"""Most leads the reference device has (4; read from ``data/device/device.json``)."""
 COVERAGE_TARGET = 0.5
 """Share of a region's dermatome weight its leads must reach to call it covered (project
 choice: the primary level of most regions, or its two best levels, clear it)."""
@@ -172,7 +180,8 @@ def _warnings(leads: list[Lead], uncovered: list[Site], max_leads: int) -> list[
 
 def plan_targets(pain_map: PainMap, *, max_leads: int = MAX_LEADS) -> TargetPlan:
     """Rank (level, side) targets for ``pain_map`` and propose at most ``max_leads`` leads."""
-    if isinstance(max_leads, bool) or not isinstance(max_leads, int) or not 1 <= max_leads <= 4:
+    is_int = isinstance(max_leads, int) and not isinstance(max_leads, bool)
+    if not is_int or not 1 <= max_leads <= MAX_LEADS:
         raise InputError("max_leads", max_leads, f"1–{MAX_LEADS}")
     sites = _intensities(pain_map)
     targets = _rank(sites)

@@ -95,6 +95,9 @@ def test_device_terms_map_onto_regions() -> None:
     assert regions_for_device_term("Lower Leg") == (Region.LOWER_LEG_FRONT, Region.LOWER_LEG_BACK)
     assert regions_for_device_term("back & leg") == (Region.BACK_AND_LEG,)
     assert Region.parse("foot top") is Region.FOOT_TOP
+    with pytest.raises(InputError) as info:
+        Region.parse("thigh")  # spans two regions: the user must choose
+    assert info.value.allowed == "thigh_front, thigh_back"
     with pytest.raises(InputError, match="device_term"):
         regions_for_device_term("elbow")
 

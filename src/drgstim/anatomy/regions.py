@@ -62,7 +62,9 @@ class Region(StrEnum):
         regions = DEVICE_TERMS.get(key, ())
         if len(regions) == 1:
             return regions[0]
-        raise InputError(field, text, ", ".join(r.value for r in cls), reason="unknown region")
+        allowed = ", ".join(r.value for r in (regions or tuple(cls)))
+        reason = f"device term spanning {len(regions)} regions" if regions else "unknown region"
+        raise InputError(field, text, allowed, reason=reason)
 
 
 def _entry(region: Region) -> dict[str, object]:

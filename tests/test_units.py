@@ -59,3 +59,9 @@ def test_round_trips_are_exact():
         (units.mm_from_um, units.um_from_mm),
     ]:
         assert back(forward(math.pi)) == pytest.approx(math.pi, rel=1e-15)
+
+
+def test_power_and_day_conversions() -> None:
+    # 1 W is a million µW; a day is 86 400 s (battery drain and ERI→EOS period use these).
+    assert units.uW_from_W(0.5) == pytest.approx(5e5)
+    assert units.days_from_seconds(86_400.0 * 30) == pytest.approx(30.0)

@@ -15,12 +15,14 @@ from typing import Protocol, Self, TypeVar
 __all__ = [
     "HOURS_PER_YEAR",
     "MM2_PER_CM2",
+    "SECONDS_PER_DAY",
     "SECONDS_PER_YEAR",
     "UA_PER_MA",
     "UM_PER_CM",
     "UM_PER_M",
     "UM_PER_MM",
     "US_PER_MS",
+    "UW_PER_W",
     "V_PER_MV",
     "A_from_mA",
     "S_per_cm_from_S_per_m",
@@ -29,6 +31,7 @@ __all__ = [
     "cm2_from_mm2",
     "cm2_from_um2",
     "cm_from_um",
+    "days_from_seconds",
     "mA_from_A",
     "mA_from_uA",
     "mV_from_V",
@@ -42,6 +45,7 @@ __all__ = [
     "s_from_us",
     "uA_from_mA",
     "uC_from_uA_us",
+    "uW_from_W",
     "um_from_m",
     "um_from_mm",
     "us_from_ms",
@@ -172,3 +176,17 @@ def years_from_hours(value: T) -> T:
 
 def years_from_seconds(value: T) -> T:
     return value / SECONDS_PER_YEAR
+
+
+SECONDS_PER_DAY = 24.0 * 3600.0
+UW_PER_W = 1e6
+
+
+def uW_from_W(value: T) -> T:
+    """Power in µW from W."""
+    return value * UW_PER_W
+
+
+def days_from_seconds(value: T) -> T:
+    """Duration in days from seconds."""
+    return value / SECONDS_PER_DAY

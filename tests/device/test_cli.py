@@ -22,7 +22,8 @@ PROGRAM = ["--amplitude-uA", "800", "--pulse-width-us", "300", "--frequency-Hz",
 
 
 def test_check_safe_json_exit_0() -> None:
-    result = run("check", *PROGRAM, "--contacts=-+00", "--impedance-ohm", "1600", "--json")
+    # exactly the form: --contacts "-+00" as a separate argument
+    result = run("check", *PROGRAM, "--contacts", "-+00", "--impedance-ohm", "1600", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["safe"] is True and data["errors"] == []

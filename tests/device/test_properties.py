@@ -132,14 +132,20 @@ TestDeviceRules = DeviceMachine.TestCase
 
 @settings(max_examples=200, deadline=None)
 @given(
-    amplitude=st.floats(-100, 8000, allow_nan=False),
-    width=st.floats(0, 1200, allow_nan=False),
-    freq=st.floats(0, 100, allow_nan=False),
+    amplitude=st.floats(-100, 8000) | st.sampled_from([800.0, float("nan"), float("inf")]),
+    width=st.floats(0, 1200) | st.sampled_from([300.0, float("nan")]),
+    freq=st.floats(0, 100) | st.just(20.0),
     text=st.text(alphabet="-+0x", min_size=0, max_size=6),
-    ohm=st.none() | st.floats(1, 70000, allow_nan=False),
+    ohm=st.none() | st.floats(-10, 70000) | st.just(float("nan")),
+    fractions=st.none() | st.lists(st.floats(allow_nan=True), min_size=4, max_size=4),
 )
 def test_check_program_never_raises_and_safe_means_within_limits(
-    amplitude: float, width: float, freq: float, text: str, ohm: float | None
+    amplitude: float,
+    width: float,
+    freq: float,
+    text: str,
+    ohm: float | None,
+    fractions: list[float] | None,
 ) -> None:
     report = check_program(
         amplitude_uA=amplitude,
@@ -147,9 +153,14 @@ def test_check_program_never_raises_and_safe_means_within_limits(
         frequency_Hz=freq,
         contacts=text,
         impedance_ohm=ohm,
+        current_fractions=fractions,
     )
     assert report.safe == (report.errors == [])
     if report.safe:
         assert all(c.shannon_k < 1.85 for c in report.contacts)
         assert all(c.charge_density_uC_per_cm2 <= 30 for c in report.contacts)
         assert grid("amplitude_uA").contains(amplitude)
+        assert ohm is None or 100 <= ohm < 65534
+        if fractions is not None:
+            active = [f for f, c in zip(fractions, text, strict=True) if c != "0"]
+            assert all(0 <= f <= 1 for f in active)

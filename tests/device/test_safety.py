@@ -107,3 +107,12 @@ def test_to_dict_is_the_cli_contract() -> None:
     }
     zero = _check(amplitude_uA=0).to_dict()
     assert zero["contacts"][0]["shannon_k"] is None  # no charge: k undefined, JSON-safe
+
+
+def test_non_numbers_are_errors_not_exceptions() -> None:
+    nan = float("nan")
+    assert not _check(amplitude_uA=nan).safe
+    assert "not a positive number" in _check(impedance_ohm=nan).errors[0]
+    assert not _check(contacts="--+0", current_fractions=[nan, 0.5, 1.0, 0.0]).safe
+    wrong_length = _check(contacts=["-", "+", "0"])
+    assert not wrong_length.safe and "3 entries" in wrong_length.errors[0]

@@ -7,6 +7,7 @@ never raises, for the live safety check; the ``validate_*`` functions raise
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,7 +46,7 @@ class Grid:
 
     def contains(self, value: float) -> bool:
         """Whether ``value`` is exactly one of the allowed values."""
-        if value != int(value):
+        if not math.isfinite(value) or value != int(value):
             return False
         v = int(value)
         return any(
@@ -71,6 +72,8 @@ class Grid:
         """Why ``value`` is not allowed, naming the nearest allowed values; None if it is."""
         if self.contains(value):
             return None
+        if not math.isfinite(value):
+            return f"{self.name} = {value} is not a number ({self.describe()})"
         near = " or ".join(f"{v} {self.unit}" for v in self.nearest(value))
         where = "out of range" if not self.minimum <= value <= self.maximum else "off the grid"
         return (
@@ -80,6 +83,8 @@ class Grid:
 
     def validate(self, value: float) -> int:
         """``value`` as an int if it is allowed; otherwise :class:`InputError`."""
+        if not math.isfinite(value):
+            raise InputError(self.name, value, self.describe(), reason="not a finite number")
         if not self.contains(value):
             near = " or ".join(str(v) for v in self.nearest(value))
             raise InputError(

@@ -132,7 +132,7 @@ def _fraction_problems(
     problems = []
     for polarity in (Polarity.CATHODE, Polarity.ANODE):
         shares = [f for p, f in zip(polarities, current_fractions, strict=True) if p == polarity]
-        if any(f < 0 or f > 1 for f in shares):
+        if any(not 0 <= f <= 1 for f in shares):
             problems.append(f"current_fractions of {polarity.name.lower()}s must lie in 0–1")
         elif shares and abs(sum(shares) - 1.0) > 1e-6:
             problems.append(
@@ -169,6 +169,8 @@ def _impedance_problems(
     """(errors, warnings, compliance voltage) for a measured impedance."""
     if impedance_ohm is None:
         return [], ["impedance not given: output compliance (4.6 V) not checked"], None
+    if not math.isfinite(impedance_ohm) or impedance_ohm <= 0:
+        return [f"impedance_ohm = {impedance_ohm} is not a positive number of Ω"], [], None
     if impedance_ohm >= limit("open_circuit_ohm"):
         return [f"impedance {impedance_ohm:g} Ω reads as an open circuit: lead disabled"], [], None
     if impedance_ohm < limit("impedance_min_ohm"):
@@ -223,13 +225,23 @@ def check_program(
         except InputError as exc:
             errors.append(str(exc))
     else:
-        polarities = tuple(Polarity(p) for p in contacts)
+        try:
+            polarities = tuple(Polarity(p) for p in contacts)
+        except ValueError:
+            errors.append(f"contacts = {list(contacts)!r}: each must be '-', '+' or '0'")
+        if polarities and len(polarities) != lead_model.contact_count:
+            errors.append(
+                f"contacts has {len(polarities)} entries; "
+                f"lead model {lead_model.name} has {lead_model.contact_count} contacts"
+            )
+            polarities = ()
     if polarities and not (Polarity.CATHODE in polarities and Polarity.ANODE in polarities):
         errors.append(POLARITY_RULE)
     fraction_errors = _fraction_problems(polarities, current_fractions) if polarities else []
     errors += fraction_errors
     charges = []
-    if polarities and not fraction_errors and amplitude_uA >= 0 and pulse_width_us > 0:
+    finite = math.isfinite(amplitude_uA) and math.isfinite(pulse_width_us)
+    if polarities and not fraction_errors and finite and amplitude_uA >= 0 and pulse_width_us > 0:
         charges = contact_charges(
             amplitude_uA=amplitude_uA,
             pulse_width_us=pulse_width_us,

@@ -204,3 +204,39 @@ def test_trial_stimulator_wear_limit_and_reset() -> None:
 def test_more_than_four_channels_refused() -> None:
     with pytest.raises(InputError, match="one channel per lead"):
         ImplantedGenerator("IPG-9", lead_count=5)
+
+
+def test_generator_state_round_trips_through_plain_dicts() -> None:
+    import json
+
+    from drgstim.device import generator_from_dict
+
+    ipg, session = programmed(2)
+    session.add_group("Sleeping", patient_enabled=False)
+    session.set_spine_location(1, "S1 right")
+    session.add_stimulus_response(1, anatomy="foot bottom", sensation="tingling")
+    ipg.run_for(timedelta(days=100))
+    data = json.loads(json.dumps(ipg.to_dict()))  # storage keeps JSON
+    again = generator_from_dict(data)
+    assert isinstance(again, ImplantedGenerator) and again.to_dict() == ipg.to_dict()
+    trial = TrialStimulator("T-2", lead_count=1)
+    trial.start_wear(datetime(2026, 3, 1, tzinfo=UTC))
+    assert generator_from_dict(json.loads(json.dumps(trial.to_dict()))).to_dict() == trial.to_dict()
+
+
+def test_stored_state_is_revalidated() -> None:
+    from drgstim.device import generator_from_dict
+
+    ipg, _ = programmed(1)
+    data = ipg.to_dict()
+    data["groups"][0]["leads"][0]["amplitude_uA"] = 810  # tampered or corrupted
+    with pytest.raises(InputError, match="825"):
+        generator_from_dict(data)
+    data = ipg.to_dict()
+    data["groups"][0]["leads"][0]["contacts"] = "--00"  # enabled without an anode
+    with pytest.raises(InputError, match="anode"):
+        generator_from_dict(data)
+    data = ipg.to_dict()
+    data["groups"][0]["leads"][0]["amplitude_uA"] = 1000  # above the patient maximum (800)
+    with pytest.raises(InputError, match="0–800 µA"):
+        generator_from_dict(data)

@@ -20,6 +20,7 @@ from drgstim.device.generator import (
     ImplantedGenerator,
     Magnet,
     TrialStimulator,
+    generator_from_dict,
 )
 from drgstim.device.grid import (
     Grid,
@@ -84,6 +85,7 @@ __all__ = [
     "check_program",
     "contact_charges",
     "estimate_longevity",
+    "generator_from_dict",
     "grid",
     "grid_problem",
     "labelling_warnings",

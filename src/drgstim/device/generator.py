@@ -7,7 +7,7 @@ A generator holds state only; :class:`~drgstim.device.session.ClinicianSession` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -19,12 +19,21 @@ from drgstim.device.battery import (
     housekeeping_power_W,
     stimulation_power_W,
 )
-from drgstim.device.lead import DEFAULT_LEAD_MODEL, LeadModel
+from drgstim.device.grid import validate_impedance_interval
+from drgstim.device.lead import DEFAULT_LEAD_MODEL, LeadModel, lead_model
 from drgstim.device.program import Group, LeadSettings
-from drgstim.device.vocabulary import SpineLocation, StimulusResponse
+from drgstim.device.safety import check_program
+from drgstim.device.vocabulary import Side, SpineLocation, StimulusResponse
 from drgstim.errors import InputError
 
-__all__ = ["Generator", "GeneratorKind", "ImplantedGenerator", "Magnet", "TrialStimulator"]
+__all__ = [
+    "Generator",
+    "GeneratorKind",
+    "ImplantedGenerator",
+    "Magnet",
+    "TrialStimulator",
+    "generator_from_dict",
+]
 
 
 class GeneratorKind(StrEnum):
@@ -119,6 +128,44 @@ class Generator:
             self.stimulation_on = False
         return self.stimulation_on
 
+    def to_dict(self) -> dict[str, Any]:
+        """The whole state as plain data (for storage); ``generator_from_dict`` reads it."""
+        return {
+            "serial": self.serial,
+            "kind": self.kind.value,
+            "lead_count": self.lead_count,
+            "lead_model": self.lead_model.name,
+            "groups": [g.to_dict() for g in self.groups],
+            "active_group": self.active_group,
+            "impedance_ohm": list(self.impedance_ohm),
+            "impedance_interval": self.impedance_interval,
+            "locations": [loc.to_dict() if loc else None for loc in self.locations],
+            "responses": [[r.to_dict() for r in rs] for rs in self.responses],
+            "region_on": list(self.region_on),
+            "stimulation_on": self.stimulation_on,
+            "magnet_turn_off_hold_s": self.magnet.turn_off_hold_s,
+            "alerts": list(self.alerts),
+        }
+
+    def _load(self, data: dict[str, Any]) -> None:
+        self.groups = [Group.from_dict(g) for g in data["groups"]]
+        if not 0 <= int(data["active_group"]) < len(self.groups):
+            raise InputError("active_group", data["active_group"], f"0–{len(self.groups) - 1}")
+        self.active_group = int(data["active_group"])
+        self.impedance_ohm = [None if z is None else float(z) for z in data["impedance_ohm"]]
+        self.impedance_interval = validate_impedance_interval(data["impedance_interval"])
+        self.locations = [
+            None if loc is None else SpineLocation(loc["level"], Side(loc["side"]))
+            for loc in data["locations"]
+        ]
+        self.responses = [
+            [StimulusResponse(r["anatomy"], r["sensation"]) for r in rs] for rs in data["responses"]
+        ]
+        self.region_on = [bool(x) for x in data["region_on"]]
+        self.stimulation_on = bool(data["stimulation_on"])
+        self.magnet = Magnet(int(data["magnet_turn_off_hold_s"]))
+        self.alerts = [str(a) for a in data["alerts"]]
+
     def telemetry(self) -> dict[str, Any]:
         """What the generator reports when asked (kept at EOS)."""
         return {
@@ -139,6 +186,9 @@ class ImplantedGenerator(Generator):
     """The implanted primary-cell IPG: drains its battery, OK → ERI → EOS."""
 
     remaining_J: float = float(device_data()["battery"]["usable_energy_J"]["value"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "remaining_J": self.remaining_J}
 
     def drain_W(self) -> float:
         return housekeeping_power_W() + stimulation_power_W(self.loads())
@@ -167,6 +217,10 @@ class TrialStimulator(Generator):
     kind: GeneratorKind = GeneratorKind.TRIAL
     worn_since: datetime | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        worn = self.worn_since.astimezone(UTC).isoformat() if self.worn_since else None
+        return {**super().to_dict(), "worn_since": worn}
+
     def start_wear(self, when: datetime) -> None:
         self.worn_since = when
 
@@ -187,3 +241,54 @@ class TrialStimulator(Generator):
         """Rework for the next trial patient: every program and record is cleared."""
         fresh = TrialStimulator(self.serial, self.lead_count, self.lead_model)
         self.__dict__.update(fresh.__dict__)
+
+
+def generator_from_dict(data: dict[str, Any]) -> ImplantedGenerator | TrialStimulator:
+    """Rebuild a generator from ``to_dict()`` output; every value is re-validated."""
+    kind = GeneratorKind(data["kind"])
+    serial = str(data["serial"])
+    lead_count = int(data["lead_count"])
+    model = lead_model(str(data["lead_model"]))
+    generator: ImplantedGenerator | TrialStimulator
+    if kind == GeneratorKind.IMPLANTED:
+        remaining = float(data["remaining_J"])
+        generator = ImplantedGenerator(serial, lead_count, model, remaining_J=remaining)
+    else:
+        worn = data.get("worn_since")
+        since = datetime.fromisoformat(worn) if worn else None
+        generator = TrialStimulator(serial, lead_count, model, worn_since=since)
+    generator._load(data)
+    lengths = {
+        len(generator.impedance_ohm),
+        len(generator.locations),
+        len(generator.responses),
+        len(generator.region_on),
+        *(len(g.leads) for g in generator.groups),
+    }
+    if lengths != {generator.lead_count}:
+        raise InputError("lead_count", generator.lead_count, "one entry per lead in every list")
+    _check_stored_programs(generator)
+    return generator
+
+
+def _check_stored_programs(generator: Generator) -> None:
+    """Refuse stored programs the clinician session could never have produced."""
+    for gi, group in enumerate(generator.groups):
+        for lead, s in enumerate(group.leads):
+            where = f"groups[{gi}].leads[{lead}]"
+            if s.amplitude_uA > s.patient_max_uA:
+                raise InputError(
+                    f"{where}.amplitude_uA", s.amplitude_uA, f"0–{s.patient_max_uA} µA"
+                )
+            if not s.enabled:
+                continue
+            report = check_program(
+                amplitude_uA=s.patient_max_uA,
+                pulse_width_us=s.pulse_width_us,
+                frequency_Hz=s.frequency_Hz,
+                contacts=s.contacts,
+                impedance_ohm=generator.impedance_ohm[lead],
+                lead_model=generator.lead_model,
+            )
+            if not report.safe:
+                raise InputError(where, s.to_dict(), "a safe program", reason=report.errors[0])

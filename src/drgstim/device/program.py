@@ -5,8 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from drgstim.device.grid import grid
-from drgstim.device.lead import Polarity
+from drgstim.device.grid import (
+    grid,
+    validate_amplitude_uA,
+    validate_frequency_Hz,
+    validate_pulse_width_us,
+    validate_ramp_s,
+)
+from drgstim.device.lead import Polarity, parse_contacts
 
 __all__ = ["Group", "LeadSettings"]
 
@@ -59,6 +65,20 @@ class LeadSettings:
             "enabled": self.enabled,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LeadSettings:
+        """Settings from ``to_dict()`` output, re-validated on the device grid."""
+        contacts = parse_contacts(str(data["contacts"]), contact_count=len(str(data["contacts"])))
+        return cls(
+            contacts=contacts,
+            amplitude_uA=validate_amplitude_uA(data["amplitude_uA"]),
+            patient_max_uA=validate_amplitude_uA(data["patient_max_uA"]),
+            pulse_width_us=validate_pulse_width_us(data["pulse_width_us"]),
+            frequency_Hz=validate_frequency_Hz(data["frequency_Hz"]),
+            ramp_s=validate_ramp_s(data["ramp_s"]),
+            enabled=bool(data["enabled"]),
+        )
+
 
 @dataclass(frozen=True)
 class Group:
@@ -79,3 +99,11 @@ class Group:
             "patient_enabled": self.patient_enabled,
             "leads": [lead.to_dict() for lead in self.leads],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Group:
+        return cls(
+            name=str(data["name"]),
+            leads=tuple(LeadSettings.from_dict(lead) for lead in data["leads"]),
+            patient_enabled=bool(data["patient_enabled"]),
+        )

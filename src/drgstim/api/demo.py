@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drgstim.api.auth import DEMO_PASSWORD, hash_password
-from drgstim.api.domain import evaluate_trial
+from drgstim.api.domain import check_program, evaluate_trial
 from drgstim.storage import SYSTEM_ACTOR, create
 from drgstim.storage.models import (
     Assessment,
@@ -24,6 +24,7 @@ from drgstim.storage.models import (
     FollowUp,
     Implant,
     Patient,
+    Program,
     Role,
     Trial,
     TrialReview,
@@ -191,7 +192,34 @@ def _seed_implanted(db: Session, patient: Patient, today: date) -> None:
         ),
         actor=SYSTEM_ACTOR,
     )
-    _ = device  # programs are added through the device layer's safety check
+    settings = {
+        "leads": [
+            {
+                "lead": 1,
+                "contacts": ["-", "+", "off", "off"],
+                "amplitude_uA": 800,
+                "patient_max_uA": 1200,
+                "pulse_width_us": 300,
+                "frequency_Hz": 20,
+            },
+            {
+                "lead": 2,
+                "contacts": ["off", "-", "+", "off"],
+                "amplitude_uA": 650,
+                "patient_max_uA": 1000,
+                "pulse_width_us": 300,
+                "frequency_Hz": 20,
+            },
+        ]
+    }
+    checked = check_program(device, settings)  # the device's rules, as for any program
+    if not checked["safe"]:
+        raise RuntimeError(f"demo program refused: {checked['report']['errors']}")
+    create(
+        db,
+        Program(device_id=device.id, name="Awake", settings=settings, safety=checked["report"]),
+        actor=SYSTEM_ACTOR,
+    )
     for month, nrs in ((1, 3.0), (3, 2.5), (6, 2.5), (12, 3.0)):
         create(
             db,

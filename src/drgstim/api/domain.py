@@ -94,34 +94,22 @@ def evaluate_trial(
     return data
 
 
-def _device_attr(name: str, what: str) -> Any:
-    module = domain_module("drgstim.device", what)
-    attr = getattr(module, name, None)
-    if attr is None:
-        raise DomainUnavailableError(f"drgstim.device.{name}", what)
-    return attr
-
-
 def check_program(device: Device, settings: dict[str, Any]) -> dict[str, Any]:
-    """The device layer's safety check of ``settings`` on ``device``:
-    ``{"safe": bool, "report": SafetyReport.to_dict()}``."""
-    check = _device_attr("check_program", "a program safety check")
-    report = check(**_program_arguments(device, settings))
-    return {"safe": bool(report.safe), "report": report.to_dict()}
+    """The device layer's safety check of a program on ``device`` (every used lead):
+    ``{"safe": bool, "report": {"errors", "warnings", "contacts", "leads"}}``."""
+    from drgstim.api.device_adapter import check_device_program
 
-
-def _program_arguments(device: Device, settings: dict[str, Any]) -> dict[str, Any]:
-    """Keyword arguments of ``drgstim.device.check_program`` for this device's program."""
-    raise DomainUnavailableError("drgstim.device.check_program", "a program safety check")
+    return check_device_program(device, settings)
 
 
 def controller_action(
-    device: Device, programs: Sequence[Program], request: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Apply a patient-controller action with ``drgstim.device.PatientController``; returns
-    the new controller state (stored on the device) and the event to log."""
-    _device_attr("PatientController", "the patient controller")
-    raise DomainUnavailableError("drgstim.device.PatientController", "the patient controller")
+    device: Device, programs: Sequence[Program], request: dict[str, Any], *, who: str
+) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    """A patient-controller action with ``drgstim.device.PatientController``: (what the
+    controller shows, the state to store on the device, the device events)."""
+    from drgstim.api.device_adapter import run_controller
+
+    return run_controller(device, programs, request, who=who)
 
 
 def screen_assessment(patient: Patient, assessment: Assessment) -> tuple[str, dict[str, Any]]:

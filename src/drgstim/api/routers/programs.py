@@ -139,13 +139,21 @@ def controller(
     device_id: uuid.UUID, body: ControllerRequest, db: SessionDep, user: CurrentUser
 ) -> dict[str, Any]:
     """A patient-controller action (the patient's own device, or a clinician/programmer):
-    status, on/off per region, amplitude steps within the limit, group select, all off."""
+    status, on/off per region, amplitude steps within the clinician's limit, group select
+    among patient groups, all off (needs ``confirm``). Answers what the controller shows."""
     device: Device = load_for(db, user, Device, device_id, roles=PROGRAMMERS, patient_allowed=True)
     programs = list(db.scalars(select(Program).where(Program.device_id == device.id)))
-    state, event = domain.controller_action(device, programs, body.model_dump(mode="json"))
-    if body.action != "status":
+    view, state, events = domain.controller_action(
+        device, programs, body.model_dump(mode="json"), who=user.username
+    )
+    if events:
         actor = actor_of(user)
         update(db, device, {"state": state}, actor=actor)
-        create(db, DeviceEvent(device_id=device.id, kind=event["kind"], data=event), actor=actor)
+        for event in events:
+            create(
+                db,
+                DeviceEvent(device_id=device.id, kind=f"controller.{event['action']}", data=event),
+                actor=actor,
+            )
         commit(db)
-    return state
+    return view

@@ -1,0 +1,61 @@
+"""Model registry: build a cell of a named model (what the CLI's ``--model`` selects)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from enum import StrEnum
+
+from drgstim.biophysics.cells import hh_cable, mrg_axon
+from drgstim.biophysics.morphology import Morphology
+from drgstim.errors import InputError
+
+__all__ = ["CellModel", "build_cell"]
+
+
+class CellModel(StrEnum):
+    HH = "hh"
+    MRG = "mrg"
+    ABETA = "abeta"
+    ADELTA = "adelta"
+    C = "c"
+
+
+def build_cell(
+    model: CellModel | str,
+    *,
+    diameter_um: float,
+    nodes: int = 21,
+    length_um: float = 10_000.0,
+    compartment_um: float = 50.0,
+    temperature_C: float | None = None,
+) -> Morphology:
+    """A cell of ``model``; DRG neurons come from ``drgstim.biophysics.drg`` (part 2)."""
+    try:
+        kind = CellModel(model)
+    except ValueError:
+        raise InputError("model", model, ", ".join(m.value for m in CellModel)) from None
+    if kind is CellModel.HH:
+        return hh_cable(
+            diameter_um=diameter_um,
+            length_um=length_um,
+            compartment_um=compartment_um,
+            temperature_C=temperature_C,
+        )
+    if kind is CellModel.MRG:
+        return mrg_axon(diameter_um=diameter_um, nodes=nodes, temperature_C=temperature_C)
+    if importlib.util.find_spec("drgstim.biophysics.drg") is None:
+        raise InputError("model", kind.value, "hh, mrg", reason="DRG neuron models not installed")
+    drg = importlib.import_module("drgstim.biophysics.drg")
+    builder = getattr(drg, f"build_{kind.value}", None)
+    if builder is None:
+        raise InputError(
+            "model",
+            kind.value,
+            "hh, mrg",
+            reason=f"drgstim.biophysics.drg has no build_{kind.value}",
+        )
+    cell = builder(diameter_um=diameter_um)
+    if not isinstance(cell, Morphology):
+        raise InputError("model", kind.value, "hh, mrg", reason="DRG builder is not a Morphology")
+    return cell

@@ -1,0 +1,143 @@
+"""A NEURON-like description of a cell: sections, their mechanisms and their placement.
+
+A :class:`Morphology` is a tree of :class:`Section` objects. Each section has a name, a
+parent (by name) and the point of the parent it attaches to (0 or 1, NEURON's
+``connect child(0), parent(x)``), a length, a diameter, a segment count ``nseg``, a
+membrane mechanism (a key of :mod:`drgstim.biophysics.channels`) with its parameters,
+``cm_uF_per_cm2`` and ``ra_ohm_cm``, and optionally the periaxonal layer of NEURON's
+``extracellular`` mechanism (:class:`Periaxonal`: ``xraxial`` as Ω/cm, ``xg`` S/cm²,
+``xc`` µF/cm²). A section without it sees the outside potential directly (NEURON's
+defaults ``xg = 1e9`` make the layer a short circuit; we use the same value so results
+agree).
+
+Placement: a section runs in a straight line from ``start_um`` to ``end_um`` (3-D points,
+µm); :meth:`Morphology.compartments` returns the compartment centres so a source can be
+sampled there. Units are NEURON's (µm, µF/cm², Ω·cm, S/cm²).
+
+``detect_section`` names the section whose far end (``detect_x``) is watched for the
+spike that counts as activation (the central end of a DRG neuron's axon).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from drgstim.errors import InputError
+
+__all__ = ["SHORT_CIRCUIT_XG_S_PER_CM2", "Compartment", "Morphology", "Periaxonal", "Section"]
+
+SHORT_CIRCUIT_XG_S_PER_CM2 = 1e9  # NEURON's default xg[0]: the layer is tied to the outside
+
+
+@dataclass(frozen=True, slots=True)
+class Periaxonal:
+    """NEURON ``extracellular`` layer 0: axial resistance and wall to the outside."""
+
+    xraxial_ohm_per_cm: float
+    xg_S_per_cm2: float
+    xc_uF_per_cm2: float
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One unbranched piece of cable, divided into ``nseg`` equal compartments."""
+
+    name: str
+    length_um: float
+    diameter_um: float
+    mechanism: str
+    start_um: tuple[float, float, float]
+    end_um: tuple[float, float, float]
+    nseg: int = 1
+    parent: str | None = None
+    parent_x: float = 1.0
+    cm_uF_per_cm2: float = 1.0
+    ra_ohm_cm: float = 35.4
+    parameters: Mapping[str, float] = field(default_factory=dict)
+    periaxonal: Periaxonal | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("length_um", "diameter_um", "cm_uF_per_cm2", "ra_ohm_cm"):
+            value = getattr(self, name)
+            if not value > 0:
+                raise InputError(name, value, "> 0", reason=f"section {self.name}")
+        if self.nseg < 1:
+            raise InputError("nseg", self.nseg, ">= 1", reason=f"section {self.name}")
+        if self.parent_x not in (0.0, 1.0):
+            raise InputError("parent_x", self.parent_x, "0 or 1", reason=f"section {self.name}")
+
+
+@dataclass(frozen=True, slots=True)
+class Compartment:
+    """One compartment: its section, index within it, centre and parent compartment."""
+
+    section: Section
+    index: int
+    centre_um: tuple[float, float, float]
+    parent: int  # -1 for the root
+    length_um: float
+
+
+@dataclass(frozen=True, slots=True)
+class Morphology:
+    """A cell: sections in an order where every parent comes before its children."""
+
+    name: str
+    sections: tuple[Section, ...]
+    detect_section: str
+    detect_x: float = 1.0
+    v_rest_mV: float = -65.0
+    temperature_C: float = 6.3
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for sec in self.sections:
+            if sec.parent is not None and sec.parent not in seen:
+                raise InputError("parent", sec.parent, "an earlier section", reason=sec.name)
+            if sec.name in seen:
+                raise InputError("name", sec.name, "unique section names")
+            seen.add(sec.name)
+        if self.detect_section not in seen:
+            raise InputError("detect_section", self.detect_section, "a section name")
+
+    def compartments(self) -> list[Compartment]:
+        """Compartments in Hines order (parent index < own index)."""
+        out: list[Compartment] = []
+        first: dict[str, int] = {}
+        last: dict[str, int] = {}
+        for sec in self.sections:
+            dx = sec.length_um / sec.nseg
+            for k in range(sec.nseg):
+                frac = (k + 0.5) / sec.nseg
+                centre = _lerp(sec.start_um, sec.end_um, frac)
+                if k > 0:
+                    parent = len(out) - 1
+                elif sec.parent is None:
+                    parent = -1
+                else:
+                    parent = last[sec.parent] if sec.parent_x == 1.0 else first[sec.parent]
+                if k == 0:
+                    first[sec.name] = len(out)
+                out.append(Compartment(sec, k, centre, parent, dx))
+            last[sec.name] = len(out) - 1
+        return out
+
+    def detect_index(self) -> int:
+        """Compartment index watched for activation."""
+        index = 0
+        for i, comp in enumerate(self.compartments()):
+            if comp.section.name == self.detect_section:
+                index = i
+                if self.detect_x == 0.0:
+                    return i
+        return index
+
+    def section_names(self) -> Sequence[str]:
+        return [s.name for s in self.sections]
+
+
+def _lerp(
+    a: tuple[float, float, float], b: tuple[float, float, float], f: float
+) -> tuple[float, float, float]:
+    return (a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2]))

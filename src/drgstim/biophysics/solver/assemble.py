@@ -1,0 +1,171 @@
+"""Turn cells of one topology into the kernel's arrays, and run them."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from drgstim import units
+from drgstim.biophysics.channels import MAX_PARAMETERS, MAX_STATES, REGISTRY, mechanism
+from drgstim.biophysics.morphology import SHORT_CIRCUIT_XG_S_PER_CM2, Morphology
+from drgstim.errors import InputError
+
+__all__ = ["Batch", "BatchResult", "assemble", "run_batch"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+_BIG_XRAXIAL_OHM_PER_CM = 1e15  # NEURON's default xraxial 1e9 MΩ/cm
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Kernel arrays for lanes sharing one topology (see solver.cpu for units)."""
+
+    parent: IntArray
+    mech: IntArray
+    area: FloatArray
+    cap: FloatArray
+    ga: FloatArray
+    gx: FloatArray
+    gxg: FloatArray
+    cxc: FloatArray
+    params: FloatArray
+    states0: FloatArray
+    tf: FloatArray
+    v0: float
+    detect: int
+    centres_um: FloatArray  # (n, 3, L)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """First crossing time (ms, inf if none) per compartment and lane; optional traces."""
+
+    tcross_ms: FloatArray  # (n, L)
+    traces_mV: FloatArray  # (steps + 1, r, L)
+    steps_run: IntArray  # (L,)
+
+
+def _half_resistance_ohm(ra_ohm_cm: float, dx_um: float, d_um: float) -> float:
+    radius_cm = units.cm_from_um(d_um) / 2.0
+    return ra_ohm_cm * units.cm_from_um(dx_um) / 2.0 / (math.pi * radius_cm**2)
+
+
+def _topology(cell: Morphology) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    comps = cell.compartments()
+    return tuple(c.parent for c in comps), tuple(c.section.mechanism for c in comps)
+
+
+def assemble(cells: Sequence[Morphology]) -> Batch:
+    """Kernel arrays for ``cells`` (one lane each); all must share one topology."""
+    if not cells:
+        raise InputError("cells", 0, "at least one cell")
+    topo = _topology(cells[0])
+    if any(_topology(c) != topo for c in cells[1:]):
+        raise InputError("cells", len(cells), "cells of one topology per batch")
+    if len({(c.v_rest_mV, c.temperature_C) for c in cells}) != 1:
+        raise InputError("cells", len(cells), "one resting potential and temperature per batch")
+    parent = np.array(topo[0], dtype=np.int64)
+    mech = np.array([mechanism(m).MECH_ID for m in topo[1]], dtype=np.int64)
+    n, lanes = parent.size, len(cells)
+    arrays = {k: np.zeros((n, lanes)) for k in ("area", "cap", "ga", "gx", "gxg", "cxc")}
+    params = np.zeros((n, MAX_PARAMETERS, lanes))
+    centres = np.zeros((n, 3, lanes))
+    half_r = np.zeros((n, lanes))
+    half_rx = np.zeros((n, lanes))
+    for lane, cell in enumerate(cells):
+        for i, comp in enumerate(cell.compartments()):
+            sec = comp.section
+            area_cm2 = units.cm2_from_um2(math.pi * sec.diameter_um * comp.length_um)
+            arrays["area"][i, lane] = area_cm2
+            arrays["cap"][i, lane] = units.mA_from_uA(sec.cm_uF_per_cm2 * area_cm2)
+            half_r[i, lane] = _half_resistance_ohm(sec.ra_ohm_cm, comp.length_um, sec.diameter_um)
+            layer = sec.periaxonal
+            if layer is None:
+                xr, xg, xc = _BIG_XRAXIAL_OHM_PER_CM, SHORT_CIRCUIT_XG_S_PER_CM2, 0.0
+            else:
+                xr, xg, xc = layer.xraxial_ohm_per_cm, layer.xg_S_per_cm2, layer.xc_uF_per_cm2
+            half_rx[i, lane] = xr * units.cm_from_um(comp.length_um) / 2.0
+            arrays["gxg"][i, lane] = xg * area_cm2
+            arrays["cxc"][i, lane] = units.mA_from_uA(xc * area_cm2)
+            mod = mechanism(sec.mechanism)
+            values = {**mod.defaults(), **sec.parameters}
+            for k, name in enumerate(mod.PARAMETERS):
+                params[i, k, lane] = values[name]
+            centres[i, :, lane] = comp.centre_um
+    for i in range(1, n):
+        p = parent[i]
+        arrays["ga"][i] = 1.0 / (half_r[i] + half_r[p])
+        arrays["gx"][i] = 1.0 / (half_rx[i] + half_rx[p])
+    first = cells[0]
+    tf = np.ones((max(m.MECH_ID for m in REGISTRY.values()) + 1, 3))
+    for mod in REGISTRY.values():
+        tf[mod.MECH_ID] = mod.temperature_factors(first.temperature_C)
+    states0 = _steady_states(mech, params[:, :, 0], tf, first.v_rest_mV)
+    return Batch(
+        parent=parent,
+        mech=mech,
+        params=params,
+        states0=states0,
+        tf=tf,
+        v0=first.v_rest_mV,
+        detect=first.detect_index(),
+        centres_um=centres,
+        **arrays,
+    )
+
+
+def _steady_states(mech: IntArray, params: FloatArray, tf: FloatArray, v0: float) -> FloatArray:
+    from drgstim.biophysics.solver import cpu
+
+    out = np.zeros((mech.size, MAX_STATES))
+    for i, m in enumerate(mech):
+        cpu._steady(int(m), v0, np.ascontiguousarray(params[i]), out[i], tf)
+    return out
+
+
+def run_batch(
+    batch: Batch,
+    *,
+    ve_mV: FloatArray,
+    drive: FloatArray,
+    wave: FloatArray,
+    dt_ms: float,
+    threshold_mV: float = 0.0,
+    record: Sequence[int] = (),
+    chunk: int = 8,
+) -> BatchResult:
+    """Integrate every lane; outside potential = ``ve_mV[:, lane] · drive[lane] · wave[k]``."""
+    from drgstim.biophysics.solver import cpu
+
+    lanes = batch.area.shape[1]
+    threads = max(1, min(os.cpu_count() or 1, 64))
+    chunk = max(1, min(chunk, -(-lanes // threads)))
+    tcross, rec, steps = cpu.integrate(
+        batch.parent,
+        batch.mech,
+        batch.area,
+        batch.cap,
+        batch.ga,
+        batch.gx,
+        batch.gxg,
+        batch.cxc,
+        batch.params,
+        np.ascontiguousarray(ve_mV, dtype=np.float64),
+        np.ascontiguousarray(drive, dtype=np.float64),
+        np.ascontiguousarray(wave, dtype=np.float64),
+        batch.tf,
+        batch.v0,
+        dt_ms,
+        threshold_mV,
+        batch.detect,
+        chunk,
+        np.asarray(record, dtype=np.int64),
+        batch.states0,
+    )
+    return BatchResult(tcross_ms=tcross, traces_mV=rec, steps_run=steps)

@@ -1,0 +1,109 @@
+"""One-call stimulation experiments: threshold of a cell to a point source, and velocity.
+
+Layout: the cell's own frame (µm); the point source sits at distance R along +y from the
+cell's reference point — the axon's midpoint for HH and MRG (which lie on the x axis
+centred on the origin), the soma centre (origin) for DRG neurons.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from drgstim import units
+from drgstim.biophysics.morphology import Morphology
+from drgstim.biophysics.solver import assemble, run_batch
+from drgstim.biophysics.sources import PointSource, potential_mV_at_um
+from drgstim.biophysics.threshold import find_thresholds
+from drgstim.biophysics.waveforms import Waveform, sample
+from drgstim.errors import InputError
+
+__all__ = ["ThresholdReport", "centres_um", "point_source_ve", "threshold", "velocity_m_per_s"]
+
+
+@dataclass(frozen=True)
+class ThresholdReport:
+    threshold_mA: float
+    initiation_site: str
+    simulations: int
+    seconds: float
+
+
+def centres_um(cell: Morphology) -> npt.NDArray[np.float64]:
+    return np.array([c.centre_um for c in cell.compartments()], dtype=np.float64)
+
+
+def point_source_ve(
+    cell: Morphology, *, distance_um: float, sigma_S_per_m: float
+) -> npt.NDArray[np.float64]:
+    """Outside potential (mV) per mA at each compartment for a source at (0, R, 0)."""
+    if not distance_um > 0:
+        raise InputError("distance_um", distance_um, "> 0 µm")
+    if not sigma_S_per_m > 0:
+        raise InputError("sigma_S_per_m", sigma_S_per_m, "> 0 S/m")
+    return potential_mV_at_um(
+        current_mA=1.0,
+        points_um=centres_um(cell),
+        sources_um=[PointSource((0.0, distance_um, 0.0))],
+        sigma_S_per_m=sigma_S_per_m,
+    )
+
+
+def threshold(
+    cell: Morphology,
+    *,
+    distance_um: float,
+    pulse_width_us: float,
+    waveform: Waveform | str = Waveform.CATHODIC,
+    sigma_S_per_m: float = 0.2,
+    dt_us: float = 5.0,
+    tstop_ms: float = 5.0,
+) -> ThresholdReport:
+    """Threshold current (mA, magnitude) of ``cell`` for one pulse from a point source."""
+    start = time.perf_counter()
+    ve = point_source_ve(cell, distance_um=distance_um, sigma_S_per_m=sigma_S_per_m)
+    wave = sample(waveform=waveform, pulse_width_us=pulse_width_us, dt_us=dt_us, tstop_ms=tstop_ms)
+    batch = assemble([cell])
+    res = find_thresholds(batch, ve_mV=ve[:, None], wave=wave, dt_ms=units.ms_from_us(dt_us))
+    comps = cell.compartments()
+    idx = int(res.initiation_index[0])
+    site = f"{comps[idx].section.name}[{comps[idx].index}]" if idx >= 0 else "none"
+    return ThresholdReport(
+        threshold_mA=float(res.threshold[0]),
+        initiation_site=site,
+        simulations=res.simulations,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def velocity_m_per_s(
+    cell: Morphology, *, dt_us: float = 5.0, tstop_ms: float = 10.0, pulse_width_us: float = 100.0
+) -> float:
+    """Conduction velocity between 40 % and 80 % of the cell's x extent.
+
+    The cell is excited at 2× threshold by a point source over 10 % of its length, 1 mm off
+    the axis; velocity = distance / difference of the interpolated 0 mV crossing times.
+    """
+    c = centres_um(cell)
+    x0, x1 = float(c[:, 0].min()), float(c[:, 0].max())
+    src = PointSource((x0 + 0.1 * (x1 - x0), 1000.0, 0.0))
+    ve = potential_mV_at_um(current_mA=1.0, points_um=c, sources_um=[src], sigma_S_per_m=0.2)
+    wave = sample(
+        waveform="cathodic", pulse_width_us=pulse_width_us, dt_us=dt_us, tstop_ms=tstop_ms
+    )
+    batch = assemble([cell])
+    dt_ms = units.ms_from_us(dt_us)
+    res = find_thresholds(batch, ve_mV=ve[:, None], wave=wave, dt_ms=dt_ms, rel_tol=0.1)
+    if not np.isfinite(res.threshold[0]):
+        raise InputError("cell", cell.name, "an excitable cell", reason="no spike")
+    run = run_batch(batch, ve_mV=ve[:, None], drive=2.0 * res.threshold, wave=wave, dt_ms=dt_ms)
+    i1 = int(np.argmin(np.abs(c[:, 0] - (x0 + 0.4 * (x1 - x0)))))
+    i2 = int(np.argmin(np.abs(c[:, 0] - (x0 + 0.8 * (x1 - x0)))))
+    t1, t2 = run.tcross_ms[i1, 0], run.tcross_ms[i2, 0]
+    if not (np.isfinite(t1) and np.isfinite(t2) and t2 > t1):
+        raise InputError("tstop_ms", tstop_ms, "long enough for the spike to cross the cell")
+    mm = units.mm_from_um(float(c[i2, 0] - c[i1, 0]))
+    return float(mm / (t2 - t1))  # mm/ms = m/s

@@ -19,9 +19,11 @@ All functions are pure and vectorised over NumPy arrays; units are NEURON's
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -31,13 +33,22 @@ from drgstim.units import mV_from_V
 __all__ = [
     "FARADAY_C_PER_MOL",
     "GAS_CONSTANT_J_PER_MOL_K",
+    "MECH_ID",
+    "NAME",
+    "PARAMETERS",
+    "STATES",
     "SundtParameters",
     "SundtState",
+    "advance",
+    "current",
+    "defaults",
     "gate_rates",
+    "gates_at_rest",
     "leak_reversal_mV",
     "membrane_current_mA_per_cm2",
     "steady_state",
     "sundt_parameters",
+    "temperature_factors",
     "time_constants_ms",
 ]
 
@@ -148,7 +159,7 @@ def _tau_p_ms(v: Array, params: SundtParameters) -> Array:
     return result
 
 
-def steady_state(v_mV: ArrayLike, params: SundtParameters) -> SundtState:
+def gates_at_rest(v_mV: ArrayLike, params: SundtParameters) -> SundtState:
     """Gate values at rest at ``v_mV`` (x∞ = α/(α+β); p∞ for the M gate)."""
     v = np.asarray(v_mV, dtype=np.float64)
     rates = gate_rates(v, params)
@@ -177,7 +188,7 @@ def _ionic_without_leak(
 def leak_reversal_mV(params: SundtParameters, *, km_scale: float = 1.0) -> float:
     """Leak reversal that makes ``v_rest_mV`` the resting potential (net current zero)."""
     v = np.asarray(params.v_rest_mV, dtype=np.float64)
-    i_other = float(_ionic_without_leak(v, steady_state(v, params), params, km_scale=km_scale))
+    i_other = float(_ionic_without_leak(v, gates_at_rest(v, params), params, km_scale=km_scale))
     return params.v_rest_mV + i_other / params.g_leak_S_per_cm2
 
 
@@ -194,3 +205,120 @@ def membrane_current_mA_per_cm2(
     i_leak = params.g_leak_S_per_cm2 * (v - np.asarray(e_leak_mV))
     result: Array = _ionic_without_leak(v, state, params, km_scale=km_scale) + i_leak
     return result
+
+
+# --- Mechanism interface of drgstim.biophysics.channels (see its docstring) -------------
+# The Numba functions below compute the same kinetics as the NumPy functions above (a test
+# checks they agree); Kdr and M constants are read once from drg_sundt.json.
+
+NAME = "sundt"
+MECH_ID = 3
+STATES = ("m", "h", "n", "l", "p")
+PARAMETERS = (
+    "g_na_S_per_cm2",
+    "g_kdr_S_per_cm2",
+    "g_km_S_per_cm2",
+    "g_leak_S_per_cm2",
+    "e_na_mV",
+    "e_k_mV",
+    "e_leak_mV",
+    "na_shift_mV",
+)
+
+
+def _constants() -> tuple[tuple[float, ...], tuple[float, ...]]:
+    p = sundt_parameters()
+    k, m = p.kdr, p.km
+    kdr: tuple[float, ...] = (k["alpha0_per_ms"], k["vhalf_n_mV"], k["z_n"], k["gamma_n"])
+    kdr += (k["alpha0_l_per_ms"], k["vhalf_l_mV"], k["z_l"], k["gamma_l"])
+    km = (m["vhalf_mV"], m["slope_mV"], m["tau_slope_mV"], m["tau_max_ms"], m["tau_ratio"])
+    return tuple(float(v) for v in kdr), tuple(float(v) for v in km)
+
+
+_KDR, _KM = _constants()
+
+
+def defaults() -> dict[str, float]:
+    """Published densities and reversals; leak reversal sets rest at ``v_rest_mV``."""
+    p = sundt_parameters()
+    return {
+        "g_na_S_per_cm2": p.g_na_S_per_cm2,
+        "g_kdr_S_per_cm2": p.g_kdr_S_per_cm2,
+        "g_km_S_per_cm2": p.g_km_S_per_cm2,
+        "g_leak_S_per_cm2": p.g_leak_S_per_cm2,
+        "e_na_mV": p.e_na_mV,
+        "e_k_mV": p.e_k_mV,
+        "e_leak_mV": leak_reversal_mV(p),
+        "na_shift_mV": p.na_shift_mV,
+    }
+
+
+def temperature_factors(celsius: float) -> tuple[float, float, float]:
+    """(Na rate factor, RT/F in mV for the Kdr rates, M-current rate factor)."""
+    p = sundt_parameters(temperature_C=celsius)
+    q_na = p.na_q10 ** ((celsius - p.na_reference_temperature_C) / 10.0)
+    phi = p.km["q10"] ** ((celsius - p.km["reference_temperature_C"]) / 10.0)
+    return (float(q_na), _rt_over_f_mV(celsius), float(phi))
+
+
+@numba.njit(cache=True)
+def _nb_vtrap(x: float, y: float) -> float:
+    if abs(x / y) < 1e-6:
+        return y - x / 2.0
+    return x / math.expm1(x / y)
+
+
+@numba.njit(cache=True)
+def _nb_pair(a: float, b: float) -> tuple[float, float]:
+    total = a + b
+    if total > 0.0 and total < 1e300:
+        return a / total, 1.0 / total
+    return (1.0 if a >= b else 0.0), 0.0
+
+
+@numba.njit(cache=True)
+def _nb_rates(v: float, p: Array, tf: Array) -> tuple[tuple[float, float], ...]:
+    q, rt, phi = tf[0], tf[1], tf[2]
+    u = v + 65.0 - p[7]
+    m = _nb_pair(q * 0.32 * _nb_vtrap(13.1 - u, 4.0), q * 0.28 * _nb_vtrap(u - 40.1, 5.0))
+    h = _nb_pair(
+        q * 0.128 * math.exp((17.0 - u) / 18.0), q * 4.0 / (1.0 + math.exp((40.0 - u) / 5.0))
+    )
+    dn = (v - _KDR[1]) / rt
+    dl = (v - _KDR[5]) / rt
+    n = _nb_pair(
+        _KDR[0] * math.exp(_KDR[2] * _KDR[3] * dn),
+        _KDR[0] * math.exp(-_KDR[2] * (1.0 - _KDR[3]) * dn),
+    )
+    el = _KDR[6] * _KDR[7] * dl
+    l_ = _nb_pair(_KDR[4] * math.exp(el), _KDR[4] * math.exp(-_KDR[6] * (1.0 - _KDR[7]) * dl))
+    x = min(max((v - _KM[0]) / _KM[2], -300.0), 300.0)
+    p_inf = 1.0 / (1.0 + math.exp(-(v - _KM[0]) / _KM[1]))
+    p_tau = _KM[3] / (_KM[4] * math.exp(x) + math.exp(-x)) / phi
+    return (m, h, n, l_, (p_inf, p_tau))
+
+
+@numba.njit(cache=True)
+def steady_state(v: float, p: Array, x: Array, tf: Array) -> None:
+    rates = _nb_rates(v, p, tf)
+    for g in range(5):
+        x[g] = rates[g][0]
+
+
+@numba.njit(cache=True)
+def advance(v: float, p: Array, x: Array, dt: float, tf: Array) -> None:
+    rates = _nb_rates(v, p, tf)
+    for g in range(5):
+        inf, tau = rates[g]
+        x[g] = inf + (x[g] - inf) * math.exp(-dt / tau) if tau > 1e-12 else inf
+
+
+@numba.njit(cache=True)
+def current(v: float, p: Array, x: Array) -> float:
+    """Ionic current density, mA/cm² (outward positive)."""
+    return float(
+        p[0] * x[0] ** 3 * x[1] * (v - p[4])
+        + p[1] * x[2] ** 3 * x[3] * (v - p[5])
+        + p[2] * x[4] * (v - p[5])
+        + p[3] * (v - p[6])
+    )

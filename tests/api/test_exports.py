@@ -20,7 +20,7 @@ def _record_pathway(client: TestClient, team: Team) -> None:
             f"{base}/assessments",
             {
                 "assessed_on": (TODAY - timedelta(days=40)).isoformat(),
-                "pain_map": [{"region": "foot_dorsum", "side": "left", "intensity": 8}],
+                "pain_map": [{"region": "foot_top", "side": "left", "intensity": 8}],
                 "scores": {"nrs_average": 7, "phq9": 6},
             },
         ),

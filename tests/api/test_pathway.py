@@ -323,3 +323,73 @@ def test_only_clinicians_and_nurses_screen_or_plan(client: TestClient, team: Tea
         f"/api/assessments/{assessment['id']}/screenings", headers=team.headers(Role.NURSE)
     )
     assert listed.json()["total"] == 0
+
+
+HISTORY = {
+    "pain_duration_months": 24,
+    "neuropathic": True,
+    "diagnoses": ["crps1"],
+    "failed_treatments": ["medication", "nerve_block"],
+    "medication_classes_tried": 2,
+    "conditions": [],
+    "expectations_aligned": True,
+}
+
+
+def test_screening_and_planning_by_the_clinic_rules_are_stored_and_audited(
+    client: TestClient, team: Team
+) -> None:
+    nurse = team.headers(Role.NURSE)
+    assessment = client.post(
+        f"/api/patients/{team.own_patient.id}/assessments",
+        json={
+            "assessed_on": "2026-11-01",
+            "pain_map": [{"region": "knee", "side": "right", "intensity": 7}],
+            "scores": {"nrs_average": 7, "phq9": 4, "gad7": 3},
+            "history": HISTORY,
+        },
+        headers=nurse,
+    ).json()
+    screened = client.post(f"/api/assessments/{assessment['id']}/screening", headers=nurse)
+    assert screened.status_code == 201, screened.text
+    body = screened.json()
+    assert body["outcome"] == body["result"]["verdict"] == "eligible"
+    assert all(rule["source"] for rule in body["result"]["rules"])
+    planned = client.post(f"/api/assessments/{assessment['id']}/plan", headers=nurse)
+    assert planned.status_code == 201, planned.text
+    leads = planned.json()["result"]["leads"]
+    # clinical.md: knee → L3 (± L4)
+    assert ("L3", "right") in {(lead["level"], lead["side"]) for lead in leads}
+    patient = client.get(f"/api/patients/{team.own_patient.id}", headers=nurse).json()
+    assert patient["stage"] == "planned"
+    for entity in ("screenings", "plans"):
+        rows = client.get(
+            "/api/audit", params={"entity": entity}, headers=team.headers(Role.ADMIN)
+        ).json()
+        assert rows["total"] == 1 and rows["items"][0]["actor"] == "nurse-user"
+
+
+def test_screening_without_its_inputs_names_what_is_missing(client: TestClient, team: Team) -> None:
+    clinician = team.headers(Role.CLINICIAN)
+    assessment = client.post(
+        f"/api/patients/{team.own_patient.id}/assessments",
+        json={"assessed_on": "2026-11-01", "history": {"pain_duration_months": 12}},
+        headers=clinician,
+    ).json()
+    answer = client.post(f"/api/assessments/{assessment['id']}/screening", headers=clinician)
+    assert answer.status_code == 422
+    fields = {d["field"] for d in answer.json()["detail"]}
+    assert {"neuropathic", "expectations_aligned"} <= fields
+
+
+def test_an_unknown_body_region_is_refused(client: TestClient, team: Team) -> None:
+    answer = client.post(
+        f"/api/patients/{team.own_patient.id}/assessments",
+        json={
+            "assessed_on": "2026-11-01",
+            "pain_map": [{"region": "elbow_tip", "side": "left", "intensity": 5}],
+        },
+        headers=team.headers(Role.CLINICIAN),
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["field"] == "region"

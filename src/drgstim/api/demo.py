@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drgstim.api.auth import DEMO_PASSWORD, hash_password
-from drgstim.api.domain import check_program, evaluate_trial
+from drgstim.api.domain import check_program, evaluate_trial, plan_assessment, screen_assessment
 from drgstim.storage import SYSTEM_ACTOR, create
 from drgstim.storage.models import (
     Assessment,
@@ -24,8 +24,10 @@ from drgstim.storage.models import (
     FollowUp,
     Implant,
     Patient,
+    Plan,
     Program,
     Role,
+    Screening,
     Trial,
     TrialReview,
     User,
@@ -46,15 +48,18 @@ def _patient(db: Session, mrn: str, given: str, family: str, born: date, sex: st
 
 def _assessment(
     db: Session, patient: Patient, *, today: date, days_ago: int, pain_map: list[Any]
-) -> None:
+) -> Assessment:
     scores = {"nrs_average": 7.0, "nrs_worst": 9.0, "odi_pct": 46.0, "phq9": 8, "gad7": 6}
-    history = {
+    history = {  # the screening inputs (drgstim.clinic.screening.ScreeningInput)
         "pain_duration_months": 26,
-        "diagnosis": "CRPS I, lower limb",
-        "medication_classes_tried": ["gabapentinoid", "tricyclic", "opioid"],
-        "injections_tried": True,
+        "neuropathic": True,
+        "diagnoses": ["crps1"],
+        "failed_treatments": ["medication", "nerve_block", "physiotherapy"],
+        "medication_classes_tried": 3,
+        "conditions": [],
+        "expectations_aligned": True,
     }
-    create(
+    return create(
         db,
         Assessment(
             patient_id=patient.id,
@@ -97,7 +102,7 @@ def _trial(
     return trial
 
 
-FOOT = [{"region": "foot_dorsum", "side": "left", "intensity": 8}]
+FOOT = [{"region": "foot_top", "side": "left", "intensity": 8}]
 KNEE = [{"region": "knee", "side": "right", "intensity": 7}]
 GROIN = [{"region": "groin", "side": "left", "intensity": 6}]
 
@@ -129,7 +134,16 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
     anna = _patient(db, "DEMO-001", "Anna", "Berg", date(1968, 3, 14), "female")
     _assessment(db, anna, today=today, days_ago=3, pain_map=KNEE)
     ben = _patient(db, "DEMO-002", "Ben", "Carter", date(1975, 7, 2), "male")
-    _assessment(db, ben, today=today, days_ago=20, pain_map=GROIN)
+    assessed = _assessment(db, ben, today=today, days_ago=20, pain_map=GROIN)
+    outcome, result = screen_assessment(ben, assessed)  # the clinic layer's rules
+    create(
+        db,
+        Screening(assessment_id=assessed.id, outcome=outcome, result=result),
+        actor=SYSTEM_ACTOR,
+    )
+    create(
+        db, Plan(assessment_id=assessed.id, result=plan_assessment(assessed)), actor=SYSTEM_ACTOR
+    )
     cara = _patient(db, "DEMO-003", "Cara", "Diaz", date(1981, 11, 30), "female")
     _assessment(db, cara, today=today, days_ago=40, pain_map=FOOT)
     _trial(db, cara, today=today, started_days_ago=4, nrs=[6.5, 5.0, 4.0, 3.5])

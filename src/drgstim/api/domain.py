@@ -21,6 +21,7 @@ __all__ = [
     "controller_action",
     "domain_module",
     "evaluate_trial",
+    "pain_map",
     "plan_assessment",
     "screen_assessment",
 ]
@@ -112,13 +113,43 @@ def controller_action(
     return run_controller(device, programs, request, who=who)
 
 
+_SCREENING_HISTORY = (
+    "pain_duration_months",
+    "neuropathic",
+    "diagnoses",
+    "failed_treatments",
+    "medication_classes_tried",
+    "conditions",
+    "expectations_aligned",
+)
+_SCREENING_SCORES = ("phq9", "gad7", "pcs")
+
+
+def pain_map(entries: list[Any]) -> Any:
+    """The stored pain map as ``drgstim.anatomy.pain_map.PainMap`` (InputError if a region
+    or side is unknown)."""
+    module = domain_module("drgstim.anatomy.pain_map", "pain maps")
+    return module.PainMap.from_dict(entries)
+
+
 def screen_assessment(patient: Patient, assessment: Assessment) -> tuple[str, dict[str, Any]]:
-    """``drgstim.clinic.screening.screen`` on a stored assessment: (outcome, result JSON)."""
-    domain_module("drgstim.clinic.screening", "candidacy screening")
-    raise DomainUnavailableError("drgstim.clinic.screening.screen", "candidacy screening")
+    """``drgstim.clinic.screening.screen`` on a stored assessment: (verdict, result JSON).
+
+    The screening inputs are the assessment's ``history`` (pain_duration_months,
+    neuropathic, diagnoses, failed_treatments, medication_classes_tried, conditions,
+    expectations_aligned), its PHQ-9 / GAD-7 / PCS scores and its pain map; a missing
+    input is a 422 naming it."""
+    screening = domain_module("drgstim.clinic.screening", "candidacy screening")
+    history = assessment.history
+    data: dict[str, Any] = {k: history[k] for k in _SCREENING_HISTORY if k in history}
+    data |= {k: assessment.scores[k] for k in _SCREENING_SCORES if k in assessment.scores}
+    data["pain_map"] = list(assessment.pain_map)
+    result = screening.screen(screening.ScreeningInput.model_validate(data)).to_dict()
+    return str(result["verdict"]), dict(result)
 
 
 def plan_assessment(assessment: Assessment) -> dict[str, Any]:
-    """``drgstim.clinic.planning.plan_targets`` on a stored pain map: the plan as JSON."""
-    domain_module("drgstim.clinic.planning", "target planning")
-    raise DomainUnavailableError("drgstim.clinic.planning.plan_targets", "target planning")
+    """``drgstim.clinic.planning.plan_targets`` on the stored pain map: the plan as JSON."""
+    planning = domain_module("drgstim.clinic.planning", "target planning")
+    plan: dict[str, Any] = planning.plan_targets(pain_map(assessment.pain_map)).to_dict()
+    return plan

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
+from drgstim.api import domain
 from drgstim.api.crud import STAFF, Resource, crud_router
 from drgstim.api.schemas import clinical as c
 from drgstim.api.schemas import devices as d
@@ -55,6 +56,13 @@ def _check_diary_day(db: Session, trial: Trial, data: dict[str, Any], user: User
     return data
 
 
+def _check_pain_map(db: Session, parent: Any, data: dict[str, Any], user: User) -> dict[str, Any]:
+    """Regions and sides must be the anatomy layer's (a typo is a 422, not a silent miss)."""
+    if data.get("pain_map"):
+        domain.pain_map(list(data["pain_map"]))
+    return data
+
+
 RESOURCES: tuple[Resource, ...] = (
     Resource(
         model=Assessment,
@@ -65,6 +73,8 @@ RESOURCES: tuple[Resource, ...] = (
         create_schema=c.AssessmentCreate,
         update_schema=c.AssessmentUpdate,
         public_schema=c.AssessmentPublic,
+        on_create=_check_pain_map,
+        on_update=_check_pain_map,
         order_by=(Assessment.assessed_on.desc(),),
         advances_to=Stage.ASSESSED,
     ),

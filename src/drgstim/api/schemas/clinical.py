@@ -62,7 +62,7 @@ class Side(StrEnum):
 
 
 class PainEntryIn(StrictModel):
-    region: str = Field(min_length=1, max_length=64, description="Body region, e.g. foot_dorsum.")
+    region: str = Field(min_length=1, max_length=64, description="Body region, e.g. foot_top.")
     side: Side
     intensity: float = Field(ge=0, le=10, description="NRS 0–10 in this region.")
 

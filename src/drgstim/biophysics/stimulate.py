@@ -82,7 +82,7 @@ def threshold(
 def velocity_m_per_s(
     cell: Morphology, *, dt_us: float = 5.0, tstop_ms: float = 10.0, pulse_width_us: float = 100.0
 ) -> float:
-    """Conduction velocity between 40 % and 80 % of the cell's x extent.
+    """Conduction velocity between the excitable compartments nearest 40 % and 80 % of x.
 
     The cell is excited at 2× threshold by a point source over 10 % of its length, 1 mm off
     the axis; velocity = distance / difference of the interpolated 0 mV crossing times.
@@ -100,8 +100,11 @@ def velocity_m_per_s(
     if not np.isfinite(res.threshold[0]):
         raise InputError("cell", cell.name, "an excitable cell", reason="no spike")
     run = run_batch(batch, ve_mV=ve[:, None], drive=2.0 * res.threshold, wave=wave, dt_ms=dt_ms)
-    i1 = int(np.argmin(np.abs(c[:, 0] - (x0 + 0.4 * (x1 - x0)))))
-    i2 = int(np.argmin(np.abs(c[:, 0] - (x0 + 0.8 * (x1 - x0)))))
+    # measure between excitable compartments (nodes of a myelinated axon)
+    excitable = np.array([cp.section.mechanism != "pas" for cp in cell.compartments()])
+    far = np.where(excitable, 0.0, np.inf)
+    i1 = int(np.argmin(np.abs(c[:, 0] - (x0 + 0.4 * (x1 - x0))) + far))
+    i2 = int(np.argmin(np.abs(c[:, 0] - (x0 + 0.8 * (x1 - x0))) + far))
     t1, t2 = run.tcross_ms[i1, 0], run.tcross_ms[i2, 0]
     if not (np.isfinite(t1) and np.isfinite(t2) and t2 > t1):
         raise InputError("tstop_ms", tstop_ms, "long enough for the spike to cross the cell")

@@ -1,0 +1,66 @@
+"""``drgstim threshold`` and ``drgstim velocity`` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DRGSTIM = str(Path(sys.executable).parent / "drgstim")
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([DRGSTIM, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_threshold_json_contract_for_an_mrg_axon() -> None:
+    out = _run(
+        "threshold", "--model", "mrg", "--diameter-um", "10", "--nodes", "11",
+        "--distance-um", "1000", "--pulse-width-us", "100", "--tstop-ms", "2", "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == {"threshold_mA", "initiation_site", "simulations", "seconds"}
+    assert 0.01 < data["threshold_mA"] < 1.0  # 10 µm fibre at 1 mm, 100 µs: ~0.1 mA
+    assert data["initiation_site"].startswith("node")  # myelinated axons fire at a node
+    assert 5 <= data["simulations"] <= 20  # bracket + bisection to 1 %
+
+
+def test_threshold_anodic_needs_more_current_than_cathodic() -> None:
+    common = ("--model", "hh", "--diameter-um", "10", "--length-um", "4000",
+              "--distance-um", "500", "--pulse-width-us", "200", "--tstop-ms", "3",
+              "--json")  # fmt: skip
+    cat = json.loads(_run("threshold", *common).stdout)
+    ano = json.loads(_run("threshold", *common, "--waveform", "anodic").stdout)
+    # an anode excites only through its flanking virtual cathodes: more current, off-centre
+    assert ano["threshold_mA"] > 1.5 * cat["threshold_mA"]
+    assert cat["initiation_site"] in ("cable[39]", "cable[40]")
+    assert ano["initiation_site"] not in ("cable[39]", "cable[40]")
+
+
+def test_velocity_json_for_the_squid_axon() -> None:
+    out = _run("velocity", "--model", "hh", "--diameter-um", "476", "--temperature-C", "18.5",
+               "--json")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["velocity_m_per_s"] == pytest.approx(18.8, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (("threshold", "--model", "mrg", "--diameter-um", "30", "--distance-um", "1000",
+          "--pulse-width-us", "100"), "diameter_um"),
+        (("threshold", "--model", "squid", "--diameter-um", "10", "--distance-um", "1000",
+          "--pulse-width-us", "100"), "model"),
+        (("threshold", "--model", "hh", "--diameter-um", "10", "--distance-um", "-5",
+          "--pulse-width-us", "100"), "distance_um"),
+        (("velocity", "--model", "abeta", "--diameter-um", "10"), "model"),
+    ],
+)  # fmt: skip
+def test_bad_input_exits_2_naming_the_field(args: tuple[str, ...], field: str) -> None:
+    out = _run(*args)
+    assert out.returncode == 2
+    assert field in out.stderr and "Traceback" not in out.stderr

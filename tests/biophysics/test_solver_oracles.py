@@ -1,0 +1,148 @@
+"""The cable solver against closed-form and published oracles (spec: biophysics.md)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from drgstim.biophysics.cells import hh_cable, mrg_axon
+from drgstim.biophysics.morphology import Morphology, Section
+from drgstim.biophysics.solver import assemble, run_batch
+from drgstim.biophysics.stimulate import point_source_ve, velocity_m_per_s
+from drgstim.biophysics.threshold import find_thresholds
+from drgstim.biophysics.waveforms import sample
+
+
+def _passive_cable(*, length_um: float, nseg: int, diameter_um: float = 2.0) -> Morphology:
+    sec = Section(
+        name="cable",
+        length_um=length_um,
+        diameter_um=diameter_um,
+        mechanism="pas",
+        start_um=(-length_um / 2, 0.0, 0.0),
+        end_um=(length_um / 2, 0.0, 0.0),
+        nseg=nseg,
+        cm_uF_per_cm2=1.0,
+        ra_ohm_cm=100.0,
+        parameters={"g_S_per_cm2": 0.001, "e_mV": -65.0},
+    )
+    return Morphology(name="pas", sections=(sec,), detect_section="cable", v_rest_mV=-65.0)
+
+
+@pytest.mark.analytic
+def test_first_step_follows_rattays_activating_function() -> None:
+    # dVm/dt = (Ga/Cm)(Ve[n-1] - 2 Ve[n] + Ve[n+1]) from rest, any membrane; tiny dt makes
+    # the backward-Euler step the derivative. HH membrane to show the mechanism is irrelevant.
+    cell = hh_cable(diameter_um=10.0, length_um=2000.0, compartment_um=50.0)
+    batch = assemble([cell])
+    ve = point_source_ve(cell, distance_um=300.0, sigma_S_per_m=0.2)
+    dt = 1e-6
+    wave = np.array([0.0, -1.0])
+    run = run_batch(
+        batch, ve_mV=ve[:, None], drive=np.array([0.5]), wave=wave, dt_ms=dt, record=range(40)
+    )
+    dv_dt = (run.traces_mV[1, :, 0] - run.traces_mV[0, :, 0]) / dt
+    e = -0.5 * ve
+    ga, cap = batch.ga[:, 0], batch.cap[:, 0]
+    n = np.arange(1, 39)
+    expected = ga[n] * (e[n - 1] - 2 * e[n] + e[n + 1]) / cap[n]  # uniform cable: ga equal
+    # the mechanism's resting current is zero at rest, so only the drive moves Vm
+    assert np.allclose(dv_dt[n], expected, rtol=5e-3, atol=1e-6 * np.max(np.abs(expected)))
+    assert dv_dt[20] > 0  # cathodic: depolarised under the source
+
+
+@pytest.mark.analytic
+def test_passive_cable_steady_state_in_a_uniform_field() -> None:
+    # Vm(x) = E λ sinh(x/λ) / cosh(L/2λ) for Ve = −E x (sealed ends, x from the centre)
+    length, nseg = 1000.0, 200
+    cell = _passive_cable(length_um=length, nseg=nseg)
+    batch = assemble([cell])
+    x = np.array([c.centre_um[0] for c in cell.compartments()])
+    field_mV_per_um = 0.01
+    ve = -field_mV_per_um * x
+    wave = np.ones(801)
+    wave[0] = 0.0
+    run = run_batch(
+        batch, ve_mV=ve[:, None], drive=np.ones(1), wave=wave, dt_ms=0.025, record=range(nseg)
+    )
+    vm = run.traces_mV[-1, :, 0] + 65.0
+    rm_ohm_cm2, d_cm, ri = 1 / 0.001, 2e-4, 100.0
+    lam_um = math.sqrt(rm_ohm_cm2 * d_cm / (4 * ri)) * 1e4
+    expected = field_mV_per_um * lam_um * np.sinh(x / lam_um) / np.cosh(length / (2 * lam_um))
+    assert np.max(np.abs(vm - expected)) < 0.01 * np.max(np.abs(expected))
+
+
+@pytest.mark.published
+def test_hh_squid_axon_conducts_at_18_8_m_per_s() -> None:
+    # Hodgkin & Huxley 1952: 476 µm, 35.4 Ω·cm, 18.5 °C → 18.8 m/s (spec: ± 1 %)
+    cell = hh_cable(diameter_um=476.0, length_um=60_000.0, compartment_um=100.0, temperature_C=18.5)
+    assert velocity_m_per_s(cell, dt_us=5.0, tstop_ms=10.0) == pytest.approx(18.8, rel=0.01)
+
+
+@pytest.mark.published
+def test_mrg_10um_conducts_in_the_mid_50s() -> None:
+    # McIntyre 2002 quote ≈ 58 m/s (± 5 %, dt → 0); backward Euler at dt 5 µs is slower
+    cell = mrg_axon(diameter_um=10.0, nodes=41)
+    fine = velocity_m_per_s(cell, dt_us=1.0, tstop_ms=3.0)
+    coarse = velocity_m_per_s(cell, dt_us=5.0, tstop_ms=3.0)
+    assert fine == pytest.approx(58.0, rel=0.05)
+    assert 0.9 * fine < coarse < fine
+
+
+@pytest.fixture(scope="module")
+def mrg_thresholds() -> dict[str, np.ndarray]:
+    cells = [mrg_axon(diameter_um=10.0, nodes=21)]
+    batch = assemble(cells * 4)
+    ve1 = point_source_ve(cells[0], distance_um=1000.0, sigma_S_per_m=0.2)
+    out = {}
+    # strength–duration: one batch, four pulse widths need four waveforms → four solves
+    sd = []
+    for pw in (50.0, 100.0, 200.0, 500.0):
+        wave = sample(waveform="cathodic", pulse_width_us=pw, dt_us=5.0, tstop_ms=3.0)
+        res = find_thresholds(assemble(cells), ve_mV=ve1[:, None], wave=wave, dt_ms=0.005)
+        sd.append(res.threshold[0])
+    out["sd"] = np.array(sd)
+    ves = np.stack(
+        [
+            point_source_ve(cells[0], distance_um=r, sigma_S_per_m=0.2)
+            for r in (250, 500, 1000, 2000)
+        ],
+        axis=1,
+    )
+    wave = sample(waveform="cathodic", pulse_width_us=100.0, dt_us=5.0, tstop_ms=3.0)
+    out["distance"] = find_thresholds(batch, ve_mV=ves, wave=wave, dt_ms=0.005).threshold
+    return out
+
+
+@pytest.mark.published
+def test_strength_duration_current_falls_and_charge_rises(mrg_thresholds: dict) -> None:
+    current = mrg_thresholds["sd"]
+    charge = current * np.array([50.0, 100.0, 200.0, 500.0])
+    assert np.all(np.diff(current) < 0)
+    assert np.all(np.diff(charge) > 0)
+
+
+@pytest.mark.published
+def test_threshold_grows_with_distance_towards_the_far_field_square_law(
+    mrg_thresholds: dict,
+) -> None:
+    thr = mrg_thresholds["distance"]
+    assert np.all(np.diff(thr) > 0)
+    # far field I ≈ I0 + K r²: doubling 1 → 2 mm multiplies the threshold by ~3–4
+    assert 2.5 < thr[3] / thr[2] < 4.5
+
+
+def test_batched_lanes_are_independent() -> None:
+    # a fibre's threshold does not depend on what shares its batch
+    a, b = mrg_axon(diameter_um=8.0, nodes=11), mrg_axon(diameter_um=14.0, nodes=11)
+    wave = sample(waveform="cathodic", pulse_width_us=100.0, dt_us=5.0, tstop_ms=2.0)
+    ve_a = point_source_ve(a, distance_um=800.0, sigma_S_per_m=0.2)
+    ve_b = point_source_ve(b, distance_um=1500.0, sigma_S_per_m=0.2)
+    both = find_thresholds(
+        assemble([a, b]), ve_mV=np.stack([ve_a, ve_b], 1), wave=wave, dt_ms=0.005
+    )
+    solo = find_thresholds(assemble([b]), ve_mV=ve_b[:, None], wave=wave, dt_ms=0.005)
+    assert both.threshold[1] == solo.threshold[0]
+    assert both.threshold[1] > both.threshold[0]  # larger fibre, but much farther

@@ -1,0 +1,135 @@
+"""Build a drgstim Morphology in NEURON and run it with the same drive (parity tests).
+
+The MRG node mechanism is compiled once per content hash into a cache directory under the
+system temp dir with ``nrnivmodl``. ``e_extracellular`` of every segment plays the same
+samples the drgstim kernel uses: NEURON's fixed-step ``Vector.play(ref, dt)`` applies
+element k during the step from t_k to t_(k+1), where the kernel (backward Euler) uses the
+sample at the step's end, so NEURON is given ``wave[1:]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from drgstim.biophysics.morphology import Morphology
+
+MODELS = Path(__file__).parent / "neuron_models"
+_OHM_PER_MEGAOHM = 1e6  # NEURON's xraxial is MΩ/cm
+
+
+@cache
+def neuron_available() -> bool:
+    """NEURON imports and nrnivmodl compiles our mechanism."""
+    try:
+        load_mechanisms()
+    except Exception:
+        return False
+    return True
+
+
+@cache
+def load_mechanisms() -> Any:
+    from neuron import h
+
+    mods = sorted(MODELS.glob("*.mod"))
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in mods)).hexdigest()[:16]
+    cache_dir = Path(tempfile.gettempdir()) / f"drgstim-nrnmech-{digest}"
+    lib = next(cache_dir.glob("*/libnrnmech.so"), None) if cache_dir.exists() else None
+    if lib is None:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        cache_dir.mkdir(parents=True)
+        for p in mods:
+            shutil.copy(p, cache_dir)
+        nrnivmodl = Path(sys.executable).parent / "nrnivmodl"
+        subprocess.run(
+            [str(nrnivmodl)], cwd=cache_dir, check=True, capture_output=True, env=os.environ.copy()
+        )
+        lib = next(cache_dir.glob("*/libnrnmech.so"))
+    if not hasattr(h, "mrgnode"):
+        h.nrn_load_dll(str(lib))
+    h.load_file("stdrun.hoc")
+    return h
+
+
+def simulate(
+    cell: Morphology, *, ve_mV: np.ndarray, drive: float, wave: np.ndarray, dt_ms: float
+) -> np.ndarray:
+    """Membrane potential (steps + 1, compartments) of ``cell`` in NEURON."""
+    h = load_mechanisms()
+    h.celsius = cell.temperature_C
+    h.dt = dt_ms
+    h.usetable_hh = 0  # drgstim evaluates the rates exactly
+    secs: dict[str, Any] = {}
+    segs: list[Any] = []
+    for s in cell.sections:
+        sec = h.Section(name=s.name)
+        sec.L, sec.diam, sec.nseg, sec.Ra, sec.cm = (
+            s.length_um, s.diameter_um, s.nseg, s.ra_ohm_cm, s.cm_uF_per_cm2,
+        )  # fmt: skip
+        mech = {"mrg_node": "mrgnode"}.get(s.mechanism, s.mechanism)
+        sec.insert(mech)
+        sec.insert("extracellular")
+        for seg in sec:
+            if mech == "pas":
+                seg.pas.g = s.parameters.get("g_S_per_cm2", 0.001)
+                seg.pas.e = s.parameters.get("e_mV", -70.0)
+            layer = s.periaxonal
+            if layer is not None:
+                seg.xraxial[0] = layer.xraxial_ohm_per_cm / _OHM_PER_MEGAOHM
+                seg.xg[0] = layer.xg_S_per_cm2
+                seg.xc[0] = layer.xc_uF_per_cm2
+                seg.xraxial[1] = 1e9
+                seg.xg[1] = 1e10
+                seg.xc[1] = 0.0
+            segs.append(seg)
+        if s.parent is not None:
+            sec.connect(secs[s.parent](s.parent_x), 0)
+        secs[s.name] = sec
+    keep = []
+    recs = []
+    for i, seg in enumerate(segs):
+        vec = h.Vector(ve_mV[i] * drive * np.r_[wave[1:], 0.0])
+        vec.play(seg._ref_e_extracellular, dt_ms)
+        keep.append(vec)
+        rec = h.Vector().record(seg._ref_v)
+        recs.append(rec)
+    h.finitialize(cell.v_rest_mV)
+    for _ in range(len(wave) - 1):
+        h.fadvance()
+    out = np.array([np.asarray(r) for r in recs]).T
+    del keep, secs
+    return out[: len(wave)]
+
+
+def threshold(
+    cell: Morphology, *, ve_mV: np.ndarray, wave: np.ndarray, dt_ms: float, initial: float = 0.1
+) -> float:
+    """The field's protocol in NEURON: double until a spike at the far end, then bisect to 1 %."""
+    detect = cell.detect_index()
+
+    def fires(amp: float) -> bool:
+        v = simulate(cell, ve_mV=ve_mV, drive=amp, wave=wave, dt_ms=dt_ms)[:, detect]
+        return bool(np.any(v[:-1] >= 0.0))  # NEURON does not see a crossing on the last step
+
+    lo, hi, amp = 0.0, float("nan"), initial
+    while True:
+        if fires(amp):
+            hi = amp
+        else:
+            lo = amp
+        if np.isnan(hi):
+            amp *= 2.0
+        elif hi - lo <= 0.01 * hi:
+            return hi
+        else:
+            amp = 0.5 * (lo + hi)

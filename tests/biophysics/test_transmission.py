@@ -33,8 +33,9 @@ def test_abeta_transmission_persists_with_20_hz_stimulation() -> None:
         spike_rate_Hz=10.0,
         windows=3,
     )
-    assert sum(r.peripheral_on) == 3
+    assert all(p >= 1 for p in r.peripheral_on)
     assert r.fraction_on == [1.0, 1.0, 1.0]
+    assert r.fraction_off == [1.0, 1.0, 1.0]
 
 
 def test_bad_duration_is_refused() -> None:

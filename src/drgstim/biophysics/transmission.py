@@ -24,8 +24,9 @@ from drgstim.errors import InputError
 
 __all__ = ["INJECTION_uA_PER_CM2", "TransmissionResult", "transmission"]
 
-INJECTION_uA_PER_CM2 = 20_000.0  # a strong, brief (0.5 ms) current: always starts a spike
-_INJECTION_ms = 0.5
+INJECTION_uA_PER_CM2 = 20_000.0  # a strong, brief current: starts exactly one spike
+# Pulse length per type: a myelinated node fires again under a long pulse, a C axon needs one.
+_INJECTION_ms = {DrgType.ABETA: 0.05, DrgType.ADELTA: 0.05, DrgType.C: 0.5}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,7 +126,7 @@ def transmission(
         start_ms=1.0,
     )
     inj = INJECTION_uA_PER_CM2 * _train(
-        n, dt_ms, frequency_Hz=spike_rate_Hz, width_ms=_INJECTION_ms, start_ms=5.0
+        n, dt_ms, frequency_Hz=spike_rate_Hz, width_ms=_INJECTION_ms[kind], start_ms=5.0
     )
     p_off, c_off = _run_windows(batch, amplitude_uA=0.0, stim=stim, inj=inj, windows=windows)
     p_on, c_on = _run_windows(batch, amplitude_uA=amplitude_uA, stim=stim, inj=inj, windows=windows)

@@ -80,14 +80,15 @@ def _sundt_rates(v: float, sp: Arr, out: Arr) -> None:
 
 @numba.njit(cache=True)
 def _mrg_rates(v: float, mp: Arr, out: Arr) -> None:
-    """x_inf and tau for the MRG node gates m, h, p, s (McIntyre et al. 2002)."""
+    """x_inf and tau for the MRG node gates m, h, p, s (McIntyre et al. 2002; rate
+    coefficients at 20 °C as in ModelDB 3810 AXNODE.mod, scaled by the Q10 factors)."""
     q1, q2, q3 = mp[0], mp[1], mp[2]
-    am = q1 * 6.57 * _vtrap(-(v + 20.4), 10.3)
-    bm = q1 * 0.304 * _vtrap(v + 25.7, 9.16)
-    ah = q2 * 0.34 * _vtrap(v + 114.0, 11.0)
-    bh = q2 * 12.6 / (1.0 + math.exp(-(v + 31.8) / 13.4))
-    ap = q1 * 0.0353 * _vtrap(-(v + 27.0), 10.2)
-    bp = q1 * 0.000883 * _vtrap(v + 34.0, 10.0)
+    am = q1 * 1.86 * _vtrap(-(v + 21.4), 10.3)
+    bm = q1 * 0.086 * _vtrap(v + 25.7, 9.16)
+    ah = q2 * 0.062 * _vtrap(v + 114.0, 11.0)
+    bh = q2 * 2.3 / (1.0 + math.exp(-(v + 31.8) / 13.4))
+    ap = q1 * 0.01 * _vtrap(-(v + 27.0), 10.2)
+    bp = q1 * 0.00025 * _vtrap(v + 34.0, 10.0)
     as_ = q3 * 0.3 / (1.0 + math.exp((v + 53.0) / -5.0))
     bs = q3 * 0.03 / (1.0 + math.exp((v + 90.0) / -1.0))
     for g, (a, b) in enumerate(((am, bm), (ah, bh), (ap, bp), (as_, bs))):

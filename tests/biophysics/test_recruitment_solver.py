@@ -75,3 +75,14 @@ def test_cli_bad_amplitude_exits_2_naming_the_field() -> None:
     )  # fmt: skip
     assert out.returncode == 2
     assert "amplitudes_uA" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_clinical_settings_do_not_recruit_c_neurons() -> None:
+    """Spec: ≤ 1.5 mA, 300 µs, contact ≥ 1 mm from the ganglion surface → no C neuron."""
+    population = pop.sample_population(n_neurons=40, seed=3)
+    result = rec.recruitment(
+        population, amplitudes_uA=[500, 1500], pulse_width_us=300, distance_um=1000,
+        search=drg_threshold_search,
+    )  # fmt: skip
+    assert result.counts["c"] > 10
+    assert result.activated["c"] == [0, 0]

@@ -61,54 +61,66 @@ def load_mechanisms() -> Any:
     return h
 
 
+class Built:
+    """A cell instantiated in NEURON once; :meth:`run` replays a drive into it."""
+
+    def __init__(self, cell: Morphology, *, ve_mV: np.ndarray, dt_ms: float) -> None:
+        h = load_mechanisms()
+        self.h, self.cell, self.ve, self.dt = h, cell, ve_mV, dt_ms
+        self.secs: dict[str, Any] = {}
+        self.segs: list[Any] = []
+        for s in cell.sections:
+            sec = h.Section(name=s.name)
+            sec.L, sec.diam, sec.nseg, sec.Ra, sec.cm = (
+                s.length_um, s.diameter_um, s.nseg, s.ra_ohm_cm, s.cm_uF_per_cm2,
+            )  # fmt: skip
+            mech = {"mrg_node": "mrgnode"}.get(s.mechanism, s.mechanism)
+            sec.insert(mech)
+            sec.insert("extracellular")
+            for seg in sec:
+                if mech == "pas":
+                    seg.pas.g = s.parameters.get("g_S_per_cm2", 0.001)
+                    seg.pas.e = s.parameters.get("e_mV", -70.0)
+                layer = s.periaxonal
+                if layer is not None:
+                    seg.xraxial[0] = layer.xraxial_ohm_per_cm / _OHM_PER_MEGAOHM
+                    seg.xg[0] = layer.xg_S_per_cm2
+                    seg.xc[0] = layer.xc_uF_per_cm2
+                    seg.xraxial[1] = 1e9
+                    seg.xg[1] = 1e10
+                    seg.xc[1] = 0.0
+                self.segs.append(seg)
+            if s.parent is not None:
+                sec.connect(self.secs[s.parent](s.parent_x), 0)
+            self.secs[s.name] = sec
+        self.recs = [h.Vector().record(seg._ref_v) for seg in self.segs]
+
+    def run(self, *, drive: float, wave: np.ndarray) -> np.ndarray:
+        """Membrane potential (steps + 1, compartments)."""
+        h = self.h
+        h.celsius = self.cell.temperature_C
+        h.dt = self.dt
+        h.usetable_hh = 0  # drgstim evaluates the rates exactly
+        played = np.r_[wave[1:], 0.0]
+        keep = []
+        for i, seg in enumerate(self.segs):
+            vec = h.Vector(self.ve[i] * drive * played)
+            vec.play(seg._ref_e_extracellular, self.dt)
+            keep.append(vec)
+        h.finitialize(self.cell.v_rest_mV)
+        for _ in range(len(wave) - 1):
+            h.fadvance()
+        out = np.array([np.asarray(r) for r in self.recs]).T
+        for vec in keep:
+            vec.play_remove()
+        return out[: len(wave)]
+
+
 def simulate(
     cell: Morphology, *, ve_mV: np.ndarray, drive: float, wave: np.ndarray, dt_ms: float
 ) -> np.ndarray:
     """Membrane potential (steps + 1, compartments) of ``cell`` in NEURON."""
-    h = load_mechanisms()
-    h.celsius = cell.temperature_C
-    h.dt = dt_ms
-    h.usetable_hh = 0  # drgstim evaluates the rates exactly
-    secs: dict[str, Any] = {}
-    segs: list[Any] = []
-    for s in cell.sections:
-        sec = h.Section(name=s.name)
-        sec.L, sec.diam, sec.nseg, sec.Ra, sec.cm = (
-            s.length_um, s.diameter_um, s.nseg, s.ra_ohm_cm, s.cm_uF_per_cm2,
-        )  # fmt: skip
-        mech = {"mrg_node": "mrgnode"}.get(s.mechanism, s.mechanism)
-        sec.insert(mech)
-        sec.insert("extracellular")
-        for seg in sec:
-            if mech == "pas":
-                seg.pas.g = s.parameters.get("g_S_per_cm2", 0.001)
-                seg.pas.e = s.parameters.get("e_mV", -70.0)
-            layer = s.periaxonal
-            if layer is not None:
-                seg.xraxial[0] = layer.xraxial_ohm_per_cm / _OHM_PER_MEGAOHM
-                seg.xg[0] = layer.xg_S_per_cm2
-                seg.xc[0] = layer.xc_uF_per_cm2
-                seg.xraxial[1] = 1e9
-                seg.xg[1] = 1e10
-                seg.xc[1] = 0.0
-            segs.append(seg)
-        if s.parent is not None:
-            sec.connect(secs[s.parent](s.parent_x), 0)
-        secs[s.name] = sec
-    keep = []
-    recs = []
-    for i, seg in enumerate(segs):
-        vec = h.Vector(ve_mV[i] * drive * np.r_[wave[1:], 0.0])
-        vec.play(seg._ref_e_extracellular, dt_ms)
-        keep.append(vec)
-        rec = h.Vector().record(seg._ref_v)
-        recs.append(rec)
-    h.finitialize(cell.v_rest_mV)
-    for _ in range(len(wave) - 1):
-        h.fadvance()
-    out = np.array([np.asarray(r) for r in recs]).T
-    del keep, secs
-    return out[: len(wave)]
+    return Built(cell, ve_mV=ve_mV, dt_ms=dt_ms).run(drive=drive, wave=wave)
 
 
 def threshold(
@@ -116,9 +128,10 @@ def threshold(
 ) -> float:
     """The field's protocol in NEURON: double until a spike at the far end, then bisect to 1 %."""
     detect = cell.detect_index()
+    built = Built(cell, ve_mV=ve_mV, dt_ms=dt_ms)
 
     def fires(amp: float) -> bool:
-        v = simulate(cell, ve_mV=ve_mV, drive=amp, wave=wave, dt_ms=dt_ms)[:, detect]
+        v = built.run(drive=amp, wave=wave)[:, detect]
         return bool(np.any(v[:-1] >= 0.0))  # NEURON does not see a crossing on the last step
 
     lo, hi, amp = 0.0, float("nan"), initial

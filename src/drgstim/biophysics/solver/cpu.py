@@ -54,7 +54,7 @@ def _current(m: int, v: float, p: np.ndarray, x: np.ndarray) -> float:
     return passive.current(v, p, x)
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, error_model="numpy")
 def integrate(
     parent: np.ndarray,  # (n,) int64, parent[i] < i, parent[0] = -1
     mech: np.ndarray,  # (n,) int64
@@ -115,10 +115,14 @@ def integrate(
                 for j in range(w):
                     lj = lo + j
                     vv = v[i, j]
-                    pv = params[i, :, lj]
-                    xv = x[i, :, j]
-                    cur = _current(m, vv, pv, xv)
-                    slope = (_current(m, vv + _DV, pv, xv) - cur) / _DV
+                    if m == passive.MECH_ID:  # linear: no views, vectorises
+                        slope = params[i, 0, lj]
+                        cur = slope * (vv - params[i, 1, lj])
+                    else:
+                        pv = params[i, :, lj]
+                        xv = x[i, :, j]
+                        cur = _current(m, vv, pv, xv)
+                        slope = (_current(m, vv + _DV, pv, xv) - cur) / _DV
                     a = area[i, lj]
                     cdt = cap[i, lj] / dt
                     cxdt = cxc[i, lj] / dt
@@ -196,7 +200,8 @@ def integrate(
                     new = old + b1[i, j]
                     v[i, j] = new
                     vx[i, j] += b2[i, j]
-                    _advance(m, new, params[i, :, lj], x[i, :, j], dt, tf)
+                    if m != passive.MECH_ID:
+                        _advance(m, new, params[i, :, lj], x[i, :, j], dt, tf)
                     if old < threshold <= new and tcross[i, lj] == np.inf:
                         tcross[i, lj] = t_old + dt * (threshold - old) / (new - old)
             for r in range(nrec):

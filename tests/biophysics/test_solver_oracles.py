@@ -146,3 +146,26 @@ def test_batched_lanes_are_independent() -> None:
     solo = find_thresholds(assemble([b]), ve_mV=ve_b[:, None], wave=wave, dt_ms=0.005)
     assert both.threshold[1] == solo.threshold[0]
     assert both.threshold[1] > both.threshold[0]  # larger fibre, but much farther
+
+
+def test_a_cell_firing_without_drive_has_no_threshold() -> None:
+    # a leak reversal far above the sodium threshold makes the HH cable fire on its own
+    cell = hh_cable(diameter_um=10.0, length_um=1000.0, compartment_um=50.0)
+    sec = cell.sections[0]
+    hot = Morphology(
+        name="hot",
+        sections=(
+            Section(
+                name=sec.name, length_um=sec.length_um, diameter_um=sec.diameter_um,
+                mechanism="hh", start_um=sec.start_um, end_um=sec.end_um, nseg=sec.nseg,
+                parameters={"el_mV": 0.0, "gl_S_per_cm2": 0.01},
+            ),
+        ),
+        detect_section=sec.name,
+        v_rest_mV=-65.0,
+    )  # fmt: skip
+    wave = sample(waveform="cathodic", pulse_width_us=100.0, dt_us=25.0, tstop_ms=5.0)
+    ve = point_source_ve(hot, distance_um=500.0, sigma_S_per_m=0.2)
+    res = find_thresholds(assemble([hot]), ve_mV=ve[:, None], wave=wave, dt_ms=0.025)
+    assert np.isnan(res.threshold[0])
+    assert res.simulations < 30  # gives up instead of bisecting towards zero

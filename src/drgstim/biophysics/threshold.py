@@ -20,6 +20,7 @@ from drgstim.errors import InputError
 __all__ = ["ThresholdResult", "find_thresholds", "take_lanes"]
 
 FloatArray = npt.NDArray[np.float64]
+_FLOOR = 1e-4  # a cell that still fires at 1e-4 × the first guess is spontaneously active
 _LANE_FIELDS = ("area", "cap", "ga", "gx", "gxg", "cxc", "params", "centres_um")
 
 
@@ -50,13 +51,18 @@ def find_thresholds(
     rel_tol: float = 0.01,
     threshold_mV: float = 0.0,
 ) -> ThresholdResult:
-    """Smallest drive (≥ 0) that activates each lane of ``batch`` within ``rel_tol``."""
+    """Smallest drive (≥ 0) that activates each lane of ``batch`` within ``rel_tol``.
+
+    NaN where no drive up to ``maximum`` activates the cell, or where the cell fires
+    without drive (below 1e-4 × ``initial``).
+    """
     if not 0 < rel_tol < 1:
         raise InputError("rel_tol", rel_tol, "0 < rel_tol < 1")
     cells = batch.area.shape[1]
     lo = np.zeros(cells)
     hi = np.full(cells, np.nan)
     test = np.broadcast_to(np.asarray(initial, dtype=np.float64), (cells,)).copy()
+    initial_amp = test.copy()
     site = np.full(cells, -1, dtype=np.int64)
     active = np.ones(cells, dtype=bool)
     simulations = rounds = 0
@@ -76,6 +82,10 @@ def find_thresholds(
         fired = np.isfinite(result.tcross_ms[batch.detect])
         for k, cell in enumerate(lanes):
             amp = test[cell]
+            if fired[k] and amp < _FLOOR * initial_amp[cell]:
+                hi[cell] = np.nan  # fires with (almost) no drive: no threshold to report
+                active[cell] = False
+                continue
             if fired[k]:
                 hi[cell] = amp
                 site[cell] = int(np.argmin(result.tcross_ms[:, k]))

@@ -87,7 +87,10 @@ def threshold(
             tstop_ms=tstop_ms,
         )
     if not math.isfinite(report.threshold_mA):
-        _exit("no activation up to the search limit (1000 mA)", EXIT_REFUSED)
+        _exit(
+            "no threshold: no activation up to 1000 mA, or the cell fires without stimulus",
+            EXIT_REFUSED,
+        )
     data = {
         "threshold_mA": report.threshold_mA,
         "initiation_site": report.initiation_site,

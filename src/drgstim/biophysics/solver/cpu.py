@@ -20,7 +20,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from drgstim.biophysics.channels import hh, mrg_node, passive
+from drgstim.biophysics.channels import hh, mrg_node, passive, sundt
 
 __all__ = ["integrate"]
 
@@ -33,6 +33,8 @@ def _steady(m: int, v: float, p: np.ndarray, x: np.ndarray, tf: np.ndarray) -> N
         hh.steady_state(v, p, x, tf[m])
     elif m == mrg_node.MECH_ID:
         mrg_node.steady_state(v, p, x, tf[m])
+    elif m == sundt.MECH_ID:
+        sundt.steady_state(v, p, x, tf[m])
     else:
         passive.steady_state(v, p, x, tf[m])
 
@@ -43,6 +45,8 @@ def _advance(m: int, v: float, p: np.ndarray, x: np.ndarray, dt: float, tf: np.n
         hh.advance(v, p, x, dt, tf[m])
     elif m == mrg_node.MECH_ID:
         mrg_node.advance(v, p, x, dt, tf[m])
+    elif m == sundt.MECH_ID:
+        sundt.advance(v, p, x, dt, tf[m])
 
 
 @numba.njit(cache=True)
@@ -51,6 +55,8 @@ def _current(m: int, v: float, p: np.ndarray, x: np.ndarray) -> float:
         return hh.current(v, p, x)
     if m == mrg_node.MECH_ID:
         return mrg_node.current(v, p, x)
+    if m == sundt.MECH_ID:
+        return sundt.current(v, p, x)
     return passive.current(v, p, x)
 
 

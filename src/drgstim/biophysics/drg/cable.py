@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +25,7 @@ from drgstim.biophysics.drg import data as drg_data
 from drgstim.biophysics.drg import kernel
 from drgstim.biophysics.drg.geometry import DrgType, Section, SectionKind, sections_for
 
-__all__ = ["SIGMA_TISSUE_S_PER_M", "CellBatch", "V_DETECT_mV", "compile_batch", "run"]
+__all__ = ["SIGMA_TISSUE_S_PER_M", "CellBatch", "V_DETECT_mV", "compile_batch", "lanes", "run"]
 
 FloatArray = npt.NDArray[np.float64]
 V_DETECT_mV = -20.0  # spike = up-crossing of this level (spec: "a fixed level such as 0 mV")
@@ -203,6 +203,15 @@ def compile_batch(
         detection=det, peripheral_end=names.index((last_periph.name, last_periph.nseg - 1)),
         tjunction=names.index((tj_sec.name, tj_sec.nseg - 1)), dt_ms=dt_ms,
         sp=_sundt_vector(sundt.sundt_parameters()), mp=_mrg_vector(),
+    )  # fmt: skip
+
+
+def lanes(batch: CellBatch, keep: npt.NDArray[np.bool_]) -> CellBatch:
+    """The same batch restricted to the lanes where ``keep`` is true."""
+    return replace(
+        batch, g_parent=batch.g_parent[:, keep], g_child=batch.g_child[:, keep],
+        gpar=batch.gpar[:, keep], ve_per_uA=batch.ve_per_uA[:, keep],
+        centre_um=batch.centre_um[:, keep],
     )  # fmt: skip
 
 

@@ -65,10 +65,15 @@ def thresholds_uA(
     nb = len(diameters_um)
 
     def fires(amplitude: FloatArray) -> npt.NDArray[np.bool_]:
-        counts, _, _, _ = cable.run(batch, amplitudes_uA=-amplitude, wave=wave)
+        """Simulate only the lanes with a non-zero amplitude (finished cells cost nothing)."""
+        keep = amplitude > 0.0
+        fired = np.zeros(nb, dtype=bool)
+        if np.any(keep):
+            sub = batch if np.all(keep) else cable.lanes(batch, keep)
+            counts, _, _, _ = cable.run(sub, amplitudes_uA=-amplitude[keep], wave=wave)
+            fired[keep] = counts[0] > 0
         if progress is not None:
             progress(nb)
-        fired: npt.NDArray[np.bool_] = counts[0] > 0
         return fired
 
     # Bracket upwards (doubling from START_uA): very strong pulses can block conduction,

@@ -60,7 +60,9 @@ def _current(m: int, v: float, p: np.ndarray, x: np.ndarray) -> float:
     return passive.current(v, p, x)
 
 
-@numba.njit(cache=True, parallel=True, error_model="numpy")
+@numba.njit(
+    cache=True, parallel=True, error_model="numpy", fastmath={"nsz", "arcp", "contract", "reassoc"}
+)
 def integrate(
     parent: np.ndarray,  # (n,) int64, parent[i] < i, parent[0] = -1
     mech: np.ndarray,  # (n,) int64

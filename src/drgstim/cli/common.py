@@ -10,11 +10,17 @@ import json
 import sys
 from typing import Any, NoReturn
 
-import typer
-
 from drgstim.errors import InputError
 
-__all__ = ["EXIT_REFUSED", "EXIT_USAGE", "emit_json", "fail", "format_validation_error"]
+__all__ = [
+    "EXIT_REFUSED",
+    "EXIT_USAGE",
+    "emit_json",
+    "fail",
+    "format_validation_error",
+    "handle_user_errors",
+    "user_error_message",
+]
 
 EXIT_REFUSED = 1  # a valid request whose answer is "no" (e.g. an unsafe program)
 EXIT_USAGE = 2  # malformed input: bad argument, bad file
@@ -38,9 +44,12 @@ def emit_json(data: Any) -> None:
 
 
 def fail(message: str, *, code: int = EXIT_USAGE) -> NoReturn:
-    """Report a user error on stderr and exit without a traceback."""
+    """Report a user error on stderr and exit with ``code``, without a traceback.
+
+    ``SystemExit`` rather than ``typer.Exit``: it keeps its status both under the
+    ``drgstim`` entry point and under Typer's test runner."""
     sys.stderr.write(f"error: {message}\n")
-    raise typer.Exit(code)
+    raise SystemExit(code)
 
 
 def format_validation_error(exc: Any) -> str:
@@ -53,10 +62,17 @@ def format_validation_error(exc: Any) -> str:
     return "; ".join(lines)
 
 
-def handle_user_errors(exc: BaseException) -> None:
-    """Turn a user error raised by a library into exit code 2 with a clear message."""
+def user_error_message(exc: BaseException) -> str | None:
+    """The message for a user error raised by a library, or None for anything else."""
     if isinstance(exc, InputError):
-        fail(str(exc))
+        return str(exc)
     if type(exc).__name__ == "ValidationError" and hasattr(exc, "errors"):
-        fail(format_validation_error(exc))
+        return format_validation_error(exc)
     return None
+
+
+def handle_user_errors(exc: BaseException) -> None:
+    """Exit 2 with a clear message if ``exc`` is a user error; return otherwise."""
+    message = user_error_message(exc)
+    if message is not None:
+        fail(message)

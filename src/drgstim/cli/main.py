@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from drgstim import __version__
 from drgstim.cli import biophysics, clinic, device, planning, service
-from drgstim.cli.common import EXIT_USAGE, handle_user_errors
+from drgstim.cli.common import EXIT_USAGE, user_error_message
 
 app = typer.Typer(
     name="drgstim",
@@ -47,17 +46,22 @@ service.register(app)
 
 
 def run() -> None:
-    """Entry point: run the app; user errors exit 2 with a message, never a traceback."""
+    """Entry point: usage errors and library input errors exit 2 with a message, never a
+    traceback; a refused request exits 1; anything else is a bug and shows its traceback.
+
+    Typer runs in standalone mode, so its own usage errors (missing option, bad value)
+    print Click's message and exit 2, and ``typer.Exit``/``SystemExit`` keep their code.
+    Errors raised by the library inside a command (``InputError``, pydantic's
+    ``ValidationError``) are not Click's, so they come out of ``app()`` and are reported
+    here, outside the ``except`` block, so no traceback chain is printed.
+    """
     try:
-        app(standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(EXIT_USAGE if exc.exit_code == 2 else exc.exit_code)
-    except click.exceptions.Abort:
-        sys.stderr.write("aborted\n")
-        sys.exit(1)
+        app()
     except Exception as exc:
-        handle_user_errors(exc)
-        raise
+        message = user_error_message(exc)
+        if message is None:
+            raise
+    else:  # pragma: no cover - standalone Typer always exits
+        sys.exit(0)
+    sys.stderr.write(f"error: {message}\n")
+    sys.exit(EXIT_USAGE)

@@ -138,14 +138,18 @@ class _Coverage:
             if dermatome_weights(region)[target.level] >= MIN_COVER_WEIGHT
         ]
 
-    def gain(self, target: Target) -> float:
-        total = 0.0
+    def gain(self, target: Target) -> tuple[float, float]:
+        """(intensity-weighted, unweighted) coverage this target adds. The second breaks
+        ties and keeps a lead useful when intensities are so small that the first
+        underflows to 0."""
+        weighted = unweighted = 0.0
         for site in self.reached(target):
             if not self.covered(site):
                 need = COVERAGE_TARGET - self.weight[site]
-                weight = dermatome_weights(site[0])[target.level]
-                total += self.sites[site] * max(min(weight, need), 0.0)
-        return total
+                added = max(min(dermatome_weights(site[0])[target.level], need), 0.0)
+                weighted += self.sites[site] * added
+                unweighted += added
+        return weighted, unweighted
 
     def add(self, target: Target) -> None:
         for site in self.reached(target):
@@ -158,7 +162,7 @@ def _choose(targets: list[Target], coverage: _Coverage, max_leads: int) -> list[
     while len(chosen) < max_leads:
         pool = [t for t in targets if t not in chosen]
         best = max(pool, key=coverage.gain, default=None)
-        if best is None or coverage.gain(best) <= 0:
+        if best is None or coverage.gain(best)[1] <= 0:
             break
         chosen.append(best)
         coverage.add(best)

@@ -48,3 +48,16 @@ def test_front_view_shows_patient_right_on_viewer_left_and_back_view_the_reverse
 
 def test_labels_name_the_side() -> None:
     assert {s.label for s in shapes() if s.region == "knee"} == {"Left knee", "Right knee"}
+
+
+def test_map_uses_the_anatomy_vocabulary_and_draws_every_simple_region() -> None:
+    from drgstim.anatomy import Region
+
+    drawn = {s.region for s in shapes()}
+    assert drawn <= {r.value for r in Region}
+    undrawn = {region for region, _ in body_map()["undrawn"]}  # type: ignore[attr-defined]
+    assert undrawn == {"back_and_leg"}  # a compound region: offered as a button
+    assert {s.label for s in shapes() if s.region == "foot_top"} == {
+        "Left top of foot",
+        "Right top of foot",
+    }

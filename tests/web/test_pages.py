@@ -62,16 +62,24 @@ def test_body_map_marks_regions_by_mouse_and_keyboard_and_saves(page: Any) -> No
     knee = body_map.get_by_role("button", name="Left knee")
     knee.click()
     page.get_by_label("Intensity for Left knee").fill("8")
-    foot = body_map.get_by_role("button", name="Right foot dorsum")
+    foot = body_map.get_by_role("button", name="Right top of foot")
     foot.focus()
     page.keyboard.press("Enter")
-    page.get_by_label("Intensity for Right foot dorsum").fill("6")
+    page.get_by_label("Intensity for Right top of foot").fill("6")
+    # The screening's inputs (clinical.md): a CRPS patient after two medication classes,
+    # on a blood thinner, with expectations discussed.
+    page.get_by_label("Pain duration (months)").fill("18")
+    page.get_by_label("Neuropathic pain").select_option("yes")
+    page.get_by_label("Medication classes tried").fill("2")
+    page.get_by_label("Expectations realistic (discussed)").select_option("yes")
+    page.locator("#diagnoses-choices").get_by_label("CRPS 1").check()
+    page.locator("#conditions-choices").get_by_label("anticoagulant").check()
     page.get_by_text(re.compile(r"Saved \(version \d+\)")).wait_for()
     assert page.locator("#region-knee-left").get_attribute("aria-pressed") == "true"
     assert page.locator("#region-knee-right").get_attribute("aria-pressed") == "false"
     assert page.locator("#pain-list tr").all_inner_texts() == [
         "Left knee\t8 / 10",
-        "Right foot dorsum\t6 / 10",
+        "Right top of foot\t6 / 10",
     ]
     # The screening and the target plan answer for the saved pain map: their results when
     # the clinic layer provides them, otherwise the service's reason naming what is missing.
@@ -79,9 +87,14 @@ def test_body_map_marks_regions_by_mouse_and_keyboard_and_saves(page: Any) -> No
     page.locator("#screening-outcome, #screening .error").first.wait_for()
     page.locator("#plan-table, #plan .error").first.wait_for()
     if clinic_planning_ready():
-        assert page.locator("#screening-outcome").inner_text().startswith("Outcome:")
+        outcome = page.locator("#screening-outcome")
+        outcome.wait_for()
+        assert outcome.inner_text().startswith("Outcome:")
+        # The blood thinner asks for a review, with the rule's reason and source shown.
+        assert "needs review" in outcome.inner_text()
+        assert "anticoag" in page.locator("#screening-rules").inner_text().lower()
         levels = page.locator("#plan-table tbody tr").all_inner_texts()
-        # clinical.md: knee → L3 (± L4); foot dorsum → L5, S1 (L4)
+        # clinical.md: knee → L3 (± L4); top of foot → L5, S1 (L4)
         assert any(row.startswith("L3\tleft") for row in levels), levels
         assert any(row.startswith(("L5\tright", "S1\tright")) for row in levels), levels
     else:

@@ -65,6 +65,8 @@ def test_programmer_steps_on_device_grid_and_contacts_reset_amplitude(page: Any)
     amplitude.fill("1990")
     amplitude.press("Tab")  # snaps to the grid value at or below: 1975
     assert amplitude.input_value() == "1975"
+    # The patient's maximum can never be below the amplitude: it follows it up.
+    assert lead.get_by_label("Patient maximum (µA)").input_value() == "1975"
     up.click()
     up.click()
     assert amplitude.input_value() == "2050"  # 25 µA steps to 2000, then 50 µA
@@ -162,6 +164,9 @@ def test_patient_controller_on_trial_stimulator(page: Any) -> None:
         lead.get_by_role("button", name="Lead 1 contact 2 anode").click()
         lead.get_by_label("Amplitude (µA)").fill("800")
         lead.get_by_label("Amplitude (µA)").press("Tab")
+        # The patient may go up to 1200 µA; a maximum below the amplitude is impossible.
+        lead.get_by_label("Patient maximum (µA)").fill("1200")
+        lead.get_by_label("Patient maximum (µA)").press("Tab")
         page.get_by_label("Group name").fill("Awake")
         page.get_by_role("button", name="Save group to device").click()
         page.locator("#save-result .ok").wait_for()
@@ -177,6 +182,7 @@ def test_patient_controller_on_trial_stimulator(page: Any) -> None:
         if on_off.get_attribute("aria-pressed") == "false":
             on_off.click()
         meter = region.get_by_role("meter")
+        assert meter.get_attribute("aria-valuemax") == "1200"
         before = float(meter.get_attribute("aria-valuenow") or 0)
         region.get_by_role("button", name=re.compile("stronger")).click()
         page.wait_for_function(

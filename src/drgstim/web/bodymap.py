@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib.util import find_spec
 
 __all__ = ["MapShape", "Side", "View", "body_map", "region_labels"]
 
@@ -48,17 +47,19 @@ _BOXES: dict[str, _Box] = {
     "abdomen": _Box(View.FRONT, 72, 102, 26, 38),
     "hip": _Box(View.FRONT, 60, 142, 18, 26),
     "groin": _Box(View.FRONT, 80, 146, 18, 22),
-    "thigh": _Box(View.FRONT, 68, 172, 30, 66),
+    "thigh_front": _Box(View.FRONT, 68, 172, 30, 66),
     "knee": _Box(View.FRONT, 72, 242, 24, 24, rounded=12),
-    "lower_leg": _Box(View.FRONT, 74, 270, 20, 58),
+    "lower_leg_front": _Box(View.FRONT, 74, 270, 20, 58),
     "ankle": _Box(View.FRONT, 75, 331, 18, 12, rounded=5),
-    "foot_dorsum": _Box(View.FRONT, 70, 346, 26, 16),
+    "foot_top": _Box(View.FRONT, 70, 346, 26, 16),
     "toes": _Box(View.FRONT, 66, 364, 30, 10, rounded=4),
     "lower_back": _Box(View.BACK, 72, 112, 26, 34),
     "buttock": _Box(View.BACK, 68, 148, 30, 28, rounded=12),
     "pelvis": _Box(View.BACK, 86, 178, 12, 14, rounded=4),
     "perineum": _Box(View.BACK, 88, 194, 10, 10, rounded=4),
-    "foot_sole": _Box(View.BACK, 70, 346, 26, 24),
+    "thigh_back": _Box(View.BACK, 64, 178, 20, 64),
+    "lower_leg_back": _Box(View.BACK, 70, 270, 22, 58),
+    "foot_bottom": _Box(View.BACK, 70, 346, 26, 24),
 }
 
 
@@ -82,25 +83,14 @@ class MapShape:
 
 
 def region_labels() -> dict[str, str]:
-    """Region value → human label, from ``drgstim.anatomy.Region`` when it is available.
+    """Region value → human label, from the anatomy layer's controlled vocabulary.
 
-    Before the anatomy layer publishes its regions the map offers the regions it can draw,
-    labelled from their names.
+    Regions without a box here (a compound such as ``back_and_leg``) are offered as
+    buttons beside the picture instead of as shapes.
     """
-    if find_spec("drgstim.anatomy") is not None:
-        import drgstim.anatomy as anatomy
+    from drgstim.anatomy import Region
 
-        region = getattr(anatomy, "Region", None)
-        if region is not None:
-            return {member.value: _label_of(member) for member in region}
-    return {name: name.replace("_", " ").capitalize() for name in _BOXES}
-
-
-def _label_of(member: object) -> str:
-    label = getattr(member, "label", None)
-    if isinstance(label, str) and label:
-        return label
-    return str(getattr(member, "value", member)).replace("_", " ").capitalize()
+    return {member.value: member.label for member in Region}
 
 
 def _placed(box: _Box, side: Side) -> tuple[float, float]:

@@ -212,7 +212,23 @@ def assessment_page(
         frozenset({Role.CLINICIAN, Role.NURSE}),
         body_map=body_map(),
         assessment_id=str(id) if id else "",
+        screening_choices=_screening_choices(),
     )
+
+
+def _screening_choices() -> dict[str, list[tuple[str, str]]]:
+    """The screening's controlled vocabularies (value, label) for the assessment form's
+    check boxes: diagnoses, treatments tried, conditions to review."""
+    from drgstim.clinic.screening import Condition, Diagnosis, Treatment
+
+    def choices(kind: Any) -> list[tuple[str, str]]:
+        return [(m.value, m.value.replace("_", " ").replace("crps", "CRPS ")) for m in kind]
+
+    return {
+        "diagnoses": choices(Diagnosis),
+        "failed_treatments": choices(Treatment),
+        "conditions": choices(Condition),
+    }
 
 
 @router.get("/patients/{patient_id}/diary", response_model=None)

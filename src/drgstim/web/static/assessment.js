@@ -91,17 +91,29 @@
     return v === "" ? null : Number(v);
   }
 
+  // The screening's inputs: yes/no answers, counts and the three check-box lists.
+  const YES_NO = ["neuropathic", "expectations_aligned"];
+  const LISTS = ["diagnoses", "failed_treatments", "conditions"];
+  const checked = (name) => [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((box) => box.value);
+
   function body() {
     const scores = {};
-    for (const name of ["nrs_average", "phq9", "gad7"]) if (number(name) !== null) scores[name] = number(name);
-    const history = {};
-    if (number("pain_duration_months") !== null) history.pain_duration_months = number("pain_duration_months");
+    for (const name of ["nrs_average", "phq9", "gad7", "pcs"]) if (number(name) !== null) scores[name] = number(name);
+    const history = { ...(record?.history || {}) };
+    for (const name of ["pain_duration_months", "medication_classes_tried"]) {
+      if (number(name) !== null) history[name] = number(name); else delete history[name];
+    }
     if (form.elements.diagnosis.value) history.diagnosis = form.elements.diagnosis.value;
+    for (const name of YES_NO) {
+      const v = form.elements[name].value;
+      if (v === "") delete history[name]; else history[name] = v === "yes";
+    }
+    for (const name of LISTS) history[name] = checked(name);
     return {
       assessed_on: form.elements.assessed_on.value || drg.today(),
       pain_map: [...pain.values()],
       scores,
-      history: { ...(record?.history || {}), ...history },
+      history,
     };
   }
 
@@ -129,16 +141,15 @@
   // --- screening and plan ----------------------------------------------------------
   function ruleItem(rule) {
     if (typeof rule === "string") return el("li", {}, rule);
-    const text = rule.message || rule.reason || rule.text || rule.id || JSON.stringify(rule);
-    const kind = rule.kind || rule.effect || rule.category || "";
-    const source = rule.source || rule.citation || "";
+    const text = rule.reason || rule.id;
+    const kind = (rule.outcome || "").replaceAll("_", " ");
+    const source = rule.source || "";
     return el("li", {}, kind ? el("strong", {}, `${kind}: `) : null, text, source ? el("span", { class: "muted" }, ` (${source})`) : null);
   }
 
   function showScreening(result) {
-    const outcome = result.outcome || result.result?.outcome || "unknown";
-    const detail = result.result || result;
-    const rules = detail.fired || detail.rules || detail.reasons || [];
+    const outcome = result.outcome;
+    const rules = result.result.rules || [];
     document.getElementById("screening").replaceChildren(
       el("p", { id: "screening-outcome", class: `result-${outcome}` }, el("strong", {}, "Outcome: "), outcome.replaceAll("_", " ")),
       rules.length ? el("ul", { class: "rules", id: "screening-rules" }, rules.map(ruleItem)) : el("p", { class: "muted" }, "No rule fired."),
@@ -146,17 +157,18 @@
   }
 
   function showPlan(result) {
-    const detail = result.result || result;
-    const targets = detail.targets || detail.levels || detail.candidates || [];
-    const rows = targets.map((t) => el("tr", {},
-      el("td", {}, t.level || t.name || ""), el("td", {}, t.side || ""),
-      el("td", {}, t.score !== undefined ? fmt(t.score, 2) : ""), el("td", {}, (t.regions || []).join ? (t.regions || []).join(", ") : "")));
-    const leads = detail.lead_count ?? detail.leads ?? (Array.isArray(detail.leads) ? detail.leads.length : null);
+    const detail = result.result;
+    const rows = (detail.targets || []).map((t) => el("tr", {},
+      el("td", {}, t.level), el("td", {}, t.side),
+      el("td", {}, fmt(t.score, 2)), el("td", {}, (t.regions || []).join(", "))));
+    const leads = (detail.leads || []).map((l) => `${l.level} ${l.side} (${(l.covers || []).join(", ")})`);
+    const uncovered = (detail.uncovered || []).map((u) => `${u.side} ${u.region}`);
     document.getElementById("plan").replaceChildren(
       el("table", { class: "list", id: "plan-table" },
         el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "DRG level"), el("th", { scope: "col" }, "Side"), el("th", { scope: "col" }, "Score"), el("th", { scope: "col" }, "Regions"))),
         el("tbody", {}, rows)),
-      leads !== null && leads !== undefined ? el("p", { id: "plan-leads" }, `Leads: ${Array.isArray(leads) ? leads.length : leads}`) : null,
+      el("p", { id: "plan-leads" }, leads.length ? `Proposed leads (${leads.length}): ${leads.join("; ")}` : "No lead proposed."),
+      uncovered.length ? el("p", { class: "warn" }, `Not covered: ${uncovered.join(", ")}`) : null,
       ...(detail.warnings || []).map((w) => el("p", { class: "warn" }, typeof w === "string" ? w : w.message)));
   }
 
@@ -164,7 +176,7 @@
     const [screening, plan] = await Promise.allSettled([
       api("POST", `/assessments/${id}/screening`), api("POST", `/assessments/${id}/plan`)]);
     if (screening.status === "fulfilled") showScreening(screening.value);
-    else document.getElementById("screening").replaceChildren(el("p", { class: "error" }, `Screening unavailable: ${screening.reason.message}`));
+    else document.getElementById("screening").replaceChildren(el("p", { class: "error" }, `Screening needs more of the assessment: ${screening.reason.message}`));
     if (plan.status === "fulfilled") showPlan(plan.value);
     else document.getElementById("plan").replaceChildren(el("p", { class: "error" }, `Plan unavailable: ${plan.reason.message}`));
   }
@@ -176,7 +188,10 @@
     record = await api("GET", `/assessments/${id}`);
     form.elements.assessed_on.value = record.assessed_on;
     for (const [name, value] of Object.entries({ ...record.scores, ...record.history })) {
-      if (form.elements[name] && value !== null && typeof value !== "object") form.elements[name].value = value;
+      if (YES_NO.includes(name) && typeof value === "boolean") form.elements[name].value = value ? "yes" : "no";
+      else if (LISTS.includes(name) && Array.isArray(value)) {
+        for (const box of form.querySelectorAll(`input[name="${name}"]`)) box.checked = value.includes(box.value);
+      } else if (form.elements[name] && value !== null && typeof value !== "object") form.elements[name].value = value;
     }
     for (const p of record.pain_map) pain.set(`${p.region}:${p.side}`, { region: p.region, side: p.side, intensity: p.intensity });
     paint();

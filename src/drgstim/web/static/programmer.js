@@ -11,19 +11,43 @@
   const POLARITIES = [["+", "anode"], ["-", "cathode"], ["off", "off"]];
   let device = null;
   let programs = [];
-  let state = []; // one entry per lead: {lead, contacts: [...], amplitude_uA, pulse_width_us, frequency_Hz}
+  let state = []; // one entry per lead: {lead, contacts: [...], amplitude_uA, patient_max_uA, pulse_width_us, frequency_Hz}
   let timer = null;
 
-  const stepValue = (name, value, direction) => drg.stepValue(grid[name], value, direction);
-  const snap = (name, value) => drg.snapToGrid(grid[name], value);
+  // The patient's maximum is an amplitude, so it lives on the amplitude grid.
+  const GRID_OF = { patient_max_uA: "amplitude_uA" };
+  const gridOf = (name) => grid[GRID_OF[name] || name];
+  const stepValue = (name, value, direction) => drg.stepValue(gridOf(name), value, direction);
+  const snap = (name, value) => drg.snapToGrid(gridOf(name), value);
 
-  const UNITS = { amplitude_uA: "µA", pulse_width_us: "µs", frequency_Hz: "Hz" };
-  const LABELS = { amplitude_uA: "Amplitude", pulse_width_us: "Pulse width", frequency_Hz: "Frequency" };
+  const UNITS = { amplitude_uA: "µA", patient_max_uA: "µA", pulse_width_us: "µs", frequency_Hz: "Hz" };
+  const LABELS = { amplitude_uA: "Amplitude", patient_max_uA: "Patient maximum", pulse_width_us: "Pulse width", frequency_Hz: "Frequency" };
+  const FIELDS = ["amplitude_uA", "patient_max_uA", "pulse_width_us", "frequency_Hz"];
+
+  // The patient controller steps between 0 and the patient maximum, which can never be
+  // below the programmed amplitude: raising one raises the other, lowering the maximum
+  // below the amplitude lowers the amplitude too.
+  function coupled(lead, name, value) {
+    lead[name] = value;
+    if (name === "amplitude_uA" && lead.patient_max_uA < value) lead.patient_max_uA = value;
+    if (name === "patient_max_uA" && lead.amplitude_uA > value) lead.amplitude_uA = value;
+  }
 
   function stepper(lead, name) {
     const id = `lead${lead.lead}-${name}`;
-    const input = el("input", { id, type: "number", min: grid[name].min, max: grid[name].max, value: lead[name], disabled: !mayProgram });
-    const set = (value) => { lead[name] = value; input.value = value; changed(); };
+    const input = el("input", { id, type: "number", min: gridOf(name).min, max: gridOf(name).max, value: lead[name], disabled: !mayProgram });
+    const set = (value) => {
+      const before = { amplitude_uA: lead.amplitude_uA, patient_max_uA: lead.patient_max_uA };
+      coupled(lead, name, value);
+      input.value = lead[name];
+      if (before.amplitude_uA !== lead.amplitude_uA || before.patient_max_uA !== lead.patient_max_uA) {
+        for (const other of ["amplitude_uA", "patient_max_uA"]) {
+          const box = document.getElementById(`lead${lead.lead}-${other}`);
+          if (box) box.value = lead[other];
+        }
+      }
+      changed();
+    };
     input.addEventListener("change", () => set(snap(name, Number(input.value))));
     return el("div", { class: "field" }, el("label", { for: id }, `${LABELS[name]} (${UNITS[name]})`),
       el("div", { class: "stepper" },
@@ -37,8 +61,9 @@
       type: "button", "aria-pressed": lead.contacts[index] === value ? "true" : "false", disabled: !mayProgram,
       "aria-label": `Lead ${lead.lead} contact ${index + 1} ${word}`, title: word,
       onclick: () => {
-        // Changing the contact configuration resets the amplitude to 0 (device rule).
-        if (lead.contacts[index] !== value) { lead.contacts[index] = value; lead.amplitude_uA = 0; render(); changed(); }
+        // Changing the contact configuration resets the amplitude (and so the patient's
+        // range) to 0, as the device's clinician session does.
+        if (lead.contacts[index] !== value) { lead.contacts[index] = value; lead.amplitude_uA = 0; lead.patient_max_uA = 0; render(); changed(); }
       },
     }, value === "-" ? "−" : value));
     return el("div", { class: "contact" }, el("span", {}, `E${index + 1}`), el("div", { class: "polarity", role: "group", "aria-label": `Lead ${lead.lead} contact ${index + 1}` }, buttons));
@@ -63,7 +88,7 @@
         el("h3", {}, `Lead ${lead.lead}: ${info.side || ""} ${info.level || ""}`),
         impedanceControl(info),
         el("div", { class: "contacts" }, lead.contacts.map((_, i) => contactControl(lead, i))),
-        el("div", { class: "row" }, ["amplitude_uA", "pulse_width_us", "frequency_Hz"].map((n) => stepper(lead, n))));
+        el("div", { class: "row" }, FIELDS.map((n) => stepper(lead, n))));
     }));
   }
 
@@ -121,14 +146,19 @@
   }
 
   function blankLead(info) {
-    return { lead: info.lead, contacts: Array(CONTACTS).fill("off"), amplitude_uA: grid.amplitude_uA.default, pulse_width_us: grid.pulse_width_us.default, frequency_Hz: grid.frequency_Hz.default };
+    return { lead: info.lead, contacts: Array(CONTACTS).fill("off"), amplitude_uA: grid.amplitude_uA.default, patient_max_uA: grid.amplitude_uA.default, pulse_width_us: grid.pulse_width_us.default, frequency_Hz: grid.frequency_Hz.default };
   }
 
   function loadGroup(program) {
     document.getElementById("group-name").value = program.name;
     document.getElementById("for-patient").checked = program.for_patient_use;
     const leads = (program.settings && program.settings.leads) || [];
-    state = device.leads.map((info) => ({ ...blankLead(info), ...(leads.find((l) => l.lead === info.lead) || {}) }));
+    state = device.leads.map((info) => {
+      const lead = { ...blankLead(info), ...(leads.find((l) => l.lead === info.lead) || {}) };
+      // Groups saved before the patient maximum existed: the maximum is the amplitude.
+      if (!(lead.patient_max_uA >= lead.amplitude_uA)) lead.patient_max_uA = lead.amplitude_uA;
+      return lead;
+    });
     render();
     changed();
   }

@@ -79,6 +79,18 @@ def test_wrong_password_is_401_with_the_form_again(server: str) -> None:
         assert "nope" not in answer.text  # the password is never echoed
 
 
+def test_login_form_is_throttled_like_the_api(server: str) -> None:
+    """Five wrong passwords pause that username (OWASP); the sixth try, even with the
+    right password, is 429 with Retry-After. A username nobody else uses here."""
+    with httpx.Client(base_url=server, timeout=10) as guesser:
+        for _ in range(5):
+            assert post_login(guesser, username="web-throttle", password="x").status_code == 401
+        paused = post_login(guesser, username="web-throttle", password="x")
+        assert paused.status_code == 429
+        assert int(paused.headers["retry-after"]) > 0
+        assert "Too many failed logins" in paused.text
+
+
 def test_login_form_needs_its_csrf_token(server: str) -> None:
     with httpx.Client(base_url=server, timeout=10) as browser:
         # A form posted from another site carries no token of this browser's session.

@@ -19,7 +19,14 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from drgstim.api.auth import CSRF_FORM_FIELD, CSRF_HEADER, authenticate, csrf_token, login_session
+from drgstim.api.auth import (
+    CSRF_FORM_FIELD,
+    CSRF_HEADER,
+    TooManyAttemptsError,
+    attempt_login,
+    csrf_token,
+    login_session,
+)
 from drgstim.api.auth import logout_session as end_session
 from drgstim.api.deps import SessionDep, SettingsDep, optional_user
 from drgstim.storage.models import Role, User
@@ -143,7 +150,21 @@ def login_submit(
             error="The login form expired. Please log in again.",
             username=username,
         )
-    user = authenticate(db, username, password, demo=settings.demo) if username else None
+    try:
+        throttle = request.app.state.login_throttle
+        user = attempt_login(throttle, db, username, password, demo=settings.demo)
+    except TooManyAttemptsError as exc:
+        response = _render(
+            request,
+            "login.html",
+            None,
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+            next=_safe_next(next) or "",
+            error=f"Too many failed logins. Please wait {exc.retry_after_s} s and try again.",
+            username=username,
+        )
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
     if user is None:
         return _render(
             request,

@@ -12,9 +12,26 @@ __all__ = ["device_grid", "next_on_grid", "trial_success_threshold_pct"]
 
 @cache
 def device_grid() -> dict[str, Any]:
-    """The programmable-parameter grid (ranges, steps, defaults) with its sources."""
-    text = resources.files("drgstim").joinpath("data/web/device_grid.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
+    """The programmable-parameter grid (ranges, steps, defaults) for the programmer's
+    script, derived from the device layer's data (``drgstim.device``), the one source of
+    truth: each grid segment ``(start, stop, step)`` becomes ``{"below": stop, "step"}``."""
+    from drgstim.device import DEFAULT_LEAD_MODEL, grid
+    from drgstim.device.grid import device_data
+
+    data: dict[str, Any] = {}
+    for name in ("amplitude_uA", "pulse_width_us", "frequency_Hz"):
+        g = grid(name)
+        data[name] = {
+            "min": g.minimum,
+            "max": g.maximum,
+            "default": g.default,
+            "unit": g.unit,
+            "steps": [{"below": stop, "step": step} for _, stop, step in g.segments],
+        }
+    limits = device_data()["limits"]
+    data["contacts_per_lead"] = {"value": DEFAULT_LEAD_MODEL.contact_count}
+    data["max_leads"] = {"value": limits["max_leads"]["value"]}
+    data["max_groups"] = {"value": limits["max_groups"]["value"]}
     return data
 
 

@@ -83,43 +83,97 @@ def test_db_upgrade_is_idempotent(tmp_path: Path) -> None:
         assert "at head" in done.stdout
 
 
-@pytest.mark.slow
-def test_serve_demo_prints_accounts_and_serves_demo_data(tmp_path: Path) -> None:
+def _serve_demo(data_dir: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    """``drgstim serve --demo`` on a free loopback port with its data in ``data_dir``;
+    returns the process and its base URL once it answers."""
     import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "DRGSTIM_DATABASE_URL"}
     proc = subprocess.Popen(
-        [DRGSTIM, "serve", "--demo", "--port", str(port)],
+        [DRGSTIM, "serve", "--demo", "--port", str(port), *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "TMPDIR": str(tmp_path)},
+        env={**env, "DRGSTIM_DATA_DIR": str(data_dir)},
     )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError(f"drgstim serve --demo did not answer: {proc.communicate()[1]}")
+
+
+def _demo_headers(base: str) -> dict[str, str]:
+    token = httpx.post(
+        f"{base}/api/auth/token",
+        data={"username": "demo-clinician", "password": "demo-password"},
+    )
+    assert token.status_code == 200
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def _stop_server(proc: subprocess.Popen[str]) -> str:
+    proc.terminate()
+    out, _ = proc.communicate(timeout=30)
+    return out
+
+
+@pytest.mark.slow
+def test_serve_demo_seeds_on_first_start_and_keeps_data_between_starts(tmp_path: Path) -> None:
+    proc, base = _serve_demo(tmp_path)
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        token = httpx.post(
-            f"{base}/api/auth/token",
-            data={"username": "demo-clinician", "password": "demo-password"},
-        )
-        assert token.status_code == 200
-        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        headers = _demo_headers(base)
         patients = httpx.get(f"{base}/api/patients", headers=headers).json()
         stages = {p["stage"] for p in patients["items"]}
         assert {"assessed", "in_trial", "trial_reviewed", "follow_up"} <= stages
+        first_count = patients["total"]
+        added = httpx.post(
+            f"{base}/api/patients",
+            headers=headers,
+            json={
+                "mrn": "KEPT-1",
+                "given_name": "Kept",
+                "family_name": "Across",
+                "birth_date": "1970-01-01",
+            },
+        )
+        assert added.status_code == 201, added.text
     finally:
-        proc.terminate()
-        out, _ = proc.communicate(timeout=30)
+        out = _stop_server(proc)
     assert "demo-clinician / demo-password" in out
     assert "demo-patient / demo-password" in out
+    assert (tmp_path / "demo.sqlite3").exists()
+
+    # Second start: the same database, demo data not added twice, our patient still there.
+    proc, base = _serve_demo(tmp_path)
+    try:
+        patients = httpx.get(f"{base}/api/patients", headers=_demo_headers(base)).json()
+        assert patients["total"] == first_count + 1
+        assert "KEPT-1" in {p["mrn"] for p in patients["items"]}
+    finally:
+        _stop_server(proc)
+
+    # --fresh: a new demo database.
+    proc, base = _serve_demo(tmp_path, "--fresh")
+    try:
+        patients = httpx.get(f"{base}/api/patients", headers=_demo_headers(base)).json()
+        assert patients["total"] == first_count
+    finally:
+        _stop_server(proc)
+
+
+def test_serve_fresh_needs_demo() -> None:
+    done = subprocess.run([DRGSTIM, "serve", "--fresh"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "--demo" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_serve_refuses_the_default_secret_outside_demo(tmp_path: Path) -> None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import getpass
 import sys
-import tempfile
-from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -39,7 +37,13 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
     demo: bool = typer.Option(
-        False, "--demo", help="Fresh SQLite database with demo patients and demo accounts."
+        False,
+        "--demo",
+        help="Demo mode: demo.sqlite3 in the data directory (DRGSTIM_DATA_DIR), filled with "
+        "demo patients and accounts on first start and kept between starts.",
+    ),
+    fresh: bool = typer.Option(
+        False, "--fresh", help="With --demo: delete the demo database first and start anew."
     ),
 ) -> None:
     """Run the clinic web app and REST API (web login at /login, API docs at /docs)."""
@@ -50,11 +54,18 @@ def serve(
     from drgstim.api.settings import Settings
     from drgstim.web.app import create_app
 
+    if fresh and not demo:
+        _stop("--fresh is only allowed with --demo (it deletes the demo database)", EXIT_USAGE)
     if demo:
-        data_dir = Path(tempfile.mkdtemp(prefix="drgstim-demo-"))
-        settings = Settings(
-            demo=True, data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'demo.sqlite3'}"
-        )
+        settings = Settings(demo=True)
+        if not settings.database_url:
+            # Its own file, so demo accounts and patients never mix with real records.
+            path = settings.data_dir / "demo.sqlite3"
+            if fresh:
+                for leftover in path.parent.glob(f"{path.name}*"):  # -wal and -shm too
+                    leftover.unlink()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            settings = Settings(demo=True, database_url=f"sqlite:///{path}")
         if host not in _LOOPBACK:
             sys.stderr.write("warning: demo mode on a non-loopback address\n")
     else:

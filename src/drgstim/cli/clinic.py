@@ -6,15 +6,14 @@ matplotlib, reportlab) is imported inside each command so ``drgstim --help`` sta
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import typer
 
-from drgstim.cli.common import EXIT_USAGE, emit_json, format_validation_error
+from drgstim.cli.common import emit_json, fail, format_validation_error
 
 __all__ = ["register"]
 
@@ -23,17 +22,6 @@ report_app = typer.Typer(help="Patient and referrer reports (HTML or PDF).", no_
 
 _CSV_HELP = "Diary CSV: header with date,nrs_average and optional nrs_worst, relief_pct, mme, "
 _CSV_HELP += "sleep_hours, activity_minutes, steps, pgic, stim_on, notes."
-
-
-def fail(message: str) -> NoReturn:
-    """Report a user error on stderr and exit 2 without a traceback.
-
-    ``drgstim.cli.common.fail`` raises ``typer.Exit``, which ``drgstim.cli.main.run`` (it
-    calls the app with ``standalone_mode=False``) turns into exit status 0; a
-    ``SystemExit`` keeps the documented status 2 under both ``run`` and Typer's runner.
-    """
-    sys.stderr.write(f"error: {message}\n")
-    raise SystemExit(EXIT_USAGE)
 
 
 @contextmanager

@@ -6,12 +6,11 @@ commands. Exit codes: 0 valid and safe, 1 refused, 2 malformed arguments.
 
 from __future__ import annotations
 
-import sys
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
-from drgstim.cli.common import EXIT_REFUSED, EXIT_USAGE, emit_json
+from drgstim.cli.common import EXIT_REFUSED, emit_json, fail
 
 __all__ = ["register"]
 
@@ -20,21 +19,14 @@ device_app = typer.Typer(
 )
 
 
-def _fail(message: str) -> NoReturn:
-    # SystemExit keeps the status under drgstim.cli.main.run (standalone_mode=False turns a
-    # typer.Exit into a return value there, which would lose the code).
-    sys.stderr.write(f"error: {message}\n")
-    raise SystemExit(EXIT_USAGE)
-
-
 def _number(name: str, text: str) -> float:
     """A finite number from an option's text, or exit 2 naming the option."""
     try:
         value = float(text)
     except ValueError:
-        _fail(f"{name} = {text!r} is not allowed; allowed: a number")
+        fail(f"{name} = {text!r} is not allowed; allowed: a number")
     if value != value or value in (float("inf"), float("-inf")):
-        _fail(f"{name} = {text!r} is not allowed; allowed: a finite number")
+        fail(f"{name} = {text!r} is not allowed; allowed: a finite number")
     return value
 
 
@@ -106,17 +98,17 @@ def check(
     }
     missing = [name for name, value in given.items() if value is None]
     if missing or amplitude_uA is None or pulse_width_us is None or frequency_Hz is None:
-        _fail(f"missing option(s): {', '.join(missing)}")
+        fail(f"missing option(s): {', '.join(missing)}")
     if contacts is None:
-        _fail("missing option(s): --contacts")
+        fail("missing option(s): --contacts")
     try:
         model = lead_model(lead_model_name) if lead_model_name else DEFAULT_LEAD_MODEL
         polarities = parse_contacts(contacts, contact_count=model.contact_count)
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     ohm = None if impedance_ohm is None else _number("impedance_ohm", impedance_ohm)
     if ohm is not None and ohm <= 0:
-        _fail(f"impedance_ohm = {ohm:g} is not allowed; allowed: a positive number of Ω")
+        fail(f"impedance_ohm = {ohm:g} is not allowed; allowed: a positive number of Ω")
     report = check_program(
         amplitude_uA=_number("amplitude_uA", amplitude_uA),
         pulse_width_us=_number("pulse_width_us", pulse_width_us),
@@ -138,15 +130,15 @@ def _parse_lead(text: str) -> tuple[float, float, float, float | None]:
     allowed = "amplitude_uA,pulse_width_us,frequency_Hz[,impedance_ohm], e.g. 800,300,20,1600"
     parts = text.split(",")
     if len(parts) not in (3, 4):
-        _fail(f"--lead = {text!r} is not allowed; allowed: {allowed}")
+        fail(f"--lead = {text!r} is not allowed; allowed: {allowed}")
     try:
         numbers = [float(p) for p in parts]
     except ValueError:
-        _fail(f"--lead = {text!r} is not allowed; allowed: {allowed}")
+        fail(f"--lead = {text!r} is not allowed; allowed: {allowed}")
     if any(n != n or n in (float("inf"), float("-inf")) for n in numbers):
-        _fail(f"--lead = {text!r} is not allowed; allowed: finite numbers, {allowed}")
+        fail(f"--lead = {text!r} is not allowed; allowed: finite numbers, {allowed}")
     if any(n < 0 for n in numbers) or (len(numbers) == 4 and numbers[3] <= 0):
-        _fail(f"--lead = {text!r} is not allowed; allowed: non-negative numbers, {allowed}")
+        fail(f"--lead = {text!r} is not allowed; allowed: non-negative numbers, {allowed}")
     return numbers[0], numbers[1], numbers[2], numbers[3] if len(numbers) == 4 else None
 
 
@@ -162,9 +154,9 @@ def longevity(
     from drgstim.device import LeadLoad, estimate_longevity
 
     if not lead:
-        _fail("missing option: --lead (one per lead, e.g. --lead 800,300,20,1600)")
+        fail("missing option: --lead (one per lead, e.g. --lead 800,300,20,1600)")
     if len(lead) > 4:
-        _fail(f"--lead given {len(lead)} times; allowed: 1–4 leads (one channel each)")
+        fail(f"--lead given {len(lead)} times; allowed: 1–4 leads (one channel each)")
     loads = [LeadLoad(*_parse_lead(text)) for text in lead]
     estimate = estimate_longevity(loads)
     data = estimate.to_dict()

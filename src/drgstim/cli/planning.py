@@ -7,24 +7,16 @@ each command so ``drgstim --help`` stays fast.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import typer
 
-from drgstim.cli.common import EXIT_USAGE, emit_json
+from drgstim.cli.common import emit_json, fail
 
 __all__ = ["register"]
 
 _REGION_HELP = "Painful region as region:side:intensity[:character], e.g. knee:left:7 (repeat)."
-
-
-def fail(message: str) -> NoReturn:
-    """Exit 2 with a message. ``SystemExit``, not ``typer.Exit``: ``main.run`` calls the
-    app with ``standalone_mode=False``, where Click turns ``typer.Exit`` into status 0."""
-    sys.stderr.write(f"error: {message}\n")
-    raise SystemExit(EXIT_USAGE)
 
 
 def _validation_message(exc: Any) -> str:

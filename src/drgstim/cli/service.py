@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import NoReturn
 
 import typer
 
-from drgstim.cli.common import EXIT_REFUSED, EXIT_USAGE, emit_json
+from drgstim.cli.common import EXIT_REFUSED, EXIT_USAGE, emit_json, fail
 from drgstim.errors import InputError
 
 __all__ = ["register"]
@@ -21,16 +20,6 @@ users_app = typer.Typer(help="Manage user accounts (for administrators).", no_ar
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
-def _stop(message: str, code: int) -> NoReturn:
-    """Report a user error and exit with ``code``.
-
-    (Not ``common.fail``: with Typer 0.29 a ``typer.Exit`` raised in a command is returned
-    by ``app(standalone_mode=False)`` and ``main.run`` drops it, so the process would exit
-    0. SystemExit passes through Typer unchanged.)"""
-    sys.stderr.write(f"error: {message}\n")
-    raise SystemExit(code)
 
 
 def serve(
@@ -55,7 +44,7 @@ def serve(
     from drgstim.web.app import create_app
 
     if fresh and not demo:
-        _stop("--fresh is only allowed with --demo (it deletes the demo database)", EXIT_USAGE)
+        fail("--fresh is only allowed with --demo (it deletes the demo database)", code=EXIT_USAGE)
     if demo:
         settings = Settings(demo=True)
         if not settings.database_url:
@@ -73,7 +62,7 @@ def serve(
     try:
         app = create_app(settings)
     except InputError as exc:
-        _stop(str(exc), EXIT_USAGE)
+        fail(str(exc), code=EXIT_USAGE)
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"drgstim clinic service on http://{shown}:{port}/login  (API docs: /docs)")
     typer.echo(f"database: {settings.resolved_database_url()}")
@@ -118,9 +107,9 @@ def users_create(
             )
             data = {"id": str(user.id), "username": user.username, "role": user.role}
     except (InputError, LookupError) as exc:
-        _stop(str(exc), EXIT_USAGE)
+        fail(str(exc), code=EXIT_USAGE)
     except RuntimeError as exc:  # ConflictError: the username is taken
-        _stop(str(exc), EXIT_REFUSED)
+        fail(str(exc), code=EXIT_REFUSED)
     finally:
         database.dispose()
     if json_out:
@@ -152,7 +141,7 @@ def _change(username: str, change: str, value: object) -> dict[str, object]:
                 user = set_active(session, username, bool(value), actor=actor)
             return {"username": user.username, "role": user.role, "active": user.active}
     except InputError as exc:
-        _stop(str(exc), EXIT_USAGE)
+        fail(str(exc), code=EXIT_USAGE)
     finally:
         database.dispose()
 

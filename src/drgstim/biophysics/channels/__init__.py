@@ -7,15 +7,20 @@ Each mechanism is a small pure module with:
   ``PARAMETERS`` (ordered parameter names; a section's ``parameters`` mapping fills them,
   defaults come from the cited data file through ``defaults()``),
 * Numba functions ``steady_state(v, p, x, tf)`` (gates at rest), ``advance(v, p, x, dt,
-  tf)`` (one exponential gate step at the new voltage, NEURON's ``cnexp``) and
-  ``current(v, p, x) -> mA/cm²``; ``tf`` holds the mechanism's temperature factors from
-  ``temperature_factors(celsius)``.
+  tf)`` (one exponential gate step at the new voltage, NEURON's ``cnexp``),
+  ``current(v, p, x) -> mA/cm²`` and ``rates(v, tf, inf, tau)`` (every gate's x∞ and τ
+  in ms, for the solver's gate tables); ``tf`` holds the mechanism's temperature factors
+  from ``temperature_factors(celsius)``,
+* ``TABLE_SHIFT``: per gate, the index of a parameter that shifts the gate's voltage axis
+  (its rates at ``v`` with that parameter ``s`` are ``rates`` at ``v − s``), or −1. Rates
+  must otherwise not depend on the parameters (the table is shared by all compartments).
 
 Adding a mechanism (e.g. a C-neuron channel set or a sensory-node variant): write the
 module with the attributes above, choose the next free ``MECH_ID``, add it to
-:data:`REGISTRY` below and add one branch for it in each of the three dispatch functions
-of :mod:`drgstim.biophysics.solver.cpu` (``_steady``, ``_advance``, ``_current``). Keep
-``len(STATES) <= MAX_STATES`` and ``len(PARAMETERS) <= MAX_PARAMETERS``.
+:data:`REGISTRY` below and add one branch for it in each dispatch function of
+:mod:`drgstim.biophysics.solver.mechanisms` (``steady``, ``advance``, ``current``,
+``gates``). Keep ``len(STATES) <= MAX_STATES`` and ``len(PARAMETERS) <= MAX_PARAMETERS``;
+``tests/biophysics/test_rate_tables.py`` then checks its table against its exact rates.
 """
 
 from __future__ import annotations

@@ -18,9 +18,11 @@ __all__ = [
     "NAME",
     "PARAMETERS",
     "STATES",
+    "TABLE_SHIFT",
     "advance",
     "current",
     "defaults",
+    "rates",
     "steady_state",
     "temperature_factors",
 ]
@@ -29,6 +31,7 @@ NAME = "hh"
 MECH_ID = 1
 STATES = ("m", "h", "n")
 PARAMETERS = ("gnabar_S_per_cm2", "gkbar_S_per_cm2", "gl_S_per_cm2", "ena_mV", "ek_mV", "el_mV")
+TABLE_SHIFT = (-1, -1, -1)  # no gate's voltage axis depends on a parameter
 
 
 def defaults() -> dict[str, float]:
@@ -61,6 +64,12 @@ def _rates(v: float, q: float) -> tuple[float, float, float, float, float, float
     b = 0.125 * math.exp(-(v + 65.0) / 80.0)
     ninf, ntau = a / (a + b), 1.0 / (q * (a + b))
     return minf, mtau, hinf, htau, ninf, ntau
+
+
+@numba.njit(cache=True)
+def rates(v: float, tf: np.ndarray, inf: np.ndarray, tau: np.ndarray) -> None:
+    """Steady states and time constants (ms) of m, h, n at ``v`` (for the rate table)."""
+    inf[0], tau[0], inf[1], tau[1], inf[2], tau[2] = _rates(v, tf[0])
 
 
 @numba.njit(cache=True)

@@ -19,9 +19,11 @@ __all__ = [
     "NAME",
     "PARAMETERS",
     "STATES",
+    "TABLE_SHIFT",
     "advance",
     "current",
     "defaults",
+    "rates",
     "steady_state",
     "temperature_factors",
 ]
@@ -38,6 +40,7 @@ PARAMETERS = (
     "ek_mV",
     "el_mV",
 )
+TABLE_SHIFT = (-1, -1, -1, -1)  # no gate's voltage axis depends on a parameter
 
 
 def defaults() -> dict[str, float]:
@@ -83,6 +86,14 @@ def _rates(
         q3 * 0.3 / (math.exp((v2 - 27.0) / -5.0) + 1.0), q3 * 0.03 / math.exp((v2 + 10.0) / -1.0)
     )
     return mpi, mpt, mi, mt, hi, ht, si, st
+
+
+@numba.njit(cache=True)
+def rates(v: float, tf: np.ndarray, inf: np.ndarray, tau: np.ndarray) -> None:
+    """Steady states and time constants (ms) of mp, m, h, s at ``v`` (for the rate table)."""
+    r = _rates(v, tf)
+    for k in range(4):
+        inf[k], tau[k] = r[2 * k], r[2 * k + 1]
 
 
 @numba.njit(cache=True)

@@ -10,9 +10,11 @@ __all__ = [
     "NAME",
     "PARAMETERS",
     "STATES",
+    "TABLE_SHIFT",
     "advance",
     "current",
     "defaults",
+    "rates",
     "steady_state",
     "temperature_factors",
 ]
@@ -21,6 +23,7 @@ NAME = "pas"
 MECH_ID = 0
 STATES: tuple[str, ...] = ()
 PARAMETERS = ("g_S_per_cm2", "e_mV")
+TABLE_SHIFT: tuple[int, ...] = ()
 
 
 def defaults() -> dict[str, float]:
@@ -30,6 +33,11 @@ def defaults() -> dict[str, float]:
 
 def temperature_factors(celsius: float) -> tuple[float, float, float]:
     return (1.0, 1.0, 1.0)
+
+
+@numba.njit(cache=True)
+def rates(v: float, tf: np.ndarray, inf: np.ndarray, tau: np.ndarray) -> None:
+    return None
 
 
 @numba.njit(cache=True)

@@ -37,6 +37,7 @@ __all__ = [
     "NAME",
     "PARAMETERS",
     "STATES",
+    "TABLE_SHIFT",
     "SundtParameters",
     "SundtState",
     "advance",
@@ -46,6 +47,7 @@ __all__ = [
     "gates_at_rest",
     "leak_reversal_mV",
     "membrane_current_mA_per_cm2",
+    "rates",
     "steady_state",
     "sundt_parameters",
     "temperature_factors",
@@ -224,6 +226,8 @@ PARAMETERS = (
     "e_leak_mV",
     "na_shift_mV",
 )
+# Rate tables are built at na_shift_mV = 0; m and h are looked up at v − na_shift_mV.
+TABLE_SHIFT = (7, 7, -1, -1, -1)
 
 
 def _constants() -> tuple[tuple[float, ...], tuple[float, ...]]:
@@ -278,8 +282,13 @@ def _nb_pair(a: float, b: float) -> tuple[float, float]:
 
 @numba.njit(cache=True)
 def _nb_rates(v: float, p: Array, tf: Array) -> tuple[tuple[float, float], ...]:
+    return _nb_rates_shifted(v, p[7], tf)
+
+
+@numba.njit(cache=True)
+def _nb_rates_shifted(v: float, shift: float, tf: Array) -> tuple[tuple[float, float], ...]:
     q, rt, phi = tf[0], tf[1], tf[2]
-    u = v + 65.0 - p[7]
+    u = v + 65.0 - shift
     m = _nb_pair(q * 0.32 * _nb_vtrap(13.1 - u, 4.0), q * 0.28 * _nb_vtrap(u - 40.1, 5.0))
     h = _nb_pair(
         q * 0.128 * math.exp((17.0 - u) / 18.0), q * 4.0 / (1.0 + math.exp((40.0 - u) / 5.0))
@@ -296,6 +305,14 @@ def _nb_rates(v: float, p: Array, tf: Array) -> tuple[tuple[float, float], ...]:
     p_inf = 1.0 / (1.0 + math.exp(-(v - _KM[0]) / _KM[1]))
     p_tau = _KM[3] / (_KM[4] * math.exp(x) + math.exp(-x)) / phi
     return (m, h, n, l_, (p_inf, p_tau))
+
+
+@numba.njit(cache=True)
+def rates(v: float, tf: Array, inf: Array, tau: Array) -> None:
+    """x∞ and τ (ms) of m, h, n, l, p at ``v`` with no Na shift (for the rate table)."""
+    r = _nb_rates_shifted(v, 0.0, tf)
+    for g in range(5):
+        inf[g], tau[g] = r[g]
 
 
 @numba.njit(cache=True)

@@ -1,0 +1,61 @@
+"""Dispatch from a mechanism id to its Numba functions (one branch per registered mechanism).
+
+Adding a mechanism to :data:`drgstim.biophysics.channels.REGISTRY` means adding one branch
+to each function here.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from drgstim.biophysics.channels import hh, mrg_node, passive, sundt
+
+__all__ = ["advance", "current", "gates", "steady"]
+
+
+@numba.njit(cache=True)
+def steady(m: int, v: float, p: np.ndarray, x: np.ndarray, tf: np.ndarray) -> None:
+    """Gates of mechanism ``m`` at rest at ``v``."""
+    if m == hh.MECH_ID:
+        hh.steady_state(v, p, x, tf[m])
+    elif m == mrg_node.MECH_ID:
+        mrg_node.steady_state(v, p, x, tf[m])
+    elif m == sundt.MECH_ID:
+        sundt.steady_state(v, p, x, tf[m])
+    else:
+        passive.steady_state(v, p, x, tf[m])
+
+
+@numba.njit(cache=True)
+def advance(m: int, v: float, p: np.ndarray, x: np.ndarray, dt: float, tf: np.ndarray) -> None:
+    """One exact ``cnexp`` gate step of mechanism ``m`` at ``v`` (the rates' ``exp`` evaluated)."""
+    if m == hh.MECH_ID:
+        hh.advance(v, p, x, dt, tf[m])
+    elif m == mrg_node.MECH_ID:
+        mrg_node.advance(v, p, x, dt, tf[m])
+    elif m == sundt.MECH_ID:
+        sundt.advance(v, p, x, dt, tf[m])
+
+
+@numba.njit(cache=True)
+def current(m: int, v: float, p: np.ndarray, x: np.ndarray) -> float:
+    """Ionic current density (mA/cm²) of mechanism ``m``."""
+    if m == hh.MECH_ID:
+        return hh.current(v, p, x)
+    if m == mrg_node.MECH_ID:
+        return mrg_node.current(v, p, x)
+    if m == sundt.MECH_ID:
+        return sundt.current(v, p, x)
+    return passive.current(v, p, x)
+
+
+@numba.njit(cache=True)
+def gates(m: int, v: float, tf: np.ndarray, inf: np.ndarray, tau: np.ndarray) -> None:
+    """x∞ and τ (ms) of mechanism ``m``'s gates at ``v`` with no parameter shift."""
+    if m == hh.MECH_ID:
+        hh.rates(v, tf[m], inf, tau)
+    elif m == mrg_node.MECH_ID:
+        mrg_node.rates(v, tf[m], inf, tau)
+    elif m == sundt.MECH_ID:
+        sundt.rates(v, tf[m], inf, tau)

@@ -1,7 +1,9 @@
 """Batched activation thresholds: bracket, then bisection to a relative tolerance.
 
-Every round runs one amplitude for each unfinished cell, all cells in one batched solve;
-a lane stops as soon as its spike reaches the detection compartment. Activation = the
+The whole search runs inside the kernel (:func:`drgstim.biophysics.solver.search_batch`):
+each cell holds a lane slot; a simulation stops as soon as the spike reaches the detection
+compartment (or at the end of ``wave``), and the slot restarts at once at the cell's next
+amplitude, so no lane waits for others between bisection steps. Activation = the
 membrane potential crossing ``threshold_mV`` at the detection compartment (the far end,
 so the spike is known to propagate). The initiation site is the compartment that crossed
 first in the smallest activating run.
@@ -14,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from drgstim.biophysics.solver import Batch, run_batch
+from drgstim.biophysics.solver import Batch, search_batch
 from drgstim.errors import InputError
 
 __all__ = ["ThresholdResult", "find_thresholds", "take_lanes"]
@@ -31,7 +33,7 @@ class ThresholdResult:
     threshold: FloatArray
     initiation_index: npt.NDArray[np.int64]  # compartment, −1 if none
     simulations: int
-    rounds: int
+    rounds: int  # simulations of the cell that needed most (bracket + bisection steps)
 
 
 def take_lanes(batch: Batch, lanes: npt.NDArray[np.int64]) -> Batch:
@@ -59,45 +61,16 @@ def find_thresholds(
     if not 0 < rel_tol < 1:
         raise InputError("rel_tol", rel_tol, "0 < rel_tol < 1")
     cells = batch.area.shape[1]
-    lo = np.zeros(cells)
-    hi = np.full(cells, np.nan)
-    test = np.broadcast_to(np.asarray(initial, dtype=np.float64), (cells,)).copy()
-    initial_amp = test.copy()
-    site = np.full(cells, -1, dtype=np.int64)
-    active = np.ones(cells, dtype=bool)
-    simulations = rounds = 0
-    while active.any():
-        lanes = np.flatnonzero(active)
-        sub = batch if lanes.size == cells else take_lanes(batch, lanes)
-        result = run_batch(
-            sub,
-            ve_mV=np.ascontiguousarray(ve_mV[:, lanes]),
-            drive=test[lanes],
-            wave=wave,
-            dt_ms=dt_ms,
-            threshold_mV=threshold_mV,
-        )
-        simulations += lanes.size
-        rounds += 1
-        fired = np.isfinite(result.tcross_ms[batch.detect])
-        for k, cell in enumerate(lanes):
-            amp = test[cell]
-            if fired[k] and amp < _FLOOR * initial_amp[cell]:
-                hi[cell] = np.nan  # fires with (almost) no drive: no threshold to report
-                active[cell] = False
-                continue
-            if fired[k]:
-                hi[cell] = amp
-                site[cell] = int(np.argmin(result.tcross_ms[:, k]))
-            else:
-                lo[cell] = amp
-            if np.isnan(hi[cell]):
-                if amp * 2.0 > maximum:
-                    active[cell] = False
-                    continue
-                test[cell] = amp * 2.0
-            elif (hi[cell] - lo[cell]) <= rel_tol * hi[cell]:
-                active[cell] = False
-            else:
-                test[cell] = 0.5 * (lo[cell] + hi[cell])
-    return ThresholdResult(hi, site, simulations, rounds)
+    start = np.broadcast_to(np.asarray(initial, dtype=np.float64), (cells,))
+    thr, site, sims = search_batch(
+        batch,
+        ve_mV=ve_mV,
+        wave=wave,
+        dt_ms=dt_ms,
+        initial=start,
+        maximum=maximum,
+        rel_tol=rel_tol,
+        floor=_FLOOR,
+        threshold_mV=threshold_mV,
+    )
+    return ThresholdResult(thr, site, int(sims.sum()), int(sims.max(initial=0)))

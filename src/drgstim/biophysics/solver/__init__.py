@@ -7,8 +7,15 @@ module with the same ``integrate`` signature and a branch in :func:`run_batch`.
 
 from __future__ import annotations
 
-from drgstim.biophysics.solver.assemble import Batch, BatchResult, assemble, run_batch
+from drgstim.biophysics.solver.assemble import (
+    Batch,
+    BatchResult,
+    assemble,
+    rate_table,
+    run_batch,
+    search_batch,
+)
 
-__all__ = ["BACKEND", "Batch", "BatchResult", "assemble", "run_batch"]
+__all__ = ["BACKEND", "Batch", "BatchResult", "assemble", "rate_table", "run_batch", "search_batch"]
 
 BACKEND = "numba-cpu"

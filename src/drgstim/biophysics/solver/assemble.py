@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
 from drgstim import units
 from drgstim.biophysics.channels import MAX_PARAMETERS, MAX_STATES, REGISTRY, mechanism
 from drgstim.biophysics.morphology import SHORT_CIRCUIT_XG_S_PER_CM2, Morphology
+from drgstim.biophysics.solver import tables
 from drgstim.errors import InputError
 
-__all__ = ["Batch", "BatchResult", "assemble", "run_batch"]
+__all__ = ["Batch", "BatchResult", "assemble", "rate_table", "run_batch", "search_batch"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -121,12 +124,24 @@ def assemble(cells: Sequence[Morphology]) -> Batch:
 
 
 def _steady_states(mech: IntArray, params: FloatArray, tf: FloatArray, v0: float) -> FloatArray:
-    from drgstim.biophysics.solver import cpu
+    from drgstim.biophysics.solver import mechanisms
 
     out = np.zeros((mech.size, MAX_STATES))
     for i, m in enumerate(mech):
-        cpu._steady(int(m), v0, np.ascontiguousarray(params[i]), out[i], tf)
+        mechanisms.steady(int(m), v0, np.ascontiguousarray(params[i]), out[i], tf)
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def _table(tf_bytes: bytes, dt_ms: float) -> tables.RateTable:
+    return tables.build(np.frombuffer(tf_bytes).reshape(-1, 3), dt_ms)
+
+
+def rate_table(batch: Batch, dt_ms: float) -> tables.RateTable:
+    """The gate tables for ``batch``'s temperature at ``dt_ms`` (built once, then cached)."""
+    if not dt_ms > 0:
+        raise InputError("dt_ms", dt_ms, "> 0 ms")
+    return _table(np.ascontiguousarray(batch.tf, dtype=np.float64).tobytes(), float(dt_ms))
 
 
 def run_batch(
@@ -159,9 +174,8 @@ def run_batch(
         np.ascontiguousarray(ve_mV, dtype=np.float64),
         np.ascontiguousarray(drive, dtype=np.float64),
         np.ascontiguousarray(wave, dtype=np.float64),
-        batch.tf,
+        rate_table(batch, dt_ms),
         batch.v0,
-        dt_ms,
         threshold_mV,
         batch.detect,
         chunk,
@@ -169,3 +183,49 @@ def run_batch(
         batch.states0,
     )
     return BatchResult(tcross_ms=tcross, traces_mV=rec, steps_run=steps)
+
+
+def search_batch(
+    batch: Batch,
+    *,
+    ve_mV: FloatArray,
+    wave: FloatArray,
+    dt_ms: float,
+    initial: FloatArray,
+    maximum: float,
+    rel_tol: float,
+    floor: float,
+    threshold_mV: float = 0.0,
+    width: int = 16,
+) -> tuple[FloatArray, IntArray, IntArray]:
+    """Threshold search of every lane inside the kernel (see ``cpu.search``).
+
+    Returns per lane the threshold drive (NaN if none), the compartment that crossed first
+    in the smallest activating run (−1 if none) and the number of simulations.
+    """
+    from drgstim.biophysics.solver import cpu
+
+    lanes = batch.area.shape[1]
+    groups = max(1, min(numba.get_num_threads(), lanes))
+    return cpu.search(
+        batch.parent,
+        batch.mech,
+        batch.area,
+        batch.cap,
+        batch.ga,
+        batch.gx,
+        batch.gxg,
+        batch.cxc,
+        batch.params,
+        np.ascontiguousarray(ve_mV, dtype=np.float64),
+        np.ascontiguousarray(wave, dtype=np.float64),
+        rate_table(batch, dt_ms),
+        batch.v0,
+        threshold_mV,
+        batch.detect,
+        groups,
+        max(1, width),
+        batch.states0,
+        np.ascontiguousarray(initial, dtype=np.float64),
+        np.array([maximum, rel_tol, floor], dtype=np.float64),
+    )

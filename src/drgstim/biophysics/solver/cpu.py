@@ -3,7 +3,9 @@
 Every per-lane array is laid out ``(compartment, …, lane)`` with the lane (one cell × one
 stimulus amplitude) innermost; lanes in a batch share the tree topology and mechanisms
 but may differ in every parameter (diameters, distances, amplitudes). ``prange`` runs over
-chunks of lanes.
+groups of lanes; each group copies its lanes' constants into small contiguous arrays
+(``(compartment, lane)``, a few KiB per array) so that the loops over lanes share SIMD
+registers and stay in cache.
 
 Numerics follow NEURON's fixed-step default (``secondorder = 0``): the ionic current and
 its slope ``di/dv`` (by a 1 µV difference, gates frozen) at the old voltage, one implicit
@@ -11,6 +13,16 @@ step for the membrane potential ``v`` and the periaxonal potential ``vx`` of NEU
 ``extracellular`` layer (2×2 block Hines elimination, parents before children), then the
 gates advanced at the new voltage by ``cnexp``. The outside potential ``e`` drives ``vx``
 through ``xg``/``xc`` exactly as ``e_extracellular`` does.
+
+Gate updates come from a rate table (:mod:`drgstim.biophysics.solver.tables`) built at the
+run's dt and temperature: ``x∞`` and ``1 − exp(−dt/τ)`` linearly interpolated on a fine
+voltage grid (NEURON interpolates its rate tables the same way); outside the grid the
+exact rates are used.
+
+:func:`integrate` runs every lane at one amplitude (traces, crossing times);
+:func:`search` runs whole threshold searches: each lane slot holds one cell and, as soon
+as a simulation ends (spike at the detection compartment, or ``tstop``), restarts at that
+cell's next bracket/bisection amplitude, and takes the group's next cell when one is done.
 
 Units: mV, ms; currents mA, conductances S, capacities mA·ms/mV (the caller converts).
 """
@@ -20,49 +32,248 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from drgstim.biophysics.channels import hh, mrg_node, passive, sundt
+from drgstim.biophysics.channels import passive
+from drgstim.biophysics.solver import mechanisms, tables
+from drgstim.biophysics.solver.tables import RateTable
 
-__all__ = ["integrate"]
+__all__ = ["integrate", "search"]
 
 _DV = 0.001  # mV, NEURON's step for di/dv
+_FASTMATH = {"nsz", "arcp", "contract", "reassoc"}  # no nnan/ninf: inf means "not crossed"
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH)
+def _assemble_membrane(
+    mech: np.ndarray,
+    a_: np.ndarray,
+    cdt_: np.ndarray,
+    cxdt_: np.ndarray,
+    gxg_: np.ndarray,
+    ea_: np.ndarray,
+    par: np.ndarray,
+    v: np.ndarray,
+    vx: np.ndarray,
+    x: np.ndarray,
+    eold: np.ndarray,
+    enew: np.ndarray,
+    d11: np.ndarray,
+    d12: np.ndarray,
+    d21: np.ndarray,
+    d22: np.ndarray,
+    b1: np.ndarray,
+    b2: np.ndarray,
+) -> None:
+    n, w = v.shape
+    for i in range(n):
+        m = mech[i]
+        for j in range(w):
+            vv = v[i, j]
+            if m == passive.MECH_ID:  # linear: no views, vectorises
+                slope = par[i, 0, j]
+                cur = slope * (vv - par[i, 1, j])
+            else:
+                pv = par[i, :, j]
+                xv = x[i, :, j]
+                cur = mechanisms.current(m, vv, pv, xv)
+                slope = (mechanisms.current(m, vv + _DV, pv, xv) - cur) / _DV
+            a = a_[i, j]
+            cdt = cdt_[i, j]
+            cxdt = cxdt_[i, j]
+            ea = ea_[i, j]
+            d11[i, j] = -(cdt + slope * a)
+            d12[i, j] = 0.0
+            d21[i, j] = cdt + slope * a
+            d22[i, j] = -(gxg_[i, j] + cxdt)
+            b1[i, j] = cur * a
+            b2[i, j] = -(
+                cur * a - gxg_[i, j] * (vx[i, j] - ea * enew[j]) + cxdt * ea * (enew[j] - eold[j])
+            )
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH)
+def _solve(
+    parent: np.ndarray,
+    ga_: np.ndarray,
+    gx_: np.ndarray,
+    v: np.ndarray,
+    vx: np.ndarray,
+    d11: np.ndarray,
+    d12: np.ndarray,
+    d21: np.ndarray,
+    d22: np.ndarray,
+    b1: np.ndarray,
+    b2: np.ndarray,
+) -> None:
+    """Add the axial coupling and solve; b1, b2 then hold the changes of v and vx."""
+    n, w = v.shape
+    for i in range(1, n):
+        p = parent[i]
+        for j in range(w):
+            g = ga_[i, j]
+            h = gx_[i, j]
+            di = v[p, j] + vx[p, j] - v[i, j] - vx[i, j]
+            dx = vx[p, j] - vx[i, j]
+            d11[i, j] -= g
+            d12[i, j] -= g
+            d22[i, j] -= h
+            d11[p, j] -= g
+            d12[p, j] -= g
+            d22[p, j] -= h
+            b1[i, j] -= g * di
+            b1[p, j] += g * di
+            b2[i, j] -= h * dx
+            b2[p, j] += h * dx
+    # eliminate leaves towards the root; off-diagonal block B = [[g, g], [0, h]]
+    for i in range(n - 1, 0, -1):
+        p = parent[i]
+        for j in range(w):
+            g = ga_[i, j]
+            h = gx_[i, j]
+            rdet = 1.0 / (d11[i, j] * d22[i, j] - d12[i, j] * d21[i, j])
+            i11 = d22[i, j] * rdet
+            i12 = -d12[i, j] * rdet
+            i21 = -d21[i, j] * rdet
+            i22 = d11[i, j] * rdet
+            m11 = g * (i11 + i21)  # B · Dinv
+            m12 = g * (i12 + i22)
+            m21 = h * i21
+            m22 = h * i22
+            d11[p, j] -= m11 * g
+            d12[p, j] -= m11 * g + m12 * h
+            d21[p, j] -= m21 * g
+            d22[p, j] -= m21 * g + m22 * h
+            b1[p, j] -= m11 * b1[i, j] + m12 * b2[i, j]
+            b2[p, j] -= m21 * b1[i, j] + m22 * b2[i, j]
+    for i in range(n):
+        p = parent[i]
+        for j in range(w):
+            r1 = b1[i, j]
+            r2 = b2[i, j]
+            if p >= 0:
+                r1 -= ga_[i, j] * (b1[p, j] + b2[p, j])
+                r2 -= gx_[i, j] * b2[p, j]
+            rdet = 1.0 / (d11[i, j] * d22[i, j] - d12[i, j] * d21[i, j])
+            b1[i, j] = (d22[i, j] * r1 - d12[i, j] * r2) * rdet
+            b2[i, j] = (d11[i, j] * r2 - d21[i, j] * r1) * rdet
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH)
+def _update(
+    mech: np.ndarray,
+    par: np.ndarray,
+    v: np.ndarray,
+    vx: np.ndarray,
+    x: np.ndarray,
+    tc: np.ndarray,
+    b1: np.ndarray,
+    b2: np.ndarray,
+    told: np.ndarray,
+    rt: RateTable,
+    threshold: float,
+) -> None:
+    """Apply the solution, advance the gates at the new v, note first threshold crossings."""
+    n, w = v.shape
+    for i in range(n):
+        m = mech[i]
+        for j in range(w):
+            old = v[i, j]
+            new = old + b1[i, j]
+            v[i, j] = new
+            vx[i, j] += b2[i, j]
+            if old < threshold <= new and tc[i, j] == np.inf:
+                tc[i, j] = told[j] + rt.dt * (threshold - old) / (new - old)
+        if m != passive.MECH_ID:
+            for j in range(w):
+                tables.advance_gates(m, i, j, v[i, j], par, x, rt)
+
+
+# slots of the per-group constant array c: (8, n, w)
+_A, _CDT, _CXDT, _GXG, _GA, _GX, _VE, _EA = range(8)
 
 
 @numba.njit(cache=True)
-def _steady(m: int, v: float, p: np.ndarray, x: np.ndarray, tf: np.ndarray) -> None:
-    if m == hh.MECH_ID:
-        hh.steady_state(v, p, x, tf[m])
-    elif m == mrg_node.MECH_ID:
-        mrg_node.steady_state(v, p, x, tf[m])
-    elif m == sundt.MECH_ID:
-        sundt.steady_state(v, p, x, tf[m])
-    else:
-        passive.steady_state(v, p, x, tf[m])
+def _load(
+    c: np.ndarray,
+    par: np.ndarray,
+    j: int,
+    lane: int,
+    area: np.ndarray,
+    cap: np.ndarray,
+    cxc: np.ndarray,
+    gxg: np.ndarray,
+    ga: np.ndarray,
+    gx: np.ndarray,
+    params: np.ndarray,
+    ve: np.ndarray,
+    dt: float,
+) -> None:
+    """Copy global ``lane``'s constants into slot ``j`` of a group."""
+    for i in range(c.shape[1]):
+        c[_A, i, j] = area[i, lane]
+        c[_CDT, i, j] = cap[i, lane] / dt
+        c[_CXDT, i, j] = cxc[i, lane] / dt
+        c[_GXG, i, j] = gxg[i, lane]
+        c[_GA, i, j] = ga[i, lane]
+        c[_GX, i, j] = gx[i, lane]
+        c[_VE, i, j] = ve[i, lane]
+        for q in range(par.shape[1]):
+            par[i, q, j] = params[i, q, lane]
 
 
 @numba.njit(cache=True)
-def _advance(m: int, v: float, p: np.ndarray, x: np.ndarray, dt: float, tf: np.ndarray) -> None:
-    if m == hh.MECH_ID:
-        hh.advance(v, p, x, dt, tf[m])
-    elif m == mrg_node.MECH_ID:
-        mrg_node.advance(v, p, x, dt, tf[m])
-    elif m == sundt.MECH_ID:
-        sundt.advance(v, p, x, dt, tf[m])
+def _restart(
+    c: np.ndarray,
+    j: int,
+    amp: float,
+    v0: float,
+    states0: np.ndarray,
+    v: np.ndarray,
+    vx: np.ndarray,
+    x: np.ndarray,
+    tc: np.ndarray,
+) -> None:
+    """Slot ``j`` back to rest, to be driven at ``amp``."""
+    for i in range(v.shape[0]):
+        v[i, j] = v0
+        vx[i, j] = 0.0
+        tc[i, j] = np.inf
+        c[_EA, i, j] = c[_VE, i, j] * amp
+        for s in range(states0.shape[1]):
+            x[i, s, j] = states0[i, s]
 
 
-@numba.njit(cache=True)
-def _current(m: int, v: float, p: np.ndarray, x: np.ndarray) -> float:
-    if m == hh.MECH_ID:
-        return hh.current(v, p, x)
-    if m == mrg_node.MECH_ID:
-        return mrg_node.current(v, p, x)
-    if m == sundt.MECH_ID:
-        return sundt.current(v, p, x)
-    return passive.current(v, p, x)
+@numba.njit(cache=True, fastmath=_FASTMATH)
+def _step(
+    parent: np.ndarray,
+    mech: np.ndarray,
+    c: np.ndarray,
+    par: np.ndarray,
+    v: np.ndarray,
+    vx: np.ndarray,
+    x: np.ndarray,
+    tc: np.ndarray,
+    d: np.ndarray,
+    eold: np.ndarray,
+    enew: np.ndarray,
+    told: np.ndarray,
+    rt: RateTable,
+    threshold: float,
+) -> None:
+    """One backward-Euler step of every slot of a group.
+
+    A group's arrays: constants c (8, n, w), parameters par (n, P, w), state v, vx and
+    first-crossing times tc (n, w), gates x (n, S, w), scratch d (6, n, w), and per slot
+    the outside-potential samples at the step's start and end and its start time (w,).
+    """
+    _assemble_membrane(
+        mech, c[_A], c[_CDT], c[_CXDT], c[_GXG], c[_EA], par, v, vx, x, eold, enew,
+        d[0], d[1], d[2], d[3], d[4], d[5],
+    )  # fmt: skip
+    _solve(parent, c[_GA], c[_GX], v, vx, d[0], d[1], d[2], d[3], d[4], d[5])
+    _update(mech, par, v, vx, x, tc, d[4], d[5], told, rt, threshold)
 
 
-@numba.njit(
-    cache=True, parallel=True, error_model="numpy", fastmath={"nsz", "arcp", "contract", "reassoc"}
-)
+@numba.njit(cache=True, parallel=True)
 def integrate(
     parent: np.ndarray,  # (n,) int64, parent[i] < i, parent[0] = -1
     mech: np.ndarray,  # (n,) int64
@@ -76,156 +287,183 @@ def integrate(
     ve: np.ndarray,  # (n, L) outside potential per unit drive, mV
     amp: np.ndarray,  # (L,) drive scale
     wave: np.ndarray,  # (steps + 1,) waveform at t_k = k·dt
-    tf: np.ndarray,  # (mechanisms, 3) temperature factors
+    rt: RateTable,  # gate tables at dt (rt.dt is the step)
     v0: float,
-    dt: float,
     threshold: float,
     detect: int,
     chunk: int,
     rec_idx: np.ndarray,  # (r,) compartments to record (may be empty)
     states0: np.ndarray,  # (n, S) steady states at v0 (shared)
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every lane at its amplitude: first crossing times (n, L), traces, steps run."""
     n, lanes = area.shape
     steps = wave.shape[0] - 1
-    n_states = states0.shape[1]
+    dt = rt.dt
     tcross = np.full((n, lanes), np.inf)
     nrec = rec_idx.shape[0]
     rec = np.zeros((steps + 1 if nrec > 0 else 0, nrec, lanes))
-    steps_run = np.zeros(lanes, dtype=np.int64)
+    steps_run = np.full(lanes, steps, dtype=np.int64)
     n_chunks = (lanes + chunk - 1) // chunk
-    for c in numba.prange(n_chunks):
-        lo = c * chunk
-        hi = min(lanes, lo + chunk)
-        w = hi - lo
-        v = np.full((n, w), v0)
-        vx = np.zeros((n, w))
-        x = np.empty((n, n_states, w))
-        for i in range(n):
-            for s in range(n_states):
-                for j in range(w):
-                    x[i, s, j] = states0[i, s]
-        d11 = np.empty((n, w))
-        d12 = np.empty((n, w))
-        d21 = np.empty((n, w))
-        d22 = np.empty((n, w))
-        b1 = np.empty((n, w))
-        b2 = np.empty((n, w))
+    for ch in numba.prange(n_chunks):
+        lo = ch * chunk
+        w = min(lanes, lo + chunk) - lo
+        c = np.empty((8, n, w))
+        par = np.empty((n, params.shape[1], w))
+        v, vx, tc = np.empty((n, w)), np.empty((n, w)), np.empty((n, w))
+        x = np.empty((n, states0.shape[1], w))
+        d = np.empty((6, n, w))
+        eold, enew, told = np.empty(w), np.empty(w), np.empty(w)
         done = np.zeros(w, dtype=np.bool_)
-        for r in range(nrec):
-            for j in range(w):
+        for j in range(w):
+            _load(c, par, j, lo + j, area, cap, cxc, gxg, ga, gx, params, ve, dt)
+            _restart(c, j, amp[lo + j], v0, states0, v, vx, x, tc)
+            for r in range(nrec):
                 rec[0, r, lo + j] = v0
         for k in range(steps):
-            e_old = wave[k]
-            e_new = wave[k + 1]
-            # membrane and wall terms
-            for i in range(n):
-                m = mech[i]
-                for j in range(w):
-                    lj = lo + j
-                    vv = v[i, j]
-                    if m == passive.MECH_ID:  # linear: no views, vectorises
-                        slope = params[i, 0, lj]
-                        cur = slope * (vv - params[i, 1, lj])
-                    else:
-                        pv = params[i, :, lj]
-                        xv = x[i, :, j]
-                        cur = _current(m, vv, pv, xv)
-                        slope = (_current(m, vv + _DV, pv, xv) - cur) / _DV
-                    a = area[i, lj]
-                    cdt = cap[i, lj] / dt
-                    cxdt = cxc[i, lj] / dt
-                    ea = ve[i, lj] * amp[lj]
-                    d11[i, j] = -(cdt + slope * a)
-                    d12[i, j] = 0.0
-                    d21[i, j] = cdt + slope * a
-                    d22[i, j] = -(gxg[i, lj] + cxdt)
-                    b1[i, j] = cur * a
-                    b2[i, j] = -(
-                        cur * a - gxg[i, lj] * (vx[i, j] - ea * e_new) + cxdt * ea * (e_new - e_old)
-                    )
-            # axial coupling (internal and periaxonal) to the parent
-            for i in range(1, n):
-                p = parent[i]
-                for j in range(w):
-                    lj = lo + j
-                    g = ga[i, lj]
-                    h = gx[i, lj]
-                    di = v[p, j] + vx[p, j] - v[i, j] - vx[i, j]
-                    dx = vx[p, j] - vx[i, j]
-                    d11[i, j] -= g
-                    d12[i, j] -= g
-                    d22[i, j] -= h
-                    d11[p, j] -= g
-                    d12[p, j] -= g
-                    d22[p, j] -= h
-                    b1[i, j] -= g * di
-                    b1[p, j] += g * di
-                    b2[i, j] -= h * dx
-                    b2[p, j] += h * dx
-            # eliminate leaves towards the root; off-diagonal block B = [[g, g], [0, h]]
-            for i in range(n - 1, 0, -1):
-                p = parent[i]
-                for j in range(w):
-                    g = ga[i, lo + j]
-                    h = gx[i, lo + j]
-                    det = d11[i, j] * d22[i, j] - d12[i, j] * d21[i, j]
-                    i11 = d22[i, j] / det
-                    i12 = -d12[i, j] / det
-                    i21 = -d21[i, j] / det
-                    i22 = d11[i, j] / det
-                    # B · Dinv
-                    m11 = g * (i11 + i21)
-                    m12 = g * (i12 + i22)
-                    m21 = h * i21
-                    m22 = h * i22
-                    d11[p, j] -= m11 * g
-                    d12[p, j] -= m11 * g + m12 * h
-                    d21[p, j] -= m21 * g
-                    d22[p, j] -= m21 * g + m22 * h
-                    b1[p, j] -= m11 * b1[i, j] + m12 * b2[i, j]
-                    b2[p, j] -= m21 * b1[i, j] + m22 * b2[i, j]
-            for i in range(n):
-                p = parent[i]
-                for j in range(w):
-                    r1 = b1[i, j]
-                    r2 = b2[i, j]
-                    if p >= 0:
-                        g = ga[i, lo + j]
-                        h = gx[i, lo + j]
-                        r1 -= g * (b1[p, j] + b2[p, j])
-                        r2 -= h * b2[p, j]
-                    det = d11[i, j] * d22[i, j] - d12[i, j] * d21[i, j]
-                    dv = (d22[i, j] * r1 - d12[i, j] * r2) / det
-                    dvx = (d11[i, j] * r2 - d21[i, j] * r1) / det
-                    b1[i, j] = dv  # b now holds the solution
-                    b2[i, j] = dvx
-            t_old = k * dt
-            for i in range(n):
-                m = mech[i]
-                for j in range(w):
-                    lj = lo + j
-                    old = v[i, j]
-                    new = old + b1[i, j]
-                    v[i, j] = new
-                    vx[i, j] += b2[i, j]
-                    if m != passive.MECH_ID:
-                        _advance(m, new, params[i, :, lj], x[i, :, j], dt, tf)
-                    if old < threshold <= new and tcross[i, lj] == np.inf:
-                        tcross[i, lj] = t_old + dt * (threshold - old) / (new - old)
+            eold[:] = wave[k]
+            enew[:] = wave[k + 1]
+            told[:] = k * dt
+            _step(parent, mech, c, par, v, vx, x, tc, d, eold, enew, told, rt, threshold)
             for r in range(nrec):
                 for j in range(w):
                     rec[k + 1, r, lo + j] = v[rec_idx[r], j]
             all_done = True
             for j in range(w):
                 if not done[j]:
-                    if tcross[detect, lo + j] < np.inf:
+                    if tc[detect, j] < np.inf:
                         done[j] = True
                         steps_run[lo + j] = k + 1
                     else:
                         all_done = False
             if all_done and nrec == 0:
                 break
-        for j in range(w):
-            if not done[j]:
-                steps_run[lo + j] = steps
+        for i in range(n):
+            for j in range(w):
+                tcross[i, lo + j] = tc[i, j]
     return tcross, rec, steps_run
+
+
+@numba.njit(cache=True)
+def _first_crossing(tc: np.ndarray, j: int) -> int:
+    best = 0
+    for i in range(1, tc.shape[0]):
+        if tc[i, j] < tc[best, j]:
+            best = i
+    return best
+
+
+@numba.njit(cache=True)
+def _next_amplitude(
+    fired: bool, amp: float, lo: float, hi: float, start: float, limits: np.ndarray
+) -> tuple[float, float, float, bool]:
+    """Bracket/bisection step: (next amplitude, lo, hi, finished)."""
+    maximum, rel_tol, floor = limits[0], limits[1], limits[2]
+    if fired and amp < floor * start:
+        return amp, lo, np.nan, True  # fires with (almost) no drive: no threshold
+    if fired:
+        hi = amp
+    else:
+        lo = amp
+    if np.isnan(hi):
+        if amp * 2.0 > maximum:
+            return amp, lo, hi, True
+        return amp * 2.0, lo, hi, False
+    if hi - lo <= rel_tol * hi:
+        return amp, lo, hi, True
+    return 0.5 * (lo + hi), lo, hi, False
+
+
+@numba.njit(cache=True, parallel=True)
+def search(
+    parent: np.ndarray,
+    mech: np.ndarray,
+    area: np.ndarray,
+    cap: np.ndarray,
+    ga: np.ndarray,
+    gx: np.ndarray,
+    gxg: np.ndarray,
+    cxc: np.ndarray,
+    params: np.ndarray,
+    ve: np.ndarray,
+    wave: np.ndarray,
+    rt: RateTable,
+    v0: float,
+    threshold: float,
+    detect: int,
+    groups: int,
+    width: int,
+    states0: np.ndarray,
+    initial: np.ndarray,  # (L,) first amplitude per cell
+    limits: np.ndarray,  # (maximum, rel_tol, floor)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Threshold search of every lane (cell): (threshold, initiation index, simulations).
+
+    Cells g, g + groups, … run in group g, ``width`` at a time; a slot restarts at its
+    cell's next amplitude as soon as a simulation ends and takes the group's next cell
+    when its cell is done (arguments as :func:`integrate`).
+    """
+    n, lanes = area.shape
+    steps = wave.shape[0] - 1
+    dt = rt.dt
+    thr = np.full(lanes, np.nan)
+    site = np.full(lanes, -1, dtype=np.int64)
+    sims = np.zeros(lanes, dtype=np.int64)
+    for g in numba.prange(groups):
+        count = (lanes - g + groups - 1) // groups
+        w = min(width, count)
+        if w <= 0:
+            continue
+        c = np.empty((8, n, w))
+        par = np.empty((n, params.shape[1], w))
+        v, vx, tc = np.empty((n, w)), np.empty((n, w)), np.empty((n, w))
+        x = np.empty((n, states0.shape[1], w))
+        d = np.empty((6, n, w))
+        eold, enew, told = np.empty(w), np.empty(w), np.empty(w)
+        cell = np.full(w, -1, dtype=np.int64)
+        k = np.zeros(w, dtype=np.int64)
+        amp, lo, hi = np.zeros(w), np.zeros(w), np.zeros(w)
+        taken = 0
+        running = 0
+        for j in range(w):
+            cell[j] = g + taken * groups
+            taken += 1
+            running += 1
+            _load(c, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
+            amp[j], lo[j], hi[j] = initial[cell[j]], 0.0, np.nan
+            _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
+        while running > 0:
+            for j in range(w):
+                eold[j] = wave[k[j]]
+                enew[j] = wave[k[j] + 1]
+                told[j] = k[j] * dt
+            _step(parent, mech, c, par, v, vx, x, tc, d, eold, enew, told, rt, threshold)
+            for j in range(w):
+                f = cell[j]
+                if f < 0:
+                    continue
+                k[j] += 1
+                fired = tc[detect, j] < np.inf
+                if not fired and k[j] < steps:
+                    continue
+                sims[f] += 1
+                if fired and amp[j] >= limits[2] * initial[f]:
+                    site[f] = _first_crossing(tc, j)
+                amp[j], lo[j], hi[j], finished = _next_amplitude(
+                    fired, amp[j], lo[j], hi[j], initial[f], limits
+                )
+                k[j] = 0
+                if not finished:
+                    _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
+                    continue
+                thr[f] = hi[j]
+                if taken < count:
+                    cell[j] = g + taken * groups
+                    taken += 1
+                    _load(c, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
+                    amp[j], lo[j], hi[j] = initial[cell[j]], 0.0, np.nan
+                    _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
+                else:
+                    cell[j] = -1
+                    running -= 1
+                    _restart(c, j, 0.0, v0, states0, v, vx, x, tc)  # idle at rest
+    return thr, site, sims

@@ -40,30 +40,28 @@ __all__ = ["integrate", "search"]
 
 _DV = 0.001  # mV, NEURON's step for di/dv
 _FASTMATH = {"nsz", "arcp", "contract", "reassoc"}  # no nnan/ninf: inf means "not crossed"
+# slots of a group's constant array c (_SLOTS, n, w): area, C/dt, xc/dt, xg, axial g and
+# periaxonal g to the parent, their sums over parent and children, ve per unit drive, ve·drive
+_A, _CDT, _CXDT, _GXG, _GA, _GX, _AG, _AH, _VE, _EA = range(10)
+_SLOTS = 10
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH)
 def _assemble_membrane(
     mech: np.ndarray,
-    a_: np.ndarray,
-    cdt_: np.ndarray,
-    cxdt_: np.ndarray,
-    gxg_: np.ndarray,
-    ea_: np.ndarray,
+    c: np.ndarray,
     par: np.ndarray,
     v: np.ndarray,
     vx: np.ndarray,
     x: np.ndarray,
     eold: np.ndarray,
     enew: np.ndarray,
-    d11: np.ndarray,
-    d12: np.ndarray,
-    d21: np.ndarray,
-    d22: np.ndarray,
-    b1: np.ndarray,
-    b2: np.ndarray,
+    d: np.ndarray,
 ) -> None:
+    """Diagonal blocks (membrane, wall, axial sums) and right-hand sides, without coupling."""
     n, w = v.shape
+    a_, cdt_, cxdt_, gxg_, ea_, ag_, ah_ = c[_A], c[_CDT], c[_CXDT], c[_GXG], c[_EA], c[_AG], c[_AH]
+    d11, d12, d21, d22, b1, b2 = d[0], d[1], d[2], d[3], d[4], d[5]
     for i in range(n):
         m = mech[i]
         for j in range(w):
@@ -80,10 +78,10 @@ def _assemble_membrane(
             cdt = cdt_[i, j]
             cxdt = cxdt_[i, j]
             ea = ea_[i, j]
-            d11[i, j] = -(cdt + slope * a)
-            d12[i, j] = 0.0
+            d11[i, j] = -(cdt + slope * a) - ag_[i, j]
+            d12[i, j] = -ag_[i, j]
             d21[i, j] = cdt + slope * a
-            d22[i, j] = -(gxg_[i, j] + cxdt)
+            d22[i, j] = -(gxg_[i, j] + cxdt) - ah_[i, j]
             b1[i, j] = cur * a
             b2[i, j] = -(
                 cur * a - gxg_[i, j] * (vx[i, j] - ea * enew[j]) + cxdt * ea * (enew[j] - eold[j])
@@ -91,53 +89,45 @@ def _assemble_membrane(
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH)
-def _solve(
-    parent: np.ndarray,
-    ga_: np.ndarray,
-    gx_: np.ndarray,
-    v: np.ndarray,
-    vx: np.ndarray,
-    d11: np.ndarray,
-    d12: np.ndarray,
-    d21: np.ndarray,
-    d22: np.ndarray,
-    b1: np.ndarray,
-    b2: np.ndarray,
-) -> None:
-    """Add the axial coupling and solve; b1, b2 then hold the changes of v and vx."""
+def _solve(parent: np.ndarray, c: np.ndarray, v: np.ndarray, vx: np.ndarray, d: np.ndarray) -> None:
+    """Add the axial currents and solve; d[4], d[5] then hold the changes of v and vx.
+
+    Each diagonal block already holds its axial conductance sums (``_AG``, ``_AH``); the
+    elimination overwrites it with its inverse, which the back-substitution uses.
+    """
     n, w = v.shape
+    ga_, gx_ = c[_GA], c[_GX]
+    d11, d12, d21, d22, b1, b2 = d[0], d[1], d[2], d[3], d[4], d[5]
     for i in range(1, n):
         p = parent[i]
         for j in range(w):
             g = ga_[i, j]
             h = gx_[i, j]
-            di = v[p, j] + vx[p, j] - v[i, j] - vx[i, j]
-            dx = vx[p, j] - vx[i, j]
-            d11[i, j] -= g
-            d12[i, j] -= g
-            d22[i, j] -= h
-            d11[p, j] -= g
-            d12[p, j] -= g
-            d22[p, j] -= h
-            b1[i, j] -= g * di
-            b1[p, j] += g * di
-            b2[i, j] -= h * dx
-            b2[p, j] += h * dx
+            di = g * (v[p, j] + vx[p, j] - v[i, j] - vx[i, j])
+            dx = h * (vx[p, j] - vx[i, j])
+            b1[i, j] -= di
+            b1[p, j] += di
+            b2[i, j] -= dx
+            b2[p, j] += dx
     # eliminate leaves towards the root; off-diagonal block B = [[g, g], [0, h]]
-    for i in range(n - 1, 0, -1):
+    for i in range(n - 1, -1, -1):
         p = parent[i]
         for j in range(w):
-            g = ga_[i, j]
-            h = gx_[i, j]
             rdet = 1.0 / (d11[i, j] * d22[i, j] - d12[i, j] * d21[i, j])
             i11 = d22[i, j] * rdet
             i12 = -d12[i, j] * rdet
             i21 = -d21[i, j] * rdet
             i22 = d11[i, j] * rdet
-            m11 = g * (i11 + i21)  # B · Dinv
-            m12 = g * (i12 + i22)
-            m21 = h * i21
-            m22 = h * i22
+            d11[i, j], d12[i, j], d21[i, j], d22[i, j] = i11, i12, i21, i22
+        if p < 0:
+            continue
+        for j in range(w):
+            g = ga_[i, j]
+            h = gx_[i, j]
+            m11 = g * (d11[i, j] + d21[i, j])  # B · Dinv
+            m12 = g * (d12[i, j] + d22[i, j])
+            m21 = h * d21[i, j]
+            m22 = h * d22[i, j]
             d11[p, j] -= m11 * g
             d12[p, j] -= m11 * g + m12 * h
             d21[p, j] -= m21 * g
@@ -152,9 +142,8 @@ def _solve(
             if p >= 0:
                 r1 -= ga_[i, j] * (b1[p, j] + b2[p, j])
                 r2 -= gx_[i, j] * b2[p, j]
-            rdet = 1.0 / (d11[i, j] * d22[i, j] - d12[i, j] * d21[i, j])
-            b1[i, j] = (d22[i, j] * r1 - d12[i, j] * r2) * rdet
-            b2[i, j] = (d11[i, j] * r2 - d21[i, j] * r1) * rdet
+            b1[i, j] = d11[i, j] * r1 + d12[i, j] * r2
+            b2[i, j] = d21[i, j] * r1 + d22[i, j] * r2
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH)
@@ -173,6 +162,7 @@ def _update(
 ) -> None:
     """Apply the solution, advance the gates at the new v, note first threshold crossings."""
     n, w = v.shape
+    table, n_states, shift, vmin, inv_step = rt.table, rt.n_states, rt.shift, rt.vmin, rt.inv_step
     for i in range(n):
         m = mech[i]
         for j in range(w):
@@ -184,15 +174,16 @@ def _update(
                 tc[i, j] = told[j] + rt.dt * (threshold - old) / (new - old)
         if m != passive.MECH_ID:
             for j in range(w):
-                tables.advance_gates(m, i, j, v[i, j], par, x, rt)
-
-
-# slots of the per-group constant array c: (8, n, w)
-_A, _CDT, _CXDT, _GXG, _GA, _GX, _VE, _EA = range(8)
+                vv = v[i, j]
+                if not tables.step_gates(
+                    m, i, j, vv, par, x, table, n_states, shift, vmin, inv_step
+                ):
+                    tables.advance_gates(m, i, j, vv, par, x, rt)  # off the grid: exact
 
 
 @numba.njit(cache=True)
 def _load(
+    parent: np.ndarray,
     c: np.ndarray,
     par: np.ndarray,
     j: int,
@@ -208,6 +199,12 @@ def _load(
     dt: float,
 ) -> None:
     """Copy global ``lane``'s constants into slot ``j`` of a group."""
+    for i in range(c.shape[1]):
+        c[_AG, i, j] = ga[i, lane]
+        c[_AH, i, j] = gx[i, lane]
+    for i in range(1, c.shape[1]):
+        c[_AG, parent[i], j] += ga[i, lane]
+        c[_AH, parent[i], j] += gx[i, lane]
     for i in range(c.shape[1]):
         c[_A, i, j] = area[i, lane]
         c[_CDT, i, j] = cap[i, lane] / dt
@@ -261,15 +258,12 @@ def _step(
 ) -> None:
     """One backward-Euler step of every slot of a group.
 
-    A group's arrays: constants c (8, n, w), parameters par (n, P, w), state v, vx and
+    A group's arrays: constants c (_SLOTS, n, w), parameters par (n, P, w), state v, vx and
     first-crossing times tc (n, w), gates x (n, S, w), scratch d (6, n, w), and per slot
     the outside-potential samples at the step's start and end and its start time (w,).
     """
-    _assemble_membrane(
-        mech, c[_A], c[_CDT], c[_CXDT], c[_GXG], c[_EA], par, v, vx, x, eold, enew,
-        d[0], d[1], d[2], d[3], d[4], d[5],
-    )  # fmt: skip
-    _solve(parent, c[_GA], c[_GX], v, vx, d[0], d[1], d[2], d[3], d[4], d[5])
+    _assemble_membrane(mech, c, par, v, vx, x, eold, enew, d)
+    _solve(parent, c, v, vx, d)
     _update(mech, par, v, vx, x, tc, d[4], d[5], told, rt, threshold)
 
 
@@ -307,7 +301,7 @@ def integrate(
     for ch in numba.prange(n_chunks):
         lo = ch * chunk
         w = min(lanes, lo + chunk) - lo
-        c = np.empty((8, n, w))
+        c = np.empty((_SLOTS, n, w))
         par = np.empty((n, params.shape[1], w))
         v, vx, tc = np.empty((n, w)), np.empty((n, w)), np.empty((n, w))
         x = np.empty((n, states0.shape[1], w))
@@ -315,7 +309,7 @@ def integrate(
         eold, enew, told = np.empty(w), np.empty(w), np.empty(w)
         done = np.zeros(w, dtype=np.bool_)
         for j in range(w):
-            _load(c, par, j, lo + j, area, cap, cxc, gxg, ga, gx, params, ve, dt)
+            _load(parent, c, par, j, lo + j, area, cap, cxc, gxg, ga, gx, params, ve, dt)
             _restart(c, j, amp[lo + j], v0, states0, v, vx, x, tc)
             for r in range(nrec):
                 rec[0, r, lo + j] = v0
@@ -413,7 +407,7 @@ def search(
         w = min(width, count)
         if w <= 0:
             continue
-        c = np.empty((8, n, w))
+        c = np.empty((_SLOTS, n, w))
         par = np.empty((n, params.shape[1], w))
         v, vx, tc = np.empty((n, w)), np.empty((n, w)), np.empty((n, w))
         x = np.empty((n, states0.shape[1], w))
@@ -428,7 +422,7 @@ def search(
             cell[j] = g + taken * groups
             taken += 1
             running += 1
-            _load(c, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
+            _load(parent, c, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
             amp[j], lo[j], hi[j] = initial[cell[j]], 0.0, np.nan
             _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
         while running > 0:
@@ -459,7 +453,7 @@ def search(
                 if taken < count:
                     cell[j] = g + taken * groups
                     taken += 1
-                    _load(c, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
+                    _load(parent, c, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
                     amp[j], lo[j], hi[j] = initial[cell[j]], 0.0, np.nan
                     _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
                 else:

@@ -23,7 +23,7 @@ import numpy as np
 from drgstim.biophysics.channels import MAX_STATES, REGISTRY
 from drgstim.biophysics.solver import mechanisms
 
-__all__ = ["RateTable", "STEP_mV", "V_MAX_mV", "V_MIN_mV", "advance_gates", "build"]
+__all__ = ["RateTable", "STEP_mV", "V_MAX_mV", "V_MIN_mV", "advance_gates", "build", "step_gates"]
 
 V_MIN_mV = -250.0
 V_MAX_mV = 250.0
@@ -72,25 +72,51 @@ def build(tf: np.ndarray, dt_ms: float) -> RateTable:
     return RateTable(table, n_states, shift, V_MIN_mV, 1.0 / STEP_mV, tf, float(dt_ms))
 
 
+@numba.njit(cache=True)
+def _exact(m: int, i: int, j: int, v: float, par: np.ndarray, x: np.ndarray, rt: RateTable) -> None:
+    mechanisms.advance(m, v, par[i, :, j], x[i, :, j], rt.dt, rt.tf)
+
+
 @numba.njit(cache=True, fastmath=_FASTMATH)
+def step_gates(
+    m: int,
+    i: int,
+    j: int,
+    v: float,
+    par: np.ndarray,
+    x: np.ndarray,
+    table: np.ndarray,
+    n_states: np.ndarray,
+    shift: np.ndarray,
+    vmin: float,
+    inv_step: float,
+) -> bool:
+    """Advance the gates ``x[i, :, j]`` of mechanism ``m`` at ``v`` from the table.
+
+    Returns False, touching nothing, where a gate's voltage is off the grid.
+    """
+    top = table.shape[1] - 1.0
+    ns = n_states[m]
+    for g in range(ns):
+        s = shift[m, g]
+        pos = (v - (par[i, s, j] if s >= 0 else 0.0) - vmin) * inv_step
+        if not (0.0 <= pos < top):
+            return False
+    for g in range(ns):
+        s = shift[m, g]
+        pos = (v - (par[i, s, j] if s >= 0 else 0.0) - vmin) * inv_step
+        k = int(pos)
+        f = pos - k
+        inf = table[m, k, g, 0] + f * (table[m, k + 1, g, 0] - table[m, k, g, 0])
+        fac = table[m, k, g, 1] + f * (table[m, k + 1, g, 1] - table[m, k, g, 1])
+        x[i, g, j] += fac * (inf - x[i, g, j])
+    return True
+
+
+@numba.njit(cache=True)
 def advance_gates(
     m: int, i: int, j: int, v: float, par: np.ndarray, x: np.ndarray, rt: RateTable
 ) -> None:
     """Advance the gates ``x[i, :, j]`` of mechanism ``m`` (parameters ``par[i, :, j]``) at v."""
-    top = rt.table.shape[1] - 1.0
-    ns = rt.n_states[m]
-    for g in range(ns):
-        s = rt.shift[m, g]
-        pos = (v - (par[i, s, j] if s >= 0 else 0.0) - rt.vmin) * rt.inv_step
-        if not (0.0 <= pos < top):
-            mechanisms.advance(m, v, par[i, :, j], x[i, :, j], rt.dt, rt.tf)
-            return
-    for g in range(ns):
-        s = rt.shift[m, g]
-        pos = (v - (par[i, s, j] if s >= 0 else 0.0) - rt.vmin) * rt.inv_step
-        k = int(pos)
-        f = pos - k
-        t = rt.table
-        inf = t[m, k, g, 0] + f * (t[m, k + 1, g, 0] - t[m, k, g, 0])
-        fac = t[m, k, g, 1] + f * (t[m, k + 1, g, 1] - t[m, k, g, 1])
-        x[i, g, j] += fac * (inf - x[i, g, j])
+    if not step_gates(m, i, j, v, par, x, rt.table, rt.n_states, rt.shift, rt.vmin, rt.inv_step):
+        _exact(m, i, j, v, par, x, rt)

@@ -91,6 +91,31 @@ def test_mrg_10um_conducts_in_the_mid_50s() -> None:
     assert 0.9 * fine < coarse < fine
 
 
+@pytest.mark.published
+def test_mrg_10um_matches_the_specs_neuron_velocities_at_the_same_dt() -> None:
+    """Spec: a NEURON build of MRG gives 51.3 m/s at dt 5 µs and 55.2 m/s at dt 1 µs."""
+    cell = mrg_axon(diameter_um=10.0, nodes=41)
+    assert velocity_m_per_s(cell, dt_us=5.0, tstop_ms=3.0) == pytest.approx(51.3, rel=0.005)
+    assert velocity_m_per_s(cell, dt_us=1.0, tstop_ms=3.0) == pytest.approx(55.2, rel=0.005)
+
+
+@pytest.mark.parametrize("diameter_um", [5.7, 10.0, 16.0])
+def test_mrg_axon_rests_at_minus_80_mV(diameter_um: float) -> None:
+    """Without drive every compartment stays within 0.5 mV of −80 mV for 20 ms.
+
+    At −80 mV the node's slow-K⁺ current (AXNODE.mod: s∞ ≈ 0.04) balances its persistent
+    and window Na⁺ currents; with β_s missing its sigmoid's + 1 (s∞ ≈ 2e-6) the nodes
+    drift by > 1 mV in 10 ms and fibres ≤ 6 µm fire spontaneously.
+    """
+    cell = mrg_axon(diameter_um=diameter_um, nodes=11)
+    n = len(cell.compartments())
+    run = run_batch(
+        assemble([cell]), ve_mV=np.zeros((n, 1)), drive=np.zeros(1), wave=np.zeros(801),
+        dt_ms=0.025, record=list(range(n)),
+    )  # fmt: skip
+    assert np.abs(run.traces_mV[:, :, 0] + 80.0).max() < 0.5
+
+
 @pytest.fixture(scope="module")
 def mrg_thresholds() -> dict[str, np.ndarray]:
     cells = [mrg_axon(diameter_um=10.0, nodes=21)]

@@ -86,7 +86,7 @@ PROCEDURE rates(v (mV)) { LOCAL a, b, q1, q2, q3, v2
     h_inf = a / (a + b)
     v2 = v + 80
     a = q3 * 0.3 / (exp((v2 - 27) / -5) + 1)
-    b = q3 * 0.03 / exp((v2 + 10) / -1)
+    b = q3 * 0.03 / (exp((v2 + 10) / -1) + 1)
     tau_s = 1 / (a + b)
     s_inf = a / (a + b)
 }

@@ -82,8 +82,9 @@ def _rates(
         q2 * _lin(0.062, -(v + 114.0), 11.0), q2 * 2.3 / (1.0 + math.exp(-(v + 31.8) / 13.4))
     )
     v2 = v + 80.0  # v − vtraub, vtraub = −80 mV
-    si, st = _gate(
-        q3 * 0.3 / (math.exp((v2 - 27.0) / -5.0) + 1.0), q3 * 0.03 / math.exp((v2 + 10.0) / -1.0)
+    si, st = _gate(  # AXNODE.mod: both slow-K rates are sigmoids (note the + 1 in beta)
+        q3 * 0.3 / (math.exp((v2 - 27.0) / -5.0) + 1.0),
+        q3 * 0.03 / (math.exp((v2 + 10.0) / -1.0) + 1.0),
     )
     return mpi, mpt, mi, mt, hi, ht, si, st
 

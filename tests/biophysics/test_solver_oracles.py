@@ -99,7 +99,7 @@ def test_mrg_10um_matches_the_specs_neuron_velocities_at_the_same_dt() -> None:
     assert velocity_m_per_s(cell, dt_us=1.0, tstop_ms=3.0) == pytest.approx(55.2, rel=0.005)
 
 
-@pytest.mark.parametrize("diameter_um", [5.7, 10.0, 16.0])
+@pytest.mark.parametrize("diameter_um", [2.0, 5.7, 10.0, 16.0])
 def test_mrg_axon_rests_at_minus_80_mV(diameter_um: float) -> None:
     """Without drive every compartment stays within 0.5 mV of −80 mV for 20 ms.
 

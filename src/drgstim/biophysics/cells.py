@@ -7,6 +7,8 @@ distance R perpendicular to the midpoint. Activation is watched at the far (x > 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,7 +17,15 @@ from drgstim.biophysics import _data
 from drgstim.biophysics.morphology import Morphology, Periaxonal, Section
 from drgstim.errors import InputError
 
-__all__ = ["hh_cable", "mrg_axon", "mrg_geometry"]
+__all__ = [
+    "MrgFibre",
+    "MrgPiece",
+    "hh_cable",
+    "mrg_axon",
+    "mrg_fibre",
+    "mrg_geometry",
+    "mrg_sections",
+]
 
 MRG_DIAMETER_RANGE_UM = (2.0, 16.0)
 
@@ -73,12 +83,7 @@ def mrg_geometry(*, diameter_um: float) -> dict[str, float]:
         "flut_length_um",
         "lamellae",
     ):
-        y = np.asarray(table[key])
-        if diameter_um < d[0]:  # linear extrapolation from the first two rows
-            slope = (y[1] - y[0]) / (d[1] - d[0])
-            out[key] = float(y[0] + slope * (diameter_um - d[0]))
-        else:
-            out[key] = float(np.interp(diameter_um, d, y))
+        out[key] = float(np.interp(diameter_um, d, np.asarray(table[key])))
     return out
 
 
@@ -89,12 +94,37 @@ def _xraxial_ohm_per_cm(rho_ohm_cm: float, inner_d_um: float, space_um: float) -
     return rho_ohm_cm / (math.pi * (r_out**2 - r_in**2))
 
 
-def mrg_axon(
-    *, diameter_um: float, nodes: int = 21, temperature_C: float | None = None
-) -> Morphology:
-    """An MRG double-cable axon with ``nodes`` nodes (ends are nodes), McIntyre et al. 2002."""
-    if nodes < 3:
-        raise InputError("nodes", nodes, ">= 3")
+@dataclass(frozen=True, slots=True)
+class MrgPiece:
+    """One kind of MRG section (node, MYSA, FLUT or STIN) at one fibre diameter."""
+
+    kind: str
+    diameter_um: float
+    length_um: float
+    mechanism: str
+    cm_uF_per_cm2: float
+    ra_ohm_cm: float
+    parameters: Mapping[str, float]
+    periaxonal: Periaxonal
+
+
+@dataclass(frozen=True, slots=True)
+class MrgFibre:
+    """The four MRG section kinds of one fibre and the order of one internode."""
+
+    pieces: Mapping[str, MrgPiece]
+    internode_order: tuple[str, ...]  # MYSA, FLUT, STIN × n, FLUT, MYSA
+
+    @property
+    def internode_length_um(self) -> float:
+        """Node-to-node spacing (one node plus one internode)."""
+        return self.pieces["node"].length_um + sum(
+            self.pieces[k].length_um for k in self.internode_order
+        )
+
+
+def mrg_fibre(*, diameter_um: float) -> MrgFibre:
+    """MRG double-cable section kinds at ``diameter_um`` (McIntyre et al. 2002, MRGaxon.hoc)."""
     g = mrg_geometry(diameter_um=diameter_um)
     m = _data.load("mrg.json")
 
@@ -106,58 +136,100 @@ def mrg_axon(
     n_stin = int(m["stin_per_internode"]["value"])
     node_len, mysa_len, flut_len = v("node_length_um"), v("mysa_length_um"), g["flut_length_um"]
     stin_len = (g["internode_length_um"] - node_len - 2 * mysa_len - 2 * flut_len) / n_stin
-    lam = g["lamellae"]
-    wall_g = v("myelin_g_S_per_cm2_per_lamella") / (2.0 * lam)
-    wall_c = v("myelin_cm_uF_per_cm2_per_lamella") / (2.0 * lam)
-    e_pas = v("e_pas_mV")
-    kinds = {
-        "node": (nd, node_len, "mrg_node", v("node_cm_uF_per_cm2"), 0.0, rho, None),
-        "mysa": (fd, mysa_len, "pas", 2.0 * nd / fd, v("mysa_g_pas_S_per_cm2") * nd / fd,
-                 rho / (nd / fd) ** 2, (nd, v("periaxonal_space_node_um"))),
-        "flut": (fd, flut_len, "pas", 2.0 * ad / fd, v("flut_stin_g_pas_S_per_cm2") * ad / fd,
-                 rho / (ad / fd) ** 2, (ad, v("periaxonal_space_flut_um"))),
-        "stin": (fd, stin_len, "pas", 2.0 * ad / fd, v("flut_stin_g_pas_S_per_cm2") * ad / fd,
-                 rho / (ad / fd) ** 2, (ad, v("periaxonal_space_stin_um"))),
+    if not stin_len > 0:
+        raise InputError("diameter_um", diameter_um, "a diameter whose internode holds its STIN")
+    wall_g = v("myelin_g_S_per_cm2_per_lamella") / (2.0 * g["lamellae"])
+    wall_c = v("myelin_cm_uF_per_cm2_per_lamella") / (2.0 * g["lamellae"])
+    pas = {"e_mV": v("e_pas_mV")}
+    node_layer = Periaxonal(_xraxial_ohm_per_cm(rho, nd, v("periaxonal_space_node_um")), 1e10, 0.0)
+    pieces = {
+        "node": MrgPiece("node", nd, node_len, "mrg_node", v("node_cm_uF_per_cm2"), rho, {},
+                         node_layer),
+        "mysa": MrgPiece("mysa", fd, mysa_len, "pas", 2.0 * nd / fd, rho / (nd / fd) ** 2,
+                         {**pas, "g_S_per_cm2": v("mysa_g_pas_S_per_cm2") * nd / fd},
+                         Periaxonal(_xraxial_ohm_per_cm(rho, nd, v("periaxonal_space_node_um")),
+                                    wall_g, wall_c)),
+        "flut": MrgPiece("flut", fd, flut_len, "pas", 2.0 * ad / fd, rho / (ad / fd) ** 2,
+                         {**pas, "g_S_per_cm2": v("flut_stin_g_pas_S_per_cm2") * ad / fd},
+                         Periaxonal(_xraxial_ohm_per_cm(rho, ad, v("periaxonal_space_flut_um")),
+                                    wall_g, wall_c)),
+        "stin": MrgPiece("stin", fd, stin_len, "pas", 2.0 * ad / fd, rho / (ad / fd) ** 2,
+                         {**pas, "g_S_per_cm2": v("flut_stin_g_pas_S_per_cm2") * ad / fd},
+                         Periaxonal(_xraxial_ohm_per_cm(rho, ad, v("periaxonal_space_stin_um")),
+                                    wall_g, wall_c)),
     }  # fmt: skip
-    order = ["mysa", "flut"] + ["stin"] * n_stin + ["flut", "mysa"]
-    sequence = ["node"]
-    for _ in range(nodes - 1):
-        sequence += [*order, "node"]
-    total = sum(kinds[k][1] for k in sequence)
-    x = -total / 2.0
-    sections: list[Section] = []
-    for idx, kind in enumerate(sequence):
-        diam, length, mech, cm, gpas, ra, annulus = kinds[kind]
-        if kind == "node":
-            layer = Periaxonal(
-                _xraxial_ohm_per_cm(rho, nd, v("periaxonal_space_node_um")), 1e10, 0.0
-            )
-            params: dict[str, float] = {}
-        else:
-            assert annulus is not None
-            layer = Periaxonal(_xraxial_ohm_per_cm(rho, *annulus), wall_g, wall_c)
-            params = {"g_S_per_cm2": gpas, "e_mV": e_pas}
-        sections.append(
+    order = ("mysa", "flut", *(["stin"] * n_stin), "flut", "mysa")
+    return MrgFibre(pieces=pieces, internode_order=order)
+
+
+def mrg_sections(
+    fibre: MrgFibre,
+    kinds: Sequence[str],
+    *,
+    prefix: str,
+    start_um: tuple[float, float, float],
+    direction: tuple[float, float, float],
+    parent: str | None,
+    scale: float = 1.0,
+) -> list[Section]:
+    """MRG sections of ``kinds`` in a row from ``start_um`` along the unit ``direction``.
+
+    Each section is named ``{prefix}{kind}{index}`` and attached to the one before it (the
+    first to ``parent``). ``scale`` multiplies the length of every non-node section (a
+    shortened internode keeps the MRG structure and shrinks all its parts alike).
+    """
+    out: list[Section] = []
+    pos = np.asarray(start_um, dtype=np.float64)
+    step = np.asarray(direction, dtype=np.float64)
+    for idx, kind in enumerate(kinds):
+        piece = fibre.pieces[kind]
+        length = piece.length_um * (1.0 if kind == "node" else scale)
+        end = pos + step * length
+        params = dict(piece.parameters)
+        out.append(
             Section(
-                name=f"{kind}{idx}",
+                name=f"{prefix}{kind}{idx}",
                 length_um=length,
-                diameter_um=diam,
-                mechanism=mech,
-                start_um=(x, 0.0, 0.0),
-                end_um=(x + length, 0.0, 0.0),
-                parent=sections[-1].name if sections else None,
-                cm_uF_per_cm2=cm,
-                ra_ohm_cm=ra,
+                diameter_um=piece.diameter_um,
+                mechanism=piece.mechanism,
+                start_um=(float(pos[0]), float(pos[1]), float(pos[2])),
+                end_um=(float(end[0]), float(end[1]), float(end[2])),
+                parent=out[-1].name if out else parent,
+                cm_uF_per_cm2=piece.cm_uF_per_cm2,
+                ra_ohm_cm=piece.ra_ohm_cm,
                 parameters=params,
-                periaxonal=layer,
+                periaxonal=piece.periaxonal,
             )
         )
-        x += length
-    celsius = v("temperature_C") if temperature_C is None else temperature_C
+        pos = end
+    return out
+
+
+def mrg_axon(
+    *, diameter_um: float, nodes: int = 21, temperature_C: float | None = None
+) -> Morphology:
+    """An MRG double-cable axon with ``nodes`` nodes (ends are nodes), McIntyre et al. 2002."""
+    if nodes < 3:
+        raise InputError("nodes", nodes, ">= 3")
+    fibre = mrg_fibre(diameter_um=diameter_um)
+    m = _data.load("mrg.json")
+    sequence = ["node"]
+    for _ in range(nodes - 1):
+        sequence += [*fibre.internode_order, "node"]
+    total = sum(fibre.pieces[k].length_um for k in sequence)
+    sections = mrg_sections(
+        fibre,
+        sequence,
+        prefix="",
+        start_um=(-total / 2.0, 0.0, 0.0),
+        direction=(1.0, 0.0, 0.0),
+        parent=None,
+    )
+    celsius = float(m["temperature_C"]["value"]) if temperature_C is None else temperature_C
     return Morphology(
         name="mrg",
         sections=tuple(sections),
         detect_section=sections[-1].name,
-        v_rest_mV=v("v_rest_mV"),
+        v_rest_mV=float(m["v_rest_mV"]["value"]),
         temperature_C=celsius,
     )

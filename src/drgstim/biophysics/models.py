@@ -10,7 +10,7 @@ from drgstim.biophysics.cells import hh_cable, mrg_axon
 from drgstim.biophysics.morphology import Morphology
 from drgstim.errors import InputError
 
-__all__ = ["CellModel", "build_cell"]
+__all__ = ["SIMULATION_DEFAULTS", "CellModel", "build_cell", "simulation_defaults"]
 
 
 class CellModel(StrEnum):
@@ -19,6 +19,25 @@ class CellModel(StrEnum):
     ABETA = "abeta"
     ADELTA = "adelta"
     C = "c"
+
+
+# (dt_us, tstop_ms) a threshold search of each model needs by default: C spikes are slow
+# (5 mm of 0.4 µm central axon at well under 1 m/s), so C runs longer at a coarser step.
+SIMULATION_DEFAULTS: dict[CellModel, tuple[float, float]] = {
+    CellModel.HH: (5.0, 5.0),
+    CellModel.MRG: (5.0, 5.0),
+    CellModel.ABETA: (5.0, 5.0),
+    CellModel.ADELTA: (5.0, 5.0),
+    CellModel.C: (25.0, 30.0),
+}
+
+
+def simulation_defaults(model: CellModel | str) -> tuple[float, float]:
+    """(dt_us, tstop_ms) for a threshold search of ``model``."""
+    try:
+        return SIMULATION_DEFAULTS[CellModel(model)]
+    except ValueError:
+        raise InputError("model", model, ", ".join(m.value for m in CellModel)) from None
 
 
 def build_cell(

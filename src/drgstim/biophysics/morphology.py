@@ -16,6 +16,10 @@ sampled there. Units are NEURON's (µm, µF/cm², Ω·cm, S/cm²).
 
 ``detect_section`` names the section whose far end (``detect_x``) is watched for the
 spike that counts as activation (the central end of a DRG neuron's axon).
+
+``source_axis`` is the unit vector from the cell's reference point (the origin of its
+frame) towards a point source "at distance R": (0, 1, 0) for the HH cable and the MRG
+axon, (0, −1, 0) for DRG neurons (the source faces the soma, away from the stem).
 """
 
 from __future__ import annotations
@@ -89,6 +93,7 @@ class Morphology:
     detect_x: float = 1.0
     v_rest_mV: float = -65.0
     temperature_C: float = 6.3
+    source_axis: tuple[float, float, float] = (0.0, 1.0, 0.0)
 
     def __post_init__(self) -> None:
         seen: set[str] = set()

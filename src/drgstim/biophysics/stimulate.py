@@ -1,8 +1,9 @@
 """One-call stimulation experiments: threshold of a cell to a point source, and velocity.
 
-Layout: the cell's own frame (µm); the point source sits at distance R along +y from the
-cell's reference point — the axon's midpoint for HH and MRG (which lie on the x axis
-centred on the origin), the soma centre (origin) for DRG neurons.
+Layout: the cell's own frame (µm); the point source sits at distance R from the cell's
+reference point (the origin) along the cell's ``source_axis`` — at (0, R, 0) from the
+axon's midpoint for HH and MRG (which lie on the x axis centred on the origin), at
+(0, −R, 0) from the soma centre for DRG neurons (stem along +y).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def centres_um(cell: Morphology) -> npt.NDArray[np.float64]:
 def point_source_ve(
     cell: Morphology, *, distance_um: float, sigma_S_per_m: float
 ) -> npt.NDArray[np.float64]:
-    """Outside potential (mV) per mA at each compartment for a source at (0, R, 0)."""
+    """Outside potential (mV) per mA at each compartment for a source at R·``source_axis``."""
     if not distance_um > 0:
         raise InputError("distance_um", distance_um, "> 0 µm")
     if not sigma_S_per_m > 0:
@@ -47,7 +48,7 @@ def point_source_ve(
     return potential_mV_at_um(
         current_mA=1.0,
         points_um=centres_um(cell),
-        sources_um=[PointSource((0.0, distance_um, 0.0))],
+        sources_um=[PointSource(tuple(distance_um * a for a in cell.source_axis))],  # type: ignore[arg-type]
         sigma_S_per_m=sigma_S_per_m,
     )
 
@@ -67,14 +68,22 @@ def threshold(
     ve = point_source_ve(cell, distance_um=distance_um, sigma_S_per_m=sigma_S_per_m)
     wave = sample(waveform=waveform, pulse_width_us=pulse_width_us, dt_us=dt_us, tstop_ms=tstop_ms)
     batch = assemble([cell])
-    res = find_thresholds(batch, ve_mV=ve[:, None], wave=wave, dt_ms=units.ms_from_us(dt_us))
+    dt_ms = units.ms_from_us(dt_us)
+    res = find_thresholds(batch, ve_mV=ve[:, None], wave=wave, dt_ms=dt_ms)
     comps = cell.compartments()
-    idx = int(res.initiation_index[0])
+    idx, simulations = int(res.initiation_index[0]), res.simulations
+    if idx >= 0 and comps[idx].section.mechanism == "pas":
+        # a passive compartment (a DRG soma beside the source) pushed past the detection
+        # level has not fired: the site is the first excitable compartment to cross
+        run = run_batch(batch, ve_mV=ve[:, None], drive=res.threshold, wave=wave, dt_ms=dt_ms)
+        passive = np.array([c.section.mechanism == "pas" for c in comps])
+        idx = int(np.argmin(np.where(passive, np.inf, run.tcross_ms[:, 0])))
+        simulations += 1
     site = f"{comps[idx].section.name}[{comps[idx].index}]" if idx >= 0 else "none"
     return ThresholdReport(
         threshold_mA=float(res.threshold[0]),
         initiation_site=site,
-        simulations=res.simulations,
+        simulations=simulations,
         seconds=time.perf_counter() - start,
     )
 

@@ -41,7 +41,10 @@ def threshold(
     model: Annotated[str, typer.Option(help=f"cell model: {_MODELS}")],
     diameter_um: Annotated[float, typer.Option("--diameter-um", help="fibre diameter (µm)")],
     distance_um: Annotated[
-        float, typer.Option("--distance-um", help="point source distance from the axon midpoint")
+        float,
+        typer.Option(
+            "--distance-um", help="point source distance from the axon midpoint (DRG: soma)"
+        ),
     ],
     pulse_width_us: Annotated[float, typer.Option("--pulse-width-us", help="phase width (µs)")],
     nodes: Annotated[int, typer.Option(help="MRG node count")] = 21,
@@ -56,19 +59,26 @@ def threshold(
     temperature_C: Annotated[
         float | None, typer.Option("--temperature-C", help="default: the model's")
     ] = None,
-    dt_us: Annotated[float, typer.Option("--dt-us", help="time step")] = 5.0,
-    tstop_ms: Annotated[float, typer.Option("--tstop-ms", help="simulated time")] = 5.0,
+    dt_us: Annotated[
+        float | None, typer.Option("--dt-us", help="time step (default: 5, C: 25)")
+    ] = None,
+    tstop_ms: Annotated[
+        float | None, typer.Option("--tstop-ms", help="simulated time (default: 5, C: 30)")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Threshold current of one cell for one pulse from a point source at distance R."""
     import math
 
-    from drgstim.biophysics.models import build_cell
+    from drgstim.biophysics.models import build_cell, simulation_defaults
     from drgstim.biophysics.stimulate import threshold as run_threshold
 
     if waveform not in ("cathodic", "anodic", "biphasic"):
         _exit(f"waveform = {waveform!r} is not allowed; allowed: cathodic, anodic, biphasic")
     with _user_errors():
+        default_dt_us, default_tstop_ms = simulation_defaults(model)
+        dt_us = default_dt_us if dt_us is None else dt_us
+        tstop_ms = default_tstop_ms if tstop_ms is None else tstop_ms
         cell = build_cell(
             model,
             diameter_um=diameter_um,

@@ -64,3 +64,18 @@ def test_bad_input_exits_2_naming_the_field(args: tuple[str, ...], field: str) -
     out = _run(*args)
     assert out.returncode == 2
     assert field in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize(("model", "diameter"), [("abeta", "10"), ("adelta", "2.5"), ("c", "0.8")])
+def test_threshold_json_for_drg_neurons(model: str, diameter: str) -> None:
+    """The issue's command line for a DRG neuron: source 1 mm from the soma, 300 µs."""
+    out = _run(
+        "threshold", "--model", model, "--diameter-um", diameter, "--distance-um", "1000",
+        "--pulse-width-us", "300", "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == {"threshold_mA", "initiation_site", "simulations", "seconds"}
+    assert 0.1 < data["threshold_mA"] < 20.0
+    assert data["initiation_site"] != "none"
+    assert 5 <= data["simulations"] <= 25

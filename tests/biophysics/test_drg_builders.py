@@ -1,44 +1,61 @@
-"""Builders of part 1's Morphology: same tree, placement and detection site as the
-interim solver's arrays, soma at the origin, published membranes named per section."""
+"""DRG builders: MRG double-cable Aβ/Aδ, Sundt C, layout and detection site."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from drgstim.biophysics.drg import cable
-from drgstim.biophysics.drg.builders import build_abeta, build_adelta, build_c, build_drg
+from drgstim.biophysics.cells import mrg_fibre
+from drgstim.biophysics.drg import build_abeta, build_adelta, build_c, build_drg
 from drgstim.biophysics.drg.geometry import DrgType
+from drgstim.biophysics.models import build_cell
+from drgstim.biophysics.stimulate import point_source_ve
 from drgstim.errors import InputError
 
 
 @pytest.mark.parametrize(("kind", "d"), [("abeta", 10.0), ("adelta", 2.5), ("c", 0.8)])
-def test_morphology_matches_the_compiled_cell(kind: str, d: float) -> None:
+def test_layout_soma_at_origin_detection_at_the_central_end(kind: str, d: float) -> None:
     morph = build_drg(kind, diameter_um=d)
-    batch = cable.compile_batch(kind=kind, diameters_um=[d], distances_um=[1000.0], dt_ms=0.01)
-    comps = morph.compartments()
-    assert [c.parent for c in comps] == list(batch.parent)
-    centres = np.array([c.centre_um for c in comps])
-    assert np.allclose(centres, batch.centre_um[:, 0, :])
-    assert morph.detect_index() == batch.detection
-    assert morph.sections[-1].name == morph.detect_section
-    assert morph.sections[-1].end_um[0] > 0  # central axon runs along +x
     soma = morph.sections[0]
-    centre = (np.array(soma.start_um) + np.array(soma.end_um)) / 2
-    assert np.allclose(centre, 0.0)
+    assert np.allclose((np.array(soma.start_um) + np.array(soma.end_um)) / 2, 0.0)
+    detect = next(s for s in morph.sections if s.name == morph.detect_section)
+    assert detect.end_um[0] == max(s.end_um[0] for s in morph.sections)  # far +x end
+    assert morph.source_axis == (0.0, -1.0, 0.0)
+    ve = point_source_ve(morph, distance_um=1000.0, sigma_S_per_m=0.2)
+    assert np.argmax(ve) == 0  # the soma faces the source at (0, −R, 0)
 
 
-def test_membranes_per_section() -> None:
-    abeta = build_abeta()
-    kinds = {s.name: s.mechanism for s in abeta.sections}
-    assert kinds["tjunction_node"] == "mrg_node" and kinds["central_internode3"] == "pas"
+def test_myelinated_neurons_are_mrg_double_cables() -> None:
+    abeta = build_abeta(diameter_um=10.0)
+    fibre = mrg_fibre(diameter_um=10.0)
+    by_name = {s.name: s for s in abeta.sections}
+    node = by_name["tjunction_node"]
+    assert node.mechanism == "mrg_node" and node.diameter_um == fibre.pieces["node"].diameter_um
+    regular = [by_name[f"central_internode5_{k}{i}"] for i, k in enumerate(fibre.internode_order)]
+    for sec, kind in zip(regular, fibre.internode_order, strict=True):
+        piece = fibre.pieces[kind]
+        assert sec.periaxonal == piece.periaxonal and sec.length_um == pytest.approx(
+            piece.length_um
+        )
+    # the internode beside the T-junction keeps MRG's structure at 25 % of its length
+    short = sum(s.length_um for s in abeta.sections if s.name.startswith("central_internode0_"))
+    assert short == pytest.approx(0.25 * fibre.internode_length_um - 1.0)
+    assert by_name["soma"].mechanism == "pas" and by_name["soma"].parameters["e_mV"] == -80.0
     assert abeta.v_rest_mV == -80.0 and abeta.temperature_C == 37.0
+    assert build_adelta().sections[0].diameter_um == 30.0
+
+
+def test_c_neuron_is_sundt_with_m_current_at_the_t_junction() -> None:
     c = build_c()
     assert {s.mechanism for s in c.sections} == {"sundt"}
     km = {s.name: s.parameters["g_km_S_per_cm2"] for s in c.sections}
     assert km["tjunction_central"] > 0 and km["peripheral"] == 0 and km["soma"] == 0
     assert c.temperature_C == 35.0 and c.v_rest_mV == -60.0
-    assert build_adelta().sections[0].diameter_um == 30.0
+
+
+def test_build_cell_reaches_the_drg_builders() -> None:
+    assert build_cell("abeta", diameter_um=8.0).name == "abeta_8um"
+    assert build_cell("c", diameter_um=0.8).detect_section == "central"
 
 
 def test_builders_refuse_out_of_range_diameters() -> None:

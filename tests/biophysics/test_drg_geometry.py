@@ -47,7 +47,7 @@ def test_internode_length_follows_mrg_table() -> None:
     assert geo.internode_length_um(fibre_diameter_um=10.0) == 1150.0
     assert geo.internode_length_um(fibre_diameter_um=5.7) == 500.0
     assert geo.internode_length_um(fibre_diameter_um=9.35) == pytest.approx(1075.0)
-    with pytest.raises(InputError, match="fibre_diameter_um"):
+    with pytest.raises(InputError, match="diameter_um"):
         geo.internode_length_um(fibre_diameter_um=20.0)
 
 

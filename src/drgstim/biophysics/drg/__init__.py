@@ -1,6 +1,11 @@
-"""DRG neuron models: cited geometry of Aβ, Aδ and C neurons (``geometry``), the interim
-batched solver (``kernel``, ``cable``, ``threshold``) and builders of part 1's
-``Morphology`` (``builders``). The builders are not re-exported here yet: part 1's solver
-does not dispatch the ``sundt`` mechanism and, on ``build_abeta``, drifts from rest, so
-``drgstim threshold --model abeta`` must keep refusing DRG models until both are fixed.
+"""DRG neuron models on the core batched solver: cited geometry of Aβ, Aδ and C neurons
+(``geometry``), builders of :class:`~drgstim.biophysics.morphology.Morphology`
+(``builders``: MRG double-cable Aβ/Aδ, Sundt C) and the population threshold search
+(``search``) that recruitment runs on.
 """
+
+from __future__ import annotations
+
+from drgstim.biophysics.drg.builders import build_abeta, build_adelta, build_c, build_drg
+
+__all__ = ["build_abeta", "build_adelta", "build_c", "build_drg"]

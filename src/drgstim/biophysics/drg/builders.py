@@ -1,25 +1,34 @@
-"""Build DRG neurons as :class:`~drgstim.biophysics.morphology.Morphology` (part 1's cell
-description), from the cited geometry of :mod:`drgstim.biophysics.drg.geometry`.
+"""Build DRG neurons as :class:`~drgstim.biophysics.morphology.Morphology` for the core
+batched solver, from the cited geometry of :mod:`drgstim.biophysics.drg.geometry`.
 
 Layout (see ``geometry``): soma centre at the origin; initial segment and stem along +y
 to the T-junction; peripheral axon along −x, central axon along +x; the detection site
-(``detect_section``, ``detect_x = 1``) is the central axon's far end.
+(``detect_section``, ``detect_x = 1``) is the central axon's far end (a node). A point
+source "at distance R" sits at (0, −R, 0) (``source_axis``), facing the soma.
 
-Membranes are those of the interim solver (:mod:`drgstim.biophysics.drg.cable`): MRG 2002
-nodes (``mrg_node``) and lumped-myelin internodes (``pas``) on one cable for Aβ/Aδ, the
-Sundt et al. 2015 membrane (``sundt``) on every section of a C neuron with the M current
-only in the T-junction pieces. A section has one diameter: internodes use the axon's
-diameter for axial resistance and carry the myelin's capacitance and conductance scaled
-by fibre/axon diameter, so charge per unit length is that of the sheath.
+Aβ and Aδ: every node and internode of the stem, the T-junction and both axons is the
+MRG double cable of :func:`drgstim.biophysics.cells.mrg_fibre` (node, MYSA, FLUT, 6 STIN,
+FLUT, MYSA with the periaxonal layer), built by the same helper as the core ``mrg_axon``.
+A shortened internode (stem, beside the T-junction) keeps that structure with every
+non-node part shrunk by the same factor. Soma and initial segment are passive, reversal
+at the MRG resting potential (``drg_neurons.json`` ``passive_soma``).
+
+C: the Sundt et al. 2015 membrane (``sundt``) on every section, the M current only in the
+T-junction pieces; the leak reversal of each section makes it rest at −60 mV.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from drgstim.biophysics import _data
+from drgstim.biophysics.cells import MrgFibre, mrg_fibre, mrg_sections
 from drgstim.biophysics.channels import sundt
-from drgstim.biophysics.drg import cable
+from drgstim.biophysics.drg import data as drg_data
 from drgstim.biophysics.drg.geometry import (
     DrgType,
     Section,
+    SectionKind,
     abeta_sections,
     adelta_sections,
     c_sections,
@@ -27,64 +36,104 @@ from drgstim.biophysics.drg.geometry import (
 from drgstim.biophysics.morphology import Morphology
 from drgstim.biophysics.morphology import Section as MSection
 
-__all__ = ["build_abeta", "build_adelta", "build_c", "build_drg"]
+__all__ = ["DEFAULT_DIAMETER_um", "build_abeta", "build_adelta", "build_c", "build_drg"]
 
-_MECH_NAMES = {0: "pas", 1: sundt.NAME, 2: "mrg_node"}
+DEFAULT_DIAMETER_um = {DrgType.ABETA: 10.0, DrgType.ADELTA: 2.5, DrgType.C: 0.8}
+SOURCE_AXIS = (0.0, -1.0, 0.0)  # a source "at distance R" sits at (0, −R, 0)
 
 
-def _to_morphology(kind: DrgType, sections: list[Section], *, name: str) -> Morphology:
-    fibre_d = next(s.diameter_um for s in sections if s.region == "central")
+def _passive(s: Section, *, e_mV: float) -> MSection:
+    p = drg_data.load("drg_neurons")["passive_soma"]
+    return MSection(
+        name=s.name, length_um=s.length_um, diameter_um=s.diameter_um, mechanism="pas",
+        start_um=s.start_um, end_um=s.end_um, nseg=s.nseg, parent=s.parent,
+        cm_uF_per_cm2=float(p["cm_uF_per_cm2"]["value"]),
+        ra_ohm_cm=float(p["ra_ohm_cm"]["value"]),
+        parameters={"g_S_per_cm2": float(p["g_pas_S_per_cm2"]["value"]), "e_mV": e_mV},
+    )  # fmt: skip
+
+
+def _mrg_part(s: Section, fibre: MrgFibre, parent: str | None) -> list[MSection]:
+    """A node, or an internode expanded into MRG's MYSA/FLUT/STIN pieces."""
+    if s.kind is SectionKind.NODE:
+        (node,) = mrg_sections(
+            fibre, ["node"], prefix="", start_um=s.start_um, direction=s.direction, parent=parent
+        )
+        return [replace(node, name=s.name)]
+    regular_um = fibre.internode_length_um - fibre.pieces["node"].length_um
+    return mrg_sections(
+        fibre,
+        fibre.internode_order,
+        prefix=f"{s.name}_",
+        start_um=s.start_um,
+        direction=s.direction,
+        parent=parent,
+        scale=s.length_um / regular_um,
+    )
+
+
+def _myelinated(sections: list[Section], *, name: str, fibre_diameter_um: float) -> Morphology:
+    mrg = _data.load("mrg.json")
+    v_rest = float(mrg["v_rest_mV"]["value"])
+    fibre = mrg_fibre(diameter_um=fibre_diameter_um)
     out: list[MSection] = []
-    ra = cable._ra(kind)
-    p_sundt = sundt.sundt_parameters()
+    last: dict[str, str] = {}  # geometry section → name of its last built section
     for s in sections:
-        mech, cm, g, d_mem, d_ax = cable._membrane(s, kind, fibre_d)
-        scale = d_mem / d_ax  # membrane per unit length on the axial diameter
-        if mech == 1:  # Sundt
-            params = dict(zip(sundt.PARAMETERS, [*g, p_sundt.na_shift_mV], strict=True))
-        elif mech == 2:  # MRG node
-            keys = ("gnabar_S_per_cm2", "gnapbar_S_per_cm2", "gkbar_S_per_cm2", "gl_S_per_cm2")
-            params = dict(zip((*keys, "ena_mV", "ek_mV", "el_mV"), g, strict=True))
+        parent = last[s.parent] if s.parent is not None else None
+        if s.kind in (SectionKind.SOMA, SectionKind.INITIAL_SEGMENT):
+            built = [replace(_passive(s, e_mV=v_rest), parent=parent)]
         else:
-            params = {"g_S_per_cm2": g[3] * scale, "e_mV": g[6]}
-        out.append(
-            MSection(
-                name=s.name, length_um=s.length_um, diameter_um=d_ax, mechanism=_MECH_NAMES[mech],
-                start_um=s.start_um, end_um=s.end_um, nseg=s.nseg, parent=s.parent,
-                parent_x=1.0, cm_uF_per_cm2=cm * scale, ra_ohm_cm=ra, parameters=params,
-            )
-        )  # fmt: skip
+            built = _mrg_part(s, fibre, parent)
+        out.extend(built)
+        last[s.name] = built[-1].name
     detect = next(s.name for s in sections if s.detection)
-    rest = p_sundt.v_rest_mV if kind is DrgType.C else cable._redf("v_rest_mV")
-    temperature = p_sundt.temperature_C if kind is DrgType.C else cable._redf("temperature_C")
     return Morphology(
-        name=name, sections=tuple(out), detect_section=detect, detect_x=1.0,
-        v_rest_mV=rest, temperature_C=temperature,
+        name=name, sections=tuple(out), detect_section=last[detect], detect_x=1.0,
+        v_rest_mV=v_rest, temperature_C=float(mrg["temperature_C"]["value"]),
+        source_axis=SOURCE_AXIS,
+    )  # fmt: skip
+
+
+def _sundt_section(s: Section, p: sundt.SundtParameters) -> MSection:
+    km = 1.0 if s.region == "tjunction" else 0.0
+    values = [
+        p.g_na_S_per_cm2, p.g_kdr_S_per_cm2, km * p.g_km_S_per_cm2, p.g_leak_S_per_cm2,
+        p.e_na_mV, p.e_k_mV, sundt.leak_reversal_mV(p, km_scale=km), p.na_shift_mV,
+    ]  # fmt: skip
+    return MSection(
+        name=s.name, length_um=s.length_um, diameter_um=s.diameter_um, mechanism=sundt.NAME,
+        start_um=s.start_um, end_um=s.end_um, nseg=s.nseg, parent=s.parent,
+        cm_uF_per_cm2=p.cm_uF_per_cm2, ra_ohm_cm=p.ra_ohm_cm,
+        parameters=dict(zip(sundt.PARAMETERS, values, strict=True)),
     )  # fmt: skip
 
 
 def build_abeta(*, diameter_um: float = 10.0, soma_diameter_um: float | None = None) -> Morphology:
     """Aβ neuron (fibre 5.7–16 µm; soma 60–100 µm, default 80 µm)."""
     sections = abeta_sections(fibre_diameter_um=diameter_um, soma_diameter_um=soma_diameter_um)
-    return _to_morphology(DrgType.ABETA, sections, name=f"abeta_{diameter_um:g}um")
+    return _myelinated(sections, name=f"abeta_{diameter_um:g}um", fibre_diameter_um=diameter_um)
 
 
 def build_adelta(*, diameter_um: float = 2.5, soma_diameter_um: float | None = None) -> Morphology:
     """Aδ neuron (fibre 2–3 µm; soma about 30 µm)."""
     sections = adelta_sections(fibre_diameter_um=diameter_um, soma_diameter_um=soma_diameter_um)
-    return _to_morphology(DrgType.ADELTA, sections, name=f"adelta_{diameter_um:g}um")
+    return _myelinated(sections, name=f"adelta_{diameter_um:g}um", fibre_diameter_um=diameter_um)
 
 
 def build_c(*, diameter_um: float = 0.8) -> Morphology:
     """C neuron (Sundt et al. 2015): peripheral axon ``diameter_um``, central half of it."""
     sections = c_sections(peripheral_diameter_um=diameter_um)
-    return _to_morphology(DrgType.C, sections, name=f"c_{diameter_um:g}um")
+    p = sundt.sundt_parameters()
+    return Morphology(
+        name=f"c_{diameter_um:g}um", sections=tuple(_sundt_section(s, p) for s in sections),
+        detect_section=next(s.name for s in sections if s.detection), detect_x=1.0,
+        v_rest_mV=p.v_rest_mV, temperature_C=p.temperature_C, source_axis=SOURCE_AXIS,
+    )  # fmt: skip
 
 
 def build_drg(kind: DrgType | str, *, diameter_um: float | None = None) -> Morphology:
     """The builder of one type, with its default diameter unless given."""
     kind = DrgType(kind)
     builders = {DrgType.ABETA: build_abeta, DrgType.ADELTA: build_adelta, DrgType.C: build_c}
-    if diameter_um is None:
-        return builders[kind]()
-    return builders[kind](diameter_um=diameter_um)
+    d = DEFAULT_DIAMETER_um[kind] if diameter_um is None else diameter_um
+    return builders[kind](diameter_um=d)

@@ -11,7 +11,7 @@ the soma centre.
 Myelinated neurons (Aβ, Aδ) are MRG-type: nodes (1 µm) alternate with internodes; the
 stem has the short internodes of Amir & Devor 2003 and the two internodes beside the
 T-junction are shortened (Graham et al. 2021). Internode length follows the MRG table
-(McIntyre et al. 2002) from ``drg_neurons.json``. The C neuron follows Sundt et al. 2015.
+(McIntyre et al. 2002; ``cells.mrg_geometry``). The C neuron follows Sundt et al. 2015.
 
 This module is pure geometry; part 1's ``Morphology`` is built from it by
 :mod:`drgstim.biophysics.drg.builders`.
@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from drgstim.biophysics.cells import mrg_geometry
 from drgstim.biophysics.drg import data as drg_data
 from drgstim.errors import InputError
 
@@ -78,26 +79,9 @@ class Section:
         return (x + dx * self.length_um, y + dy * self.length_um, z + dz * self.length_um)
 
 
-# MRG internode length (node-to-node, µm) against fibre diameter (µm): McIntyre et al. 2002
-# Table 1 (via drg_neurons.json would duplicate part 1's table; kept here until it lands).
-_MRG_DIAMETER_um = (5.7, 7.3, 8.7, 10.0, 11.5, 12.8, 14.0, 15.0, 16.0)
-_MRG_DELTAX_um = (500.0, 750.0, 1000.0, 1150.0, 1250.0, 1350.0, 1400.0, 1450.0, 1500.0)
-
-
 def internode_length_um(*, fibre_diameter_um: float) -> float:
-    """Node-to-node spacing: MRG table, linear between rows, proportional below 5.7 µm."""
-    if not 1.0 <= fibre_diameter_um <= _MRG_DIAMETER_um[-1]:
-        raise InputError("fibre_diameter_um", fibre_diameter_um, "1–16 µm")
-    d0 = _MRG_DIAMETER_um[0]
-    if fibre_diameter_um <= d0:
-        return _MRG_DELTAX_um[0] * fibre_diameter_um / d0
-    pairs = zip(
-        _MRG_DIAMETER_um, _MRG_DIAMETER_um[1:], _MRG_DELTAX_um, _MRG_DELTAX_um[1:], strict=False
-    )
-    for da, db, la, lb in pairs:
-        if fibre_diameter_um <= db:
-            return la + (lb - la) * (fibre_diameter_um - da) / (db - da)
-    return _MRG_DELTAX_um[-1]
+    """Node-to-node spacing of the MRG fibre (``cells.mrg_geometry``, 2–16 µm)."""
+    return mrg_geometry(diameter_um=fibre_diameter_um)["internode_length_um"]
 
 
 class _Tree:

@@ -1,4 +1,4 @@
-"""Recruitment of a small sampled population through the interim DRG solver."""
+"""Recruitment of a small sampled population on the core batched solver."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from drgstim.biophysics import population as pop
 from drgstim.biophysics import recruitment as rec
-from drgstim.biophysics.drg.threshold import drg_threshold_search
+from drgstim.biophysics.drg.search import drg_threshold_search
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -74,7 +74,7 @@ def _run(
 ) -> dict[str, Any]:  # fmt: skip
     import time
 
-    from drgstim.biophysics.drg.threshold import drg_threshold_search
+    from drgstim.biophysics.drg.search import drg_threshold_search
     from drgstim.biophysics.population import sample_population
     from drgstim.biophysics.recruitment import recruitment
 

@@ -14,7 +14,7 @@ from typing import Any
 
 __all__ = ["DATA_FILES", "data_version", "load", "value"]
 
-DATA_FILES = ("drg_neurons", "drg_sundt", "drg_population", "drg_reduced")
+DATA_FILES = ("drg_neurons", "drg_sundt", "drg_population")
 
 
 @cache

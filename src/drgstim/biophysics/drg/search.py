@@ -1,0 +1,99 @@
+"""Population threshold search for DRG neurons on the core batched solver.
+
+The :class:`~drgstim.biophysics.recruitment.ThresholdSearch` that recruitment runs: cells
+are grouped by type (one topology per batch), each built by
+:func:`~drgstim.biophysics.drg.builders.build_drg` with its own fibre diameter, and each
+lane gets its own outside potential (point source at (0, −R, 0) from its soma centre, R
+its own contact distance). One screening round at the maximum amplitude drops the cells
+that cannot be activated (most C neurons, far from the contact); the rest go through
+:func:`~drgstim.biophysics.threshold.find_thresholds` (doubling from ``START_uA``, then
+bisection to 1 %), with detection at the central axon end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from drgstim import units
+from drgstim.biophysics.drg.builders import build_drg
+from drgstim.biophysics.drg.geometry import DrgType
+from drgstim.biophysics.models import simulation_defaults
+from drgstim.biophysics.recruitment import CellRequest
+from drgstim.biophysics.solver import assemble, run_batch
+from drgstim.biophysics.stimulate import point_source_ve
+from drgstim.biophysics.threshold import find_thresholds, take_lanes
+from drgstim.biophysics.waveforms import Waveform, sample
+
+__all__ = ["RELATIVE_TOLERANCE", "SIGMA_TISSUE_S_PER_M", "START_uA", "drg_threshold_search"]
+
+FloatArray = npt.NDArray[np.float64]
+RELATIVE_TOLERANCE = 0.01
+START_uA = 25.0  # first bracketing amplitude; doubled until the cell fires
+SIGMA_TISSUE_S_PER_M = 0.2  # the spec's default homogeneous medium (threshold CLI default)
+
+
+def thresholds_uA(
+    cells: Sequence[CellRequest], *, kind: DrgType, pulse_width_us: float,
+    max_amplitude_uA: float,
+) -> FloatArray:  # fmt: skip
+    """Cathodic thresholds (µA) of ``cells`` of one type; inf if above ``max_amplitude_uA``."""
+    dt_us, tstop_ms = simulation_defaults(kind.value)
+    morphs = [build_drg(kind, diameter_um=c.diameter_um) for c in cells]
+    ve = np.stack(
+        [
+            point_source_ve(m, distance_um=c.distance_um, sigma_S_per_m=SIGMA_TISSUE_S_PER_M)
+            for m, c in zip(morphs, cells, strict=True)
+        ],
+        axis=1,
+    )
+    wave = sample(
+        waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us, dt_us=dt_us, tstop_ms=tstop_ms
+    )
+    dt_ms = units.ms_from_us(dt_us)
+    batch = assemble(morphs)
+    top_mA = units.mA_from_uA(max_amplitude_uA)
+    screen = run_batch(
+        batch, ve_mV=ve, drive=np.full(len(cells), top_mA), wave=wave, dt_ms=dt_ms
+    )  # fmt: skip
+    out = np.full(len(cells), np.inf)
+    lanes = np.flatnonzero(np.isfinite(screen.tcross_ms[batch.detect]))
+    if lanes.size == 0:
+        return out
+    res = find_thresholds(
+        take_lanes(batch, lanes),
+        ve_mV=np.ascontiguousarray(ve[:, lanes]),
+        wave=wave,
+        dt_ms=dt_ms,
+        initial=min(units.mA_from_uA(START_uA), top_mA),
+        maximum=top_mA,
+        rel_tol=RELATIVE_TOLERANCE,
+    )
+    found = units.uA_from_mA(res.threshold)
+    out[lanes] = np.where(np.isfinite(found), found, np.inf)
+    return out
+
+
+def drg_threshold_search(
+    cells: Sequence[CellRequest], *, pulse_width_us: float, max_amplitude_uA: float,
+    progress: Callable[[int, int], None] | None = None,
+) -> FloatArray:  # fmt: skip
+    """:class:`~drgstim.biophysics.recruitment.ThresholdSearch` on the core solver."""
+    out = np.full(len(cells), np.inf)
+    done = 0
+    for kind in DrgType:
+        idx = [i for i, c in enumerate(cells) if c.kind is kind]
+        if not idx:
+            continue
+        out[idx] = thresholds_uA(
+            [cells[i] for i in idx],
+            kind=kind,
+            pulse_width_us=pulse_width_us,
+            max_amplitude_uA=max_amplitude_uA,
+        )
+        done += len(idx)
+        if progress is not None:
+            progress(done, len(cells))
+    return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -56,6 +58,12 @@ def test_c_neuron_is_sundt_with_m_current_at_the_t_junction() -> None:
 def test_build_cell_reaches_the_drg_builders() -> None:
     assert build_cell("abeta", diameter_um=8.0).name == "abeta_8um"
     assert build_cell("c", diameter_um=0.8).detect_section == "central"
+    assert build_cell("adelta", diameter_um=2.5, temperature_C=30.0).temperature_C == 30.0
+
+
+def test_source_axis_must_be_a_unit_vector() -> None:
+    with pytest.raises(InputError, match="source_axis"):
+        dataclasses.replace(build_c(), source_axis=(0.0, -2.0, 0.0))
 
 
 def test_builders_refuse_out_of_range_diameters() -> None:

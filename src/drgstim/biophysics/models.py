@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
 from enum import StrEnum
@@ -77,4 +78,6 @@ def build_cell(
     cell = builder(diameter_um=diameter_um)
     if not isinstance(cell, Morphology):
         raise InputError("model", kind.value, "hh, mrg", reason="DRG builder is not a Morphology")
+    if temperature_C is not None:
+        cell = dataclasses.replace(cell, temperature_C=temperature_C)
     return cell

@@ -105,6 +105,8 @@ class Morphology:
             seen.add(sec.name)
         if self.detect_section not in seen:
             raise InputError("detect_section", self.detect_section, "a section name")
+        if abs(sum(a * a for a in self.source_axis) - 1.0) > 1e-9:
+            raise InputError("source_axis", self.source_axis, "a unit vector")
 
     def compartments(self) -> list[Compartment]:
         """Compartments in Hines order (parent index < own index)."""

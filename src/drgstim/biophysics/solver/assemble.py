@@ -14,7 +14,11 @@ import numpy.typing as npt
 
 from drgstim import units
 from drgstim.biophysics.channels import MAX_PARAMETERS, MAX_STATES, REGISTRY, mechanism
-from drgstim.biophysics.morphology import SHORT_CIRCUIT_XG_S_PER_CM2, Morphology
+from drgstim.biophysics.morphology import (
+    SHORT_CIRCUIT_XG_S_PER_CM2,
+    Compartment,
+    Morphology,
+)
 from drgstim.biophysics.solver import tables
 from drgstim.errors import InputError
 
@@ -54,53 +58,70 @@ class BatchResult:
     steps_run: IntArray  # (L,)
 
 
-def _half_resistance_ohm(ra_ohm_cm: float, dx_um: float, d_um: float) -> float:
+def _half_resistance_ohm(ra_ohm_cm: FloatArray, dx_um: FloatArray, d_um: FloatArray) -> FloatArray:
     radius_cm = units.cm_from_um(d_um) / 2.0
-    return ra_ohm_cm * units.cm_from_um(dx_um) / 2.0 / (math.pi * radius_cm**2)
+    result: FloatArray = ra_ohm_cm * units.cm_from_um(dx_um) / 2.0 / (math.pi * radius_cm**2)
+    return result
 
 
-def _topology(cell: Morphology) -> tuple[tuple[int, ...], tuple[str, ...]]:
-    comps = cell.compartments()
+def _topology(comps: Sequence[Compartment]) -> tuple[tuple[int, ...], tuple[str, ...]]:
     return tuple(c.parent for c in comps), tuple(c.section.mechanism for c in comps)
+
+
+def _fill_lane(
+    lane: int,
+    comps: Sequence[Compartment],
+    defaults: dict[str, dict[str, float]],
+    out: dict[str, FloatArray],
+) -> None:
+    """Write one cell's compartment constants into column ``lane`` of ``out``'s arrays."""
+    secs = [c.section for c in comps]
+    length_um = np.array([c.length_um for c in comps])
+    d_um = np.array([s.diameter_um for s in secs])
+    layers = [s.periaxonal for s in secs]
+    area_cm2 = units.cm2_from_um2(math.pi * d_um * length_um)
+    out["area"][:, lane] = area_cm2
+    out["cap"][:, lane] = units.mA_from_uA(np.array([s.cm_uF_per_cm2 for s in secs]) * area_cm2)
+    ra = np.array([s.ra_ohm_cm for s in secs])
+    out["half_r"][:, lane] = _half_resistance_ohm(ra, length_um, d_um)
+    xr = np.array([_BIG_XRAXIAL_OHM_PER_CM if x is None else x.xraxial_ohm_per_cm for x in layers])
+    xg = np.array([SHORT_CIRCUIT_XG_S_PER_CM2 if x is None else x.xg_S_per_cm2 for x in layers])
+    xc = np.array([0.0 if x is None else x.xc_uF_per_cm2 for x in layers])
+    out["half_rx"][:, lane] = xr * units.cm_from_um(length_um) / 2.0
+    out["gxg"][:, lane] = xg * area_cm2
+    out["cxc"][:, lane] = units.mA_from_uA(xc * area_cm2)
+    out["centres"][:, :, lane] = [c.centre_um for c in comps]
+    params = out["params"]
+    for i, sec in enumerate(secs):
+        values = defaults[sec.mechanism]
+        if sec.parameters:
+            values = {**values, **sec.parameters}
+        for k, name in enumerate(mechanism(sec.mechanism).PARAMETERS):
+            params[i, k, lane] = values[name]
 
 
 def assemble(cells: Sequence[Morphology]) -> Batch:
     """Kernel arrays for ``cells`` (one lane each); all must share one topology."""
     if not cells:
         raise InputError("cells", 0, "at least one cell")
-    topo = _topology(cells[0])
-    if any(_topology(c) != topo for c in cells[1:]):
+    comps_of = [c.compartments() for c in cells]
+    topo = _topology(comps_of[0])
+    if any(_topology(c) != topo for c in comps_of[1:]):
         raise InputError("cells", len(cells), "cells of one topology per batch")
     if len({(c.v_rest_mV, c.temperature_C) for c in cells}) != 1:
         raise InputError("cells", len(cells), "one resting potential and temperature per batch")
     parent = np.array(topo[0], dtype=np.int64)
     mech = np.array([mechanism(m).MECH_ID for m in topo[1]], dtype=np.int64)
     n, lanes = parent.size, len(cells)
-    arrays = {k: np.zeros((n, lanes)) for k in ("area", "cap", "ga", "gx", "gxg", "cxc")}
-    params = np.zeros((n, MAX_PARAMETERS, lanes))
-    centres = np.zeros((n, 3, lanes))
-    half_r = np.zeros((n, lanes))
-    half_rx = np.zeros((n, lanes))
-    for lane, cell in enumerate(cells):
-        for i, comp in enumerate(cell.compartments()):
-            sec = comp.section
-            area_cm2 = units.cm2_from_um2(math.pi * sec.diameter_um * comp.length_um)
-            arrays["area"][i, lane] = area_cm2
-            arrays["cap"][i, lane] = units.mA_from_uA(sec.cm_uF_per_cm2 * area_cm2)
-            half_r[i, lane] = _half_resistance_ohm(sec.ra_ohm_cm, comp.length_um, sec.diameter_um)
-            layer = sec.periaxonal
-            if layer is None:
-                xr, xg, xc = _BIG_XRAXIAL_OHM_PER_CM, SHORT_CIRCUIT_XG_S_PER_CM2, 0.0
-            else:
-                xr, xg, xc = layer.xraxial_ohm_per_cm, layer.xg_S_per_cm2, layer.xc_uF_per_cm2
-            half_rx[i, lane] = xr * units.cm_from_um(comp.length_um) / 2.0
-            arrays["gxg"][i, lane] = xg * area_cm2
-            arrays["cxc"][i, lane] = units.mA_from_uA(xc * area_cm2)
-            mod = mechanism(sec.mechanism)
-            values = {**mod.defaults(), **sec.parameters}
-            for k, name in enumerate(mod.PARAMETERS):
-                params[i, k, lane] = values[name]
-            centres[i, :, lane] = comp.centre_um
+    keys = ("area", "cap", "ga", "gx", "gxg", "cxc", "half_r", "half_rx")
+    arrays = {k: np.zeros((n, lanes)) for k in keys}
+    arrays["params"] = np.zeros((n, MAX_PARAMETERS, lanes))
+    arrays["centres"] = np.zeros((n, 3, lanes))
+    defaults = {name: mechanism(name).defaults() for name in set(topo[1])}
+    for lane, comps in enumerate(comps_of):
+        _fill_lane(lane, comps, defaults, arrays)
+    half_r, half_rx = arrays.pop("half_r"), arrays.pop("half_rx")
+    params, centres = arrays.pop("params"), arrays.pop("centres")
     for i in range(1, n):
         p = parent[i]
         arrays["ga"][i] = 1.0 / (half_r[i] + half_r[p])

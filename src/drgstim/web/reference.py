@@ -16,7 +16,7 @@ def device_grid() -> dict[str, Any]:
     script, derived from the device layer's data (``drgstim.device``), the one source of
     truth: each grid segment ``(start, stop, step)`` becomes ``{"below": stop, "step"}``."""
     from drgstim.device import DEFAULT_LEAD_MODEL, grid
-    from drgstim.device.grid import device_data
+    from drgstim.device._data import device_data
 
     data: dict[str, Any] = {}
     for name in ("amplitude_uA", "pulse_width_us", "frequency_Hz"):

@@ -22,9 +22,12 @@ def test_layout_soma_at_origin_detection_at_the_central_end(kind: str, d: float)
     assert np.allclose((np.array(soma.start_um) + np.array(soma.end_um)) / 2, 0.0)
     detect = next(s for s in morph.sections if s.name == morph.detect_section)
     assert detect.end_um[0] == max(s.end_um[0] for s in morph.sections)  # far +x end
-    assert morph.source_axis == (0.0, -1.0, 0.0)
+    # The source at (0, 0, R): perpendicular to the plane of stem and axons, R from the
+    # soma centre, so the soma is the nearest compartment.
+    assert morph.source_axis == (0.0, 0.0, 1.0)
     ve = point_source_ve(morph, distance_um=1000.0, sigma_S_per_m=0.2)
-    assert np.argmax(ve) == 0  # the soma faces the source at (0, −R, 0)
+    assert np.argmax(ve) < soma.nseg  # compartments are numbered from the soma
+    assert all(s.start_um[2] == 0.0 and s.end_um[2] == 0.0 for s in morph.sections)
 
 
 def test_myelinated_neurons_are_mrg_double_cables() -> None:

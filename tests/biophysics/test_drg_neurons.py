@@ -99,13 +99,7 @@ def test_conduction_velocity_is_plausible_for_the_diameter(
 
 
 def test_threshold_grows_with_distance_and_falls_with_pulse_width() -> None:
-    """Spec trends for the Aβ neuron (source facing the soma).
-
-    Measured: 1.44 / 3.43 / 6.1 / 9.45 mA at 0.5 / 1 / 1.5 / 2 mm (300 µs); 7.2 mA at
-    0.5 mm and 60 µs. The charge threshold stays nearly constant (432 vs 431 nC at
-    0.5 mm), not rising as for an axon: in this layout the Aβ fires as the passive soma,
-    charged by the pulse, discharges through the stem.
-    """
+    """Spec trends for the Aβ neuron (source at (0, 0, R) from the soma centre)."""
     near = threshold(build_abeta(), distance_um=500.0, pulse_width_us=300.0).threshold_mA
     far = threshold(build_abeta(), distance_um=1000.0, pulse_width_us=300.0).threshold_mA
     short = threshold(build_abeta(), distance_um=500.0, pulse_width_us=60.0).threshold_mA
@@ -124,17 +118,12 @@ def test_c_neuron_is_not_activated_at_clinical_settings() -> None:
 
 
 @pytest.mark.published
-def test_abeta_and_adelta_thresholds_below_c_at_1_mm() -> None:
-    """Spec: Aβ reaches threshold below C (1 mm, 300 µs, source facing the soma).
-
-    The spec's margin (× 1.5) is not reproduced in this layout: with the source on the
-    soma side, the passive soma and the radial stem hyperpolarise the T-junction, and
-    the Aβ threshold (3.4 mA) is close to the C threshold (3.9 mA) — see
-    docs/drg_models.md. The order itself is the oracle kept here.
-    """
+def test_abeta_and_adelta_thresholds_well_below_c_at_1_mm() -> None:
+    """Spec: Aβ neurons reach threshold well below C neurons; C stays silent at clinical
+    settings (1 mm, 300 µs). Measured: Aβ 10 µm 0.94 mA, Aδ 2.5 µm 0.84 mA, C 8.15 mA."""
     ab = threshold(build_abeta(), distance_um=1000.0, pulse_width_us=300.0)
     ad = threshold(build_adelta(), distance_um=1000.0, pulse_width_us=300.0)
     c = threshold(build_c(), distance_um=1000.0, pulse_width_us=300.0, dt_us=25.0, tstop_ms=30.0)
     assert c.threshold_mA > 1.5  # clinical amplitudes leave C neurons silent
-    assert ab.threshold_mA < c.threshold_mA
-    assert ad.threshold_mA < c.threshold_mA
+    assert 1.5 * ab.threshold_mA < c.threshold_mA
+    assert 1.5 * ad.threshold_mA < c.threshold_mA

@@ -4,7 +4,8 @@ A point contact sits ``distance_um`` above the dorsal surface of the ganglion (o
 axis of :mod:`drgstim.biophysics.population`'s ellipsoid). Each sampled neuron's
 threshold is found by a batched threshold search for its type and fibre diameter with the
 source at the neuron's own soma-to-contact distance (the layout of
-:mod:`drgstim.biophysics.drg.geometry`: source on the −y axis, R from the soma centre).
+:mod:`drgstim.biophysics.drg.geometry`: source on the +z axis, R from the soma centre;
+every neuron lies in the horizontal plane with its axons along the root).
 A neuron counts as activated at amplitude A when its threshold is ≤ A, so recruitment is
 monotone in amplitude by construction, and every amplitude reuses one threshold search.
 

@@ -3,7 +3,8 @@
 Layout: the cell's own frame (µm); the point source sits at distance R from the cell's
 reference point (the origin) along the cell's ``source_axis`` — at (0, R, 0) from the
 axon's midpoint for HH and MRG (which lie on the x axis centred on the origin), at
-(0, −R, 0) from the soma centre for DRG neurons (stem along +y).
+(0, 0, R) from the soma centre for DRG neurons (perpendicular to the plane of the stem
+and axons).
 """
 
 from __future__ import annotations

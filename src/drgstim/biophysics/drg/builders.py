@@ -4,7 +4,8 @@ batched solver, from the cited geometry of :mod:`drgstim.biophysics.drg.geometry
 Layout (see ``geometry``): soma centre at the origin; initial segment and stem along +y
 to the T-junction; peripheral axon along −x, central axon along +x; the detection site
 (``detect_section``, ``detect_x = 1``) is the central axon's far end (a node). A point
-source "at distance R" sits at (0, −R, 0) (``source_axis``), facing the soma.
+source "at distance R" sits at (0, 0, R) (``source_axis``): R from the soma centre,
+perpendicular to the plane in which stem and axons lie.
 
 Aβ and Aδ: every node and internode of the stem, the T-junction and both axons is the
 MRG double cable of :func:`drgstim.biophysics.cells.mrg_fibre` (node, MYSA, FLUT, 6 STIN,
@@ -39,7 +40,7 @@ from drgstim.biophysics.morphology import Section as MSection
 __all__ = ["DEFAULT_DIAMETER_um", "build_abeta", "build_adelta", "build_c", "build_drg"]
 
 DEFAULT_DIAMETER_um = {DrgType.ABETA: 10.0, DrgType.ADELTA: 2.5, DrgType.C: 0.8}
-SOURCE_AXIS = (0.0, -1.0, 0.0)  # a source "at distance R" sits at (0, −R, 0)
+SOURCE_AXIS = (0.0, 0.0, 1.0)  # a source "at distance R" sits at (0, 0, R)
 
 
 def _passive(s: Section, *, e_mV: float) -> MSection:

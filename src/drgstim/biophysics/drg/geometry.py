@@ -5,8 +5,8 @@ axon run along **+y** from the soma surface to the **T-junction** at ``(0, y_T, 
 **peripheral axon** leaves the T-junction along **−x** (towards the body) and the
 **central axon** along **+x** (towards the spinal cord). The detection site (where a spike
 counts as transmitted) is the far end of the central axon, the last section of the tree,
-flagged ``detection=True``. A point electrode "at distance R" sits on the −y axis, R from
-the soma centre.
+flagged ``detection=True``. A point electrode "at distance R" sits on the +z axis, R from
+the soma centre (perpendicular to the plane of the neuron; ``builders.SOURCE_AXIS``).
 
 Myelinated neurons (Aβ, Aδ) are MRG-type: nodes (1 µm) alternate with internodes; the
 stem has the short internodes of Amir & Devor 2003 and the two internodes beside the

@@ -3,7 +3,7 @@
 The :class:`~drgstim.biophysics.recruitment.ThresholdSearch` that recruitment runs: cells
 are grouped by type (one topology per batch), each built by
 :func:`~drgstim.biophysics.drg.builders.build_drg` with its own fibre diameter, and each
-lane gets its own outside potential (point source at (0, −R, 0) from its soma centre, R
+lane gets its own outside potential (point source at (0, 0, R) from its soma centre, R
 its own contact distance). One screening round at the maximum amplitude drops the cells
 that cannot be activated (most C neurons, far from the contact); the rest go through
 :func:`~drgstim.biophysics.threshold.find_thresholds` (doubling from ``START_uA``, then

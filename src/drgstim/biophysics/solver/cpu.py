@@ -20,9 +20,8 @@ voltage grid (NEURON interpolates its rate tables the same way); outside the gri
 exact rates are used.
 
 :func:`integrate` runs every lane at one amplitude (traces, crossing times);
-:func:`search` runs whole threshold searches: each lane slot holds one cell and, as soon
-as a simulation ends (spike at the detection compartment, or ``tstop``), restarts at that
-cell's next bracket/bisection amplitude, and takes the group's next cell when one is done.
+:func:`drgstim.biophysics.solver.search.search` runs whole threshold searches on the same
+step.
 
 Units: mV, ms; currents mA, conductances S, capacities mA·ms/mV (the caller converts).
 """
@@ -36,7 +35,7 @@ from drgstim.biophysics.channels import passive
 from drgstim.biophysics.solver import mechanisms, tables
 from drgstim.biophysics.solver.tables import RateTable
 
-__all__ = ["integrate", "search"]
+__all__ = ["integrate"]
 
 _DV = 0.001  # mV, NEURON's step for di/dv
 _FASTMATH = {"nsz", "arcp", "contract", "reassoc"}  # no nnan/ninf: inf means "not crossed"
@@ -57,9 +56,10 @@ def _assemble_membrane(
     eold: np.ndarray,
     enew: np.ndarray,
     d: np.ndarray,
+    w: int,
 ) -> None:
     """Diagonal blocks (membrane, wall, axial sums) and right-hand sides, without coupling."""
-    n, w = v.shape
+    n = v.shape[0]
     a_, cdt_, cxdt_, gxg_, ea_, ag_, ah_ = c[_A], c[_CDT], c[_CXDT], c[_GXG], c[_EA], c[_AG], c[_AH]
     d11, d12, d21, d22, b1, b2 = d[0], d[1], d[2], d[3], d[4], d[5]
     for i in range(n):
@@ -89,13 +89,15 @@ def _assemble_membrane(
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH)
-def _solve(parent: np.ndarray, c: np.ndarray, v: np.ndarray, vx: np.ndarray, d: np.ndarray) -> None:
+def _solve(
+    parent: np.ndarray, c: np.ndarray, v: np.ndarray, vx: np.ndarray, d: np.ndarray, w: int
+) -> None:
     """Add the axial currents and solve; d[4], d[5] then hold the changes of v and vx.
 
     Each diagonal block already holds its axial conductance sums (``_AG``, ``_AH``); the
     elimination overwrites it with its inverse, which the back-substitution uses.
     """
-    n, w = v.shape
+    n = v.shape[0]
     ga_, gx_ = c[_GA], c[_GX]
     d11, d12, d21, d22, b1, b2 = d[0], d[1], d[2], d[3], d[4], d[5]
     for i in range(1, n):
@@ -159,9 +161,10 @@ def _update(
     told: np.ndarray,
     rt: RateTable,
     threshold: float,
+    w: int,
 ) -> None:
     """Apply the solution, advance the gates at the new v, note first threshold crossings."""
-    n, w = v.shape
+    n = v.shape[0]
     table, n_states, shift, vmin, inv_step = rt.table, rt.n_states, rt.shift, rt.vmin, rt.inv_step
     for i in range(n):
         m = mech[i]
@@ -255,16 +258,17 @@ def _step(
     told: np.ndarray,
     rt: RateTable,
     threshold: float,
+    w: int,
 ) -> None:
-    """One backward-Euler step of every slot of a group.
+    """One backward-Euler step of the first ``w`` slots of a group.
 
     A group's arrays: constants c (_SLOTS, n, w), parameters par (n, P, w), state v, vx and
     first-crossing times tc (n, w), gates x (n, S, w), scratch d (6, n, w), and per slot
     the outside-potential samples at the step's start and end and its start time (w,).
     """
-    _assemble_membrane(mech, c, par, v, vx, x, eold, enew, d)
-    _solve(parent, c, v, vx, d)
-    _update(mech, par, v, vx, x, tc, d[4], d[5], told, rt, threshold)
+    _assemble_membrane(mech, c, par, v, vx, x, eold, enew, d, w)
+    _solve(parent, c, v, vx, d, w)
+    _update(mech, par, v, vx, x, tc, d[4], d[5], told, rt, threshold, w)
 
 
 @numba.njit(cache=True, parallel=True)
@@ -317,7 +321,7 @@ def integrate(
             eold[:] = wave[k]
             enew[:] = wave[k + 1]
             told[:] = k * dt
-            _step(parent, mech, c, par, v, vx, x, tc, d, eold, enew, told, rt, threshold)
+            _step(parent, mech, c, par, v, vx, x, tc, d, eold, enew, told, rt, threshold, w)
             for r in range(nrec):
                 for j in range(w):
                     rec[k + 1, r, lo + j] = v[rec_idx[r], j]
@@ -335,129 +339,3 @@ def integrate(
             for j in range(w):
                 tcross[i, lo + j] = tc[i, j]
     return tcross, rec, steps_run
-
-
-@numba.njit(cache=True)
-def _first_crossing(tc: np.ndarray, j: int) -> int:
-    best = 0
-    for i in range(1, tc.shape[0]):
-        if tc[i, j] < tc[best, j]:
-            best = i
-    return best
-
-
-@numba.njit(cache=True)
-def _next_amplitude(
-    fired: bool, amp: float, lo: float, hi: float, start: float, limits: np.ndarray
-) -> tuple[float, float, float, bool]:
-    """Bracket/bisection step: (next amplitude, lo, hi, finished)."""
-    maximum, rel_tol, floor = limits[0], limits[1], limits[2]
-    if fired and amp < floor * start:
-        return amp, lo, np.nan, True  # fires with (almost) no drive: no threshold
-    if fired:
-        hi = amp
-    else:
-        lo = amp
-    if np.isnan(hi):
-        if amp * 2.0 > maximum:
-            return amp, lo, hi, True
-        return amp * 2.0, lo, hi, False
-    if hi - lo <= rel_tol * hi:
-        return amp, lo, hi, True
-    return 0.5 * (lo + hi), lo, hi, False
-
-
-@numba.njit(cache=True, parallel=True)
-def search(
-    parent: np.ndarray,
-    mech: np.ndarray,
-    area: np.ndarray,
-    cap: np.ndarray,
-    ga: np.ndarray,
-    gx: np.ndarray,
-    gxg: np.ndarray,
-    cxc: np.ndarray,
-    params: np.ndarray,
-    ve: np.ndarray,
-    wave: np.ndarray,
-    rt: RateTable,
-    v0: float,
-    threshold: float,
-    detect: int,
-    groups: int,
-    width: int,
-    states0: np.ndarray,
-    initial: np.ndarray,  # (L,) first amplitude per cell
-    limits: np.ndarray,  # (maximum, rel_tol, floor)
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Threshold search of every lane (cell): (threshold, initiation index, simulations).
-
-    Cells g, g + groups, … run in group g, ``width`` at a time; a slot restarts at its
-    cell's next amplitude as soon as a simulation ends and takes the group's next cell
-    when its cell is done (arguments as :func:`integrate`).
-    """
-    n, lanes = area.shape
-    steps = wave.shape[0] - 1
-    dt = rt.dt
-    thr = np.full(lanes, np.nan)
-    site = np.full(lanes, -1, dtype=np.int64)
-    sims = np.zeros(lanes, dtype=np.int64)
-    for g in numba.prange(groups):
-        count = (lanes - g + groups - 1) // groups
-        w = min(width, count)
-        if w <= 0:
-            continue
-        c = np.empty((_SLOTS, n, w))
-        par = np.empty((n, params.shape[1], w))
-        v, vx, tc = np.empty((n, w)), np.empty((n, w)), np.empty((n, w))
-        x = np.empty((n, states0.shape[1], w))
-        d = np.empty((6, n, w))
-        eold, enew, told = np.empty(w), np.empty(w), np.empty(w)
-        cell = np.full(w, -1, dtype=np.int64)
-        k = np.zeros(w, dtype=np.int64)
-        amp, lo, hi = np.zeros(w), np.zeros(w), np.zeros(w)
-        taken = 0
-        running = 0
-        for j in range(w):
-            cell[j] = g + taken * groups
-            taken += 1
-            running += 1
-            _load(parent, c, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
-            amp[j], lo[j], hi[j] = initial[cell[j]], 0.0, np.nan
-            _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
-        while running > 0:
-            for j in range(w):
-                eold[j] = wave[k[j]]
-                enew[j] = wave[k[j] + 1]
-                told[j] = k[j] * dt
-            _step(parent, mech, c, par, v, vx, x, tc, d, eold, enew, told, rt, threshold)
-            for j in range(w):
-                f = cell[j]
-                if f < 0:
-                    continue
-                k[j] += 1
-                fired = tc[detect, j] < np.inf
-                if not fired and k[j] < steps:
-                    continue
-                sims[f] += 1
-                if fired and amp[j] >= limits[2] * initial[f]:
-                    site[f] = _first_crossing(tc, j)
-                amp[j], lo[j], hi[j], finished = _next_amplitude(
-                    fired, amp[j], lo[j], hi[j], initial[f], limits
-                )
-                k[j] = 0
-                if not finished:
-                    _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
-                    continue
-                thr[f] = hi[j]
-                if taken < count:
-                    cell[j] = g + taken * groups
-                    taken += 1
-                    _load(parent, c, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
-                    amp[j], lo[j], hi[j] = initial[cell[j]], 0.0, np.nan
-                    _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
-                else:
-                    cell[j] = -1
-                    running -= 1
-                    _restart(c, j, 0.0, v0, states0, v, vx, x, tc)  # idle at rest
-    return thr, site, sims

@@ -21,6 +21,11 @@ module with the attributes above, choose the next free ``MECH_ID``, add it to
 :mod:`drgstim.biophysics.solver.mechanisms` (``steady``, ``advance``, ``current``,
 ``gates``). Keep ``len(STATES) <= MAX_STATES`` and ``len(PARAMETERS) <= MAX_PARAMETERS``;
 ``tests/biophysics/test_rate_tables.py`` then checks its table against its exact rates.
+
+Numba caches each compiled function next to its own source file and checks only that
+file's time stamp; the solver's cached kernels inline these mechanisms, so after editing a
+mechanism delete the stale caches (``find src -name '*.nb[ic]' -delete``) or the solver
+keeps running the old equations.
 """
 
 from __future__ import annotations

@@ -23,9 +23,10 @@ module with the attributes above, choose the next free ``MECH_ID``, add it to
 ``tests/biophysics/test_rate_tables.py`` then checks its table against its exact rates.
 
 Numba caches each compiled function next to its own source file and checks only that
-file's time stamp; the solver's cached kernels inline these mechanisms, so after editing a
-mechanism delete the stale caches (``find src -name '*.nb[ic]' -delete``) or the solver
-keeps running the old equations.
+file's time stamp, while a cached kernel contains every function it calls; the solver's
+kernels (``solver/cpu.py``) contain these mechanisms and ``solver/tables.py``, so after
+editing a mechanism or the tables delete the stale caches
+(``find src -name '*.nb[ic]' -delete``) or the solver keeps running the old code.
 """
 
 from __future__ import annotations

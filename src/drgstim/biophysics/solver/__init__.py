@@ -1,11 +1,11 @@
 """The cable solver: assembles a batch of cells into kernel arrays and runs a backend.
 
 The backend is chosen here and only here (:data:`BACKEND`); the Numba CPU kernel
-(:mod:`drgstim.biophysics.solver.cpu` for runs at given amplitudes,
-:mod:`drgstim.biophysics.solver.search` for whole threshold searches) is the one that
-exists. A GPU backend would add modules with the same ``integrate`` and ``search``
-signatures and a branch in :func:`run_batch` and :func:`search_batch`. Gate updates
-come from :mod:`drgstim.biophysics.solver.tables` (rate tables at the run's dt).
+(:mod:`drgstim.biophysics.solver.cpu`: runs at given amplitudes and whole threshold
+searches) is the one that exists. A GPU backend would add a module with the same
+``integrate`` and ``search`` signatures and a branch in :func:`run_batch` and
+:func:`search_batch`. Gate updates come from :mod:`drgstim.biophysics.solver.tables`
+(rate tables at the run's dt).
 """
 
 from __future__ import annotations

@@ -219,16 +219,16 @@ def search_batch(
     threshold_mV: float = 0.0,
     width: int = 16,
 ) -> tuple[FloatArray, IntArray, IntArray]:
-    """Threshold search of every lane inside the kernel (see ``solver.search``).
+    """Threshold search of every lane inside the kernel (see ``cpu.search``).
 
     Returns per lane the threshold drive (NaN if none), the compartment that crossed first
     in the smallest activating run (−1 if none) and the number of simulations.
     """
-    from drgstim.biophysics.solver import search
+    from drgstim.biophysics.solver import cpu
 
     lanes = batch.area.shape[1]
     groups = max(1, min(numba.get_num_threads(), lanes))
-    return search.search(
+    return cpu.search(
         batch.parent,
         batch.mech,
         batch.area,

@@ -109,3 +109,22 @@ def test_in_kernel_search_equals_one_simulation_per_amplitude() -> None:
                 amp = 0.5 * (lo + hi)
         assert got.threshold[lane] == hi
     assert got.simulations > got.rounds * 2  # five fibres, each ~8 simulations
+
+
+def test_doubling_past_the_maximum_tries_the_maximum() -> None:
+    # A fibre with threshold T, doubling from T/3: T/3 and 2T/3 stay silent and 4T/3 is
+    # above a maximum of 1.2 T, so the search must try 1.2 T itself and find T (it used to
+    # stop and report no threshold, which dropped neurons from recruitment curves).
+    cell = mrg_axon(diameter_um=10.0, nodes=11)
+    ve = point_source_ve(cell, distance_um=1000.0, sigma_S_per_m=0.2)[:, None]
+    wave = sample(waveform="cathodic", pulse_width_us=100.0, dt_us=5.0, tstop_ms=2.0)
+    batch = assemble([cell])
+    t = float(find_thresholds(batch, ve_mV=ve, wave=wave, dt_ms=0.005).threshold[0])
+    capped = find_thresholds(
+        batch, ve_mV=ve, wave=wave, dt_ms=0.005, initial=t / 3, maximum=1.2 * t
+    ).threshold[0]
+    assert capped == pytest.approx(t, rel=0.02)
+    below = find_thresholds(
+        batch, ve_mV=ve, wave=wave, dt_ms=0.005, initial=t / 3, maximum=0.9 * t
+    ).threshold[0]
+    assert np.isnan(below)

@@ -4,10 +4,11 @@ The :class:`~drgstim.biophysics.recruitment.ThresholdSearch` that recruitment ru
 are grouped by type (one topology per batch), each built by
 :func:`~drgstim.biophysics.drg.builders.build_drg` with its own fibre diameter, and each
 lane gets its own outside potential (point source at (0, 0, R) from its soma centre, R
-its own contact distance). One screening round at the maximum amplitude drops the cells
-that cannot be activated (most C neurons, far from the contact); the rest go through
+its own contact distance). Every cell goes through
 :func:`~drgstim.biophysics.threshold.find_thresholds` (doubling from ``START_uA``, then
-bisection to 1 %), with detection at the central axon end.
+bisection to 1 %), with detection at the central axon end. A neuron counts as activated
+at amplitude A when its threshold is ≤ A; conduction block at amplitudes well above
+threshold (a near neuron silent at the central end at 12 mA) is not counted against it.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from drgstim.biophysics.drg.builders import build_drg
 from drgstim.biophysics.drg.geometry import DrgType
 from drgstim.biophysics.models import simulation_defaults
 from drgstim.biophysics.recruitment import CellRequest
-from drgstim.biophysics.solver import assemble, run_batch
+from drgstim.biophysics.solver import assemble
 from drgstim.biophysics.stimulate import point_source_ve
-from drgstim.biophysics.threshold import find_thresholds, take_lanes
+from drgstim.biophysics.threshold import find_thresholds
 from drgstim.biophysics.waveforms import Waveform, sample
 
 __all__ = ["RELATIVE_TOLERANCE", "SIGMA_TISSUE_S_PER_M", "START_uA", "drg_threshold_search"]
@@ -55,16 +56,13 @@ def thresholds_uA(
     dt_ms = units.ms_from_us(dt_us)
     batch = assemble(morphs)
     top_mA = units.mA_from_uA(max_amplitude_uA)
-    screen = run_batch(
-        batch, ve_mV=ve, drive=np.full(len(cells), top_mA), wave=wave, dt_ms=dt_ms
-    )  # fmt: skip
-    out = np.full(len(cells), np.inf)
-    lanes = np.flatnonzero(np.isfinite(screen.tcross_ms[batch.detect]))
-    if lanes.size == 0:
-        return out
+    # No screening run at the maximum amplitude first: activation is not monotone there.
+    # A neuron near the contact that fires at 1.5 mA can be silent at the central end at
+    # 12 mA (the strong cathode blocks propagation), and a screen at 12 mA would drop it.
+    # The doubling from START_uA meets the lowest activating amplitude before any block.
     res = find_thresholds(
-        take_lanes(batch, lanes),
-        ve_mV=np.ascontiguousarray(ve[:, lanes]),
+        batch,
+        ve_mV=np.ascontiguousarray(ve),
         wave=wave,
         dt_ms=dt_ms,
         initial=min(units.mA_from_uA(START_uA), top_mA),
@@ -72,7 +70,7 @@ def thresholds_uA(
         rel_tol=RELATIVE_TOLERANCE,
     )
     found = units.uA_from_mA(res.threshold)
-    out[lanes] = np.where(np.isfinite(found), found, np.inf)
+    out: FloatArray = np.where(np.isfinite(found), found, np.inf)
     return out
 
 

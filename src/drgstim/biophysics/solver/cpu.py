@@ -397,9 +397,11 @@ def _next_amplitude(
     else:
         lo = amp
     if np.isnan(hi):
-        if amp * 2.0 > maximum:
+        if amp >= maximum:
             return amp, lo, hi, True
-        return amp * 2.0, lo, hi, False
+        # Doubling past the maximum tries the maximum itself: a cell that first fires
+        # between the last doubling and the maximum has a threshold in range.
+        return min(amp * 2.0, maximum), lo, hi, False
     if hi - lo <= rel_tol * hi:
         return amp, lo, hi, True
     return 0.5 * (lo + hi), lo, hi, False

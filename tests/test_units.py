@@ -14,6 +14,7 @@ from drgstim import units
     [
         (units.mA_from_uA, 800.0, 0.8),
         (units.uA_from_mA, 0.8, 800.0),
+        (units.mA_from_nA, 500.0, 5e-4),
         (units.A_from_mA, 1.0, 1e-3),
         (units.mA_from_A, 1e-3, 1.0),
         (units.ms_from_us, 300.0, 0.3),

@@ -65,6 +65,7 @@ class _Scalable(Protocol):
 T = TypeVar("T", bound=_Scalable)
 
 UA_PER_MA = 1_000.0
+NA_PER_MA = 1_000_000.0
 US_PER_MS = 1_000.0
 UM_PER_MM = 1_000.0
 UM_PER_CM = 10_000.0
@@ -82,6 +83,10 @@ def mA_from_uA(value: T) -> T:
 
 def uA_from_mA(value: T) -> T:
     return value * UA_PER_MA
+
+
+def mA_from_nA(value: T) -> T:
+    return value / NA_PER_MA
 
 
 def A_from_mA(value: T) -> T:

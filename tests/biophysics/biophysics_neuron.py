@@ -95,24 +95,42 @@ class Built:
             self.secs[s.name] = sec
         self.recs = [h.Vector().record(seg._ref_v) for seg in self.segs]
 
-    def run(self, *, drive: float, wave: np.ndarray) -> np.ndarray:
-        """Membrane potential (steps + 1, compartments)."""
+    def run(
+        self,
+        *,
+        drive: float,
+        wave: np.ndarray,
+        iclamp: tuple[int, float, np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """Membrane potential (steps + 1, compartments).
+
+        ``iclamp``: (compartment, amplitude nA, waveform at t_k) played into an ``IClamp``
+        (``del`` 0, ``dur`` forever) with the same one-sample shift as the outside potential.
+        """
         h = self.h
         h.celsius = self.cell.temperature_C
         h.dt = self.dt
         h.usetable_hh = 0  # drgstim evaluates the rates exactly
         played = np.r_[wave[1:], 0.0]
-        keep = []
+        keep: list[Any] = []
         for i, seg in enumerate(self.segs):
             vec = h.Vector(self.ve[i] * drive * played)
             vec.play(seg._ref_e_extracellular, self.dt)
             keep.append(vec)
+        if iclamp is not None:
+            index, amp_nA, iwave = iclamp
+            stim = h.IClamp(self.segs[index])
+            stim.delay, stim.dur = 0.0, 1e9
+            vec = h.Vector(amp_nA * np.r_[iwave[1:], 0.0])
+            vec.play(stim._ref_amp, self.dt)
+            keep += [vec, stim]
         h.finitialize(self.cell.v_rest_mV)
         for _ in range(len(wave) - 1):
             h.fadvance()
         out = np.array([np.asarray(r) for r in self.recs]).T
         for vec in keep:
-            vec.play_remove()
+            if hasattr(vec, "play_remove"):
+                vec.play_remove()
         return out[: len(wave)]
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from drgstim.biophysics.cells import hh_cable, mrg_axon
 from drgstim.biophysics.morphology import Morphology
-from drgstim.biophysics.solver import assemble, run_batch
+from drgstim.biophysics.solver import CurrentInjection, assemble, run_batch
 from drgstim.biophysics.stimulate import point_source_ve
 from drgstim.biophysics.threshold import find_thresholds
 from drgstim.biophysics.waveforms import sample
@@ -59,3 +59,33 @@ def test_thresholds_match_neuron_within_one_percent(name: str) -> None:
     ours = find_thresholds(assemble([cell]), ve_mV=ve[:, None], wave=wave, dt_ms=DT_MS)
     theirs = _neuron.threshold(cell, ve_mV=ve, wave=wave, dt_ms=DT_MS)
     assert ours.threshold[0] == pytest.approx(theirs, rel=0.01)
+
+
+def test_intracellular_current_and_spike_counts_match_neuron() -> None:
+    # IClamp at one end of an HH cable: a 50 Hz train of 0.5 ms, 30 nA pulses (no outside
+    # drive). Spec: mean |ΔV| < 0.05 mV; every up-crossing of 0 mV counted, at its time.
+    cell = CASES["hh"][0]()
+    n = len(cell.compartments())
+    ve = np.zeros(n)
+    train = sample(
+        waveform="anodic", pulse_width_us=500.0, dt_us=5.0, tstop_ms=80.0, frequency_Hz=50.0
+    )
+    zero = np.zeros_like(train)
+    sites = [0, n // 2, n - 1]
+    run = run_batch(
+        assemble([cell]), ve_mV=ve[:, None], drive=np.zeros(1), wave=zero, dt_ms=DT_MS,
+        record=range(n), inject=CurrentInjection(compartments=[0], amplitude_nA=30.0, wave=train),
+        count=sites,
+    )  # fmt: skip
+    theirs = _neuron.Built(cell, ve_mV=ve, dt_ms=DT_MS).run(
+        drive=0.0, wave=zero, iclamp=(0, 30.0, train)
+    )
+    ours = run.traces_mV[:, :, 0]
+    assert np.mean(np.abs(ours - theirs)) < 0.05
+    for k, i in enumerate(sites):
+        v = theirs[:, i]
+        up = np.flatnonzero((v[:-1] < 0.0) & (v[1:] >= 0.0))
+        t_neuron = DT_MS * (up + (0.0 - v[up]) / (v[up + 1] - v[up]))
+        assert up.size == 4  # one spike per pulse: the count is not trivially 0 or 1
+        assert run.spike_counts[k, 0] == up.size
+        assert np.allclose(run.spike_times_ms[k, : up.size, 0], t_neuron, atol=1e-3)

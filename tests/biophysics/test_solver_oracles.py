@@ -9,7 +9,7 @@ import pytest
 
 from drgstim.biophysics.cells import hh_cable, mrg_axon
 from drgstim.biophysics.morphology import Morphology, Section
-from drgstim.biophysics.solver import assemble, run_batch
+from drgstim.biophysics.solver import CurrentInjection, assemble, run_batch
 from drgstim.biophysics.stimulate import point_source_ve, velocity_m_per_s
 from drgstim.biophysics.threshold import find_thresholds
 from drgstim.biophysics.waveforms import sample
@@ -72,6 +72,32 @@ def test_passive_cable_steady_state_in_a_uniform_field() -> None:
     lam_um = math.sqrt(rm_ohm_cm2 * d_cm / (4 * ri)) * 1e4
     expected = field_mV_per_um * lam_um * np.sinh(x / lam_um) / np.cosh(length / (2 * lam_um))
     assert np.max(np.abs(vm - expected)) < 0.01 * np.max(np.abs(expected))
+
+
+@pytest.mark.analytic
+def test_current_step_into_a_sealed_passive_cable_end() -> None:
+    # Steady state for a current I into the end x = 0 of a sealed cable of length L:
+    # V(x) = I r_a λ cosh((L − x)/λ) / sinh(L/λ), r_a = 4 Ri / (π d²) (Rall)
+    length, nseg, current_nA = 1000.0, 200, 0.05
+    cell = _passive_cable(length_um=length, nseg=nseg)
+    x = np.array([c.centre_um[0] for c in cell.compartments()]) + length / 2
+    steps = 8000  # 200 ms = 20 membrane time constants
+    step = np.ones(steps + 1)
+    step[0] = 0.0
+    run = run_batch(
+        assemble([cell]), ve_mV=np.zeros((nseg, 1)), drive=np.zeros(1), wave=np.zeros(steps + 1),
+        dt_ms=0.025, record=range(nseg),
+        inject=CurrentInjection(compartments=[0], amplitude_nA=current_nA, wave=step),
+    )  # fmt: skip
+    vm = run.traces_mV[-1, :, 0] + 65.0
+    rm_ohm_cm2, d_cm, ri = 1 / 0.001, 2e-4, 100.0
+    lam_cm = math.sqrt(rm_ohm_cm2 * d_cm / (4 * ri))
+    ra_ohm_per_cm = 4 * ri / (math.pi * d_cm**2)
+    lam_um, i_mA = lam_cm * 1e4, current_nA * 1e-6
+    v0_mV = i_mA * ra_ohm_per_cm * lam_cm  # mA · Ω = mV
+    expected = v0_mV * np.cosh((length - x) / lam_um) / np.sinh(length / lam_um)
+    assert np.max(np.abs(vm - expected)) < 0.01 * expected[0]
+    assert vm[0] > 1.0  # a real depolarisation, not a near-zero comparison
 
 
 @pytest.mark.published
@@ -194,3 +220,24 @@ def test_a_cell_firing_without_drive_has_no_threshold() -> None:
     res = find_thresholds(assemble([hot]), ve_mV=ve[:, None], wave=wave, dt_ms=0.025)
     assert np.isnan(res.threshold[0])
     assert res.simulations < 30  # gives up instead of bisecting towards zero
+
+
+def test_spike_counting_follows_a_known_train_along_an_mrg_axon() -> None:
+    # 5 suprathreshold 100 µs pulses at 100 Hz into the first node: every pulse makes one
+    # spike that travels the axon, so each counted node sees 5 crossings, in order along x.
+    cell = mrg_axon(diameter_um=10.0, nodes=11)
+    comps = cell.compartments()
+    nodes = [i for i, c in enumerate(comps) if c.section.mechanism == "mrg_node"]
+    train = sample(
+        waveform="anodic", pulse_width_us=100.0, dt_us=5.0, tstop_ms=50.0, frequency_Hz=100.0
+    )
+    zero = np.zeros_like(train)
+    run = run_batch(
+        assemble([cell]), ve_mV=np.zeros((len(comps), 1)), drive=np.zeros(1), wave=zero,
+        dt_ms=0.005, inject=CurrentInjection(compartments=[nodes[0]], amplitude_nA=5.0, wave=train),
+        count=[nodes[1], nodes[5], nodes[-2]], max_spikes=3,
+    )  # fmt: skip
+    assert run.spike_counts[:, 0].tolist() == [5, 5, 5]
+    times = run.spike_times_ms[:, :, 0]  # only the first 3 kept
+    assert np.all(np.diff(times, axis=0) > 0)  # later further along the axon
+    assert np.allclose(np.diff(times, axis=1), 10.0, atol=0.05)  # one per 10 ms pulse

@@ -13,12 +13,22 @@ from __future__ import annotations
 from drgstim.biophysics.solver.assemble import (
     Batch,
     BatchResult,
+    CurrentInjection,
     assemble,
     rate_table,
     run_batch,
     search_batch,
 )
 
-__all__ = ["BACKEND", "Batch", "BatchResult", "assemble", "rate_table", "run_batch", "search_batch"]
+__all__ = [
+    "BACKEND",
+    "Batch",
+    "BatchResult",
+    "CurrentInjection",
+    "assemble",
+    "rate_table",
+    "run_batch",
+    "search_batch",
+]
 
 BACKEND = "numba-cpu"

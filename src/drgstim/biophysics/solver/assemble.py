@@ -6,7 +6,7 @@ import functools
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numba
 import numpy as np
@@ -22,7 +22,15 @@ from drgstim.biophysics.morphology import (
 from drgstim.biophysics.solver import tables
 from drgstim.errors import InputError
 
-__all__ = ["Batch", "BatchResult", "assemble", "rate_table", "run_batch", "search_batch"]
+__all__ = [
+    "Batch",
+    "BatchResult",
+    "CurrentInjection",
+    "assemble",
+    "rate_table",
+    "run_batch",
+    "search_batch",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -51,11 +59,51 @@ class Batch:
 
 @dataclass(frozen=True)
 class BatchResult:
-    """First crossing time (ms, inf if none) per compartment and lane; optional traces."""
+    """First crossing time (ms, inf if none) per compartment and lane; optional traces.
+
+    With ``count`` compartments: ``spike_counts`` (s, L), the number of up-crossings of the
+    threshold level at each, and ``spike_times_ms`` (s, max_spikes, L), the first
+    ``max_spikes`` of their times (NaN beyond the count).
+    """
 
     tcross_ms: FloatArray  # (n, L)
     traces_mV: FloatArray  # (steps + 1, r, L)
     steps_run: IntArray  # (L,)
+    spike_counts: IntArray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    spike_times_ms: FloatArray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+
+
+@dataclass(frozen=True)
+class CurrentInjection:
+    """Intracellular electrodes (NEURON's ``IClamp``; positive current depolarises).
+
+    Electrode q sits in compartment ``compartments[q]`` and injects
+    ``amplitude_nA[q, lane] · wave[k, q]`` nA during the step that ends at t_k = k·dt (the
+    same sampling as the extracellular waveform); ``amplitude_nA`` broadcasts to (q, L).
+    """
+
+    compartments: Sequence[int]
+    amplitude_nA: FloatArray | float
+    wave: FloatArray  # (steps + 1,) or (steps + 1, q)
+
+    def arrays(self, *, lanes: int, steps: int, n: int) -> tuple[IntArray, FloatArray, FloatArray]:
+        """Kernel arrays: compartments (q,), amplitude in mA (q, L), wave (steps + 1, q)."""
+        idx = np.asarray(self.compartments, dtype=np.int64).reshape(-1)
+        q = idx.size
+        if q == 0 or idx.min() < 0 or idx.max() >= n:
+            raise InputError("compartments", list(idx), f"1 or more indices in 0 … {n - 1}")
+        wave = np.asarray(self.wave, dtype=np.float64)
+        wave = np.repeat(wave[:, None], q, axis=1) if wave.ndim == 1 else wave
+        if wave.shape != (steps + 1, q):
+            raise InputError("wave", wave.shape, f"({steps + 1},) or ({steps + 1}, {q})")
+        amp = np.asarray(self.amplitude_nA, dtype=np.float64)
+        try:
+            amp = np.broadcast_to(amp if amp.ndim != 1 else amp[None, :], (q, lanes))
+        except ValueError:
+            raise InputError(
+                "amplitude_nA", amp.shape, f"broadcastable to ({q}, {lanes})"
+            ) from None
+        return idx, np.ascontiguousarray(units.mA_from_nA(amp)), np.ascontiguousarray(wave)
 
 
 def _half_resistance_ohm(ra_ohm_cm: FloatArray, dx_um: FloatArray, d_um: FloatArray) -> FloatArray:
@@ -175,14 +223,32 @@ def run_batch(
     threshold_mV: float = 0.0,
     record: Sequence[int] = (),
     chunk: int = 8,
+    inject: CurrentInjection | None = None,
+    count: Sequence[int] = (),
+    max_spikes: int = 256,
 ) -> BatchResult:
-    """Integrate every lane; outside potential = ``ve_mV[:, lane] · drive[lane] · wave[k]``."""
+    """Integrate every lane; outside potential = ``ve_mV[:, lane] · drive[lane] · wave[k]``.
+
+    Optional: intracellular electrodes (``inject``) and spike counting at the compartments
+    ``count`` (up-crossings of ``threshold_mV``, see :class:`BatchResult`); a run with
+    counted compartments always runs to the end of ``wave``.
+    """
     from drgstim.biophysics.solver import cpu
 
-    lanes = batch.area.shape[1]
+    n, lanes = batch.area.shape
+    steps = np.asarray(wave).shape[0] - 1
     threads = max(1, min(os.cpu_count() or 1, 64))
     chunk = max(1, min(chunk, -(-lanes // threads)))
-    tcross, rec, steps = cpu.integrate(
+    if inject is None:
+        inj = (np.zeros(0, np.int64), np.zeros((0, lanes)), np.zeros((steps + 1, 0)))
+    else:
+        inj = inject.arrays(lanes=lanes, steps=steps, n=n)
+    counted = np.asarray(count, dtype=np.int64).reshape(-1)
+    if counted.size and (counted.min() < 0 or counted.max() >= n):
+        raise InputError("count", list(counted), f"compartment indices in 0 … {n - 1}")
+    if max_spikes < 0:
+        raise InputError("max_spikes", max_spikes, ">= 0")
+    tcross, rec, steps_run, counts, times = cpu.integrate(
         batch.parent,
         batch.mech,
         batch.area,
@@ -202,8 +268,17 @@ def run_batch(
         chunk,
         np.asarray(record, dtype=np.int64),
         batch.states0,
+        *inj,
+        counted,
+        int(max_spikes),
     )
-    return BatchResult(tcross_ms=tcross, traces_mV=rec, steps_run=steps)
+    return BatchResult(
+        tcross_ms=tcross,
+        traces_mV=rec,
+        steps_run=steps_run,
+        spike_counts=counts,
+        spike_times_ms=times,
+    )
 
 
 def search_batch(

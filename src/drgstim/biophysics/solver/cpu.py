@@ -19,7 +19,10 @@ run's dt and temperature: ``x∞`` and ``1 − exp(−dt/τ)`` linearly interpol
 voltage grid (NEURON interpolates its rate tables the same way); outside the grid the
 exact rates are used.
 
-:func:`integrate` runs every lane at one amplitude (traces, crossing times);
+:func:`integrate` runs every lane at one amplitude (traces, crossing times), optionally
+with intracellular electrodes (NEURON's ``IClamp``: the current enters the intracellular
+right-hand side of its compartment) and spike counting at chosen compartments (every
+up-crossing, without storing traces, for runs of seconds);
 :func:`search` runs whole threshold searches: each lane slot of a group holds one cell
 and, as soon as a simulation ends (spike at the detection compartment, or the end of the
 waveform), restarts at that cell's next amplitude; when the cell is done it takes the
@@ -297,8 +300,21 @@ def integrate(
     chunk: int,
     rec_idx: np.ndarray,  # (r,) compartments to record (may be empty)
     states0: np.ndarray,  # (n, S) steady states at v0 (shared)
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every lane at its amplitude: first crossing times (n, L), traces, steps run."""
+    inj_idx: np.ndarray,  # (q,) compartments with an intracellular electrode (may be empty)
+    inj_amp: np.ndarray,  # (q, L) electrode current scale per lane, mA
+    inj_wave: np.ndarray,  # (steps + 1, q) electrode waveform at t_k = k·dt
+    count_idx: np.ndarray,  # (s,) compartments whose up-crossings are counted (may be empty)
+    max_spikes: int,  # crossing times kept per counted compartment and lane
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every lane at its amplitude: first crossings (n, L), traces, steps run, spike counts.
+
+    Electrode current (NEURON's ``IClamp``; positive depolarises) enters the inside of
+    compartment ``inj_idx[q]`` as ``inj_amp[q, lane] · inj_wave[k + 1, q]`` during the step
+    that ends at t_(k+1). Every up-crossing of ``threshold`` at ``count_idx[s]`` is counted
+    (``counts`` (s, L)); the first ``max_spikes`` crossing times are kept (``times``
+    (s, max_spikes, L), NaN beyond the count). With counted compartments the run never
+    stops early.
+    """
     n, lanes = area.shape
     steps = wave.shape[0] - 1
     dt = rt.dt
@@ -306,6 +322,10 @@ def integrate(
     nrec = rec_idx.shape[0]
     rec = np.zeros((steps + 1 if nrec > 0 else 0, nrec, lanes))
     steps_run = np.full(lanes, steps, dtype=np.int64)
+    ninj = inj_idx.shape[0]
+    ncount = count_idx.shape[0]
+    counts = np.zeros((ncount, lanes), dtype=np.int64)
+    times = np.full((ncount, max_spikes, lanes), np.nan)
     n_chunks = (lanes + chunk - 1) // chunk
     for ch in numba.prange(n_chunks):
         lo = ch * chunk
@@ -317,6 +337,7 @@ def integrate(
         d = np.empty((6, n, w))
         eold, enew, told = np.empty(w), np.empty(w), np.empty(w)
         done = np.zeros(w, dtype=np.bool_)
+        vprev = np.empty((ncount, w))
         for j in range(w):
             _load(parent, c, par, j, lo + j, area, cap, cxc, gxg, ga, gx, params, ve, dt)
             _restart(c, j, amp[lo + j], v0, states0, v, vx, x, tc)
@@ -326,7 +347,19 @@ def integrate(
             eold[:] = wave[k]
             enew[:] = wave[k + 1]
             told[:] = k * dt
-            _step(parent, mech, c, par, v, vx, x, tc, d, eold, enew, told, rt, threshold, w)
+            if ninj == 0 and ncount == 0:
+                _step(parent, mech, c, par, v, vx, x, tc, d, eold, enew, told, rt, threshold, w)
+            else:
+                for s in range(ncount):
+                    for j in range(w):
+                        vprev[s, j] = v[count_idx[s], j]
+                _assemble_membrane(mech, c, par, v, vx, x, eold, enew, d, w)
+                for q in range(ninj):
+                    for j in range(w):  # b1 holds outward current: the electrode's goes in
+                        d[4, inj_idx[q], j] -= inj_amp[q, lo + j] * inj_wave[k + 1, q]
+                _solve(parent, c, v, vx, d, w)
+                _update(mech, par, v, vx, x, tc, d[4], d[5], told, rt, threshold, w)
+                _count(count_idx, v, vprev, k * dt, dt, threshold, counts, times, lo, w)
             for r in range(nrec):
                 for j in range(w):
                     rec[k + 1, r, lo + j] = v[rec_idx[r], j]
@@ -338,12 +371,38 @@ def integrate(
                         steps_run[lo + j] = k + 1
                     else:
                         all_done = False
-            if all_done and nrec == 0:
+            if all_done and nrec == 0 and ncount == 0:
                 break
         for i in range(n):
             for j in range(w):
                 tcross[i, lo + j] = tc[i, j]
-    return tcross, rec, steps_run
+    return tcross, rec, steps_run, counts, times
+
+
+@numba.njit(cache=True)
+def _count(
+    count_idx: np.ndarray,
+    v: np.ndarray,
+    vprev: np.ndarray,
+    told: float,
+    dt: float,
+    threshold: float,
+    counts: np.ndarray,
+    times: np.ndarray,
+    lo: int,
+    w: int,
+) -> None:
+    """Count up-crossings of ``threshold`` in the step from ``told``; keep their times."""
+    for s in range(count_idx.shape[0]):
+        i = count_idx[s]
+        for j in range(w):
+            old = vprev[s, j]
+            new = v[i, j]
+            if old < threshold <= new:
+                m = counts[s, lo + j]
+                if m < times.shape[1]:
+                    times[s, m, lo + j] = told + dt * (threshold - old) / (new - old)
+                counts[s, lo + j] = m + 1
 
 
 # --- whole threshold searches (bracket, then bisection) per lane, on the same step ---

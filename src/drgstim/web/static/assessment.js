@@ -144,7 +144,7 @@
     const text = rule.reason || rule.id;
     const kind = (rule.outcome || "").replaceAll("_", " ");
     const source = rule.source || "";
-    return el("li", {}, kind ? el("strong", {}, `${kind}: `) : null, text, source ? el("span", { class: "muted" }, ` (${source})`) : null);
+    return el("li", {}, kind ? el("strong", {}, `${kind}: `) : null, text, source ? el("details", { class: "muted source" }, el("summary", {}, "Source"), source) : null);
   }
 
   function showScreening(result) {
@@ -160,16 +160,17 @@
     const detail = result.result;
     const rows = (detail.targets || []).map((t) => el("tr", {},
       el("td", {}, t.level), el("td", {}, t.side),
-      el("td", {}, fmt(t.score, 2)), el("td", {}, (t.regions || []).join(", "))));
-    const leads = (detail.leads || []).map((l) => `${l.level} ${l.side} (${(l.covers || []).join(", ")})`);
-    const uncovered = (detail.uncovered || []).map((u) => `${u.side} ${u.region}`);
-    document.getElementById("plan").replaceChildren(
+      el("td", {}, fmt(t.score, 2)), el("td", {}, (t.regions || []).map((r) => labelOf(`${r}:${t.side}`)).join(", "))));
+    const leads = (detail.leads || []).map((l) => `${l.level} ${l.side} (${(l.covers || []).map((r) => labelOf(`${r}:${l.side}`)).join(", ")})`);
+    const uncovered = (detail.uncovered || []).map((u) => labelOf(`${u.region}:${u.side}`));
+    document.getElementById("plan").replaceChildren(...[
       el("table", { class: "list", id: "plan-table" },
         el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "DRG level"), el("th", { scope: "col" }, "Side"), el("th", { scope: "col" }, "Score"), el("th", { scope: "col" }, "Regions"))),
         el("tbody", {}, rows)),
       el("p", { id: "plan-leads" }, leads.length ? `Proposed leads (${leads.length}): ${leads.join("; ")}` : "No lead proposed."),
       uncovered.length ? el("p", { class: "warn" }, `Not covered: ${uncovered.join(", ")}`) : null,
-      ...(detail.warnings || []).map((w) => el("p", { class: "warn" }, typeof w === "string" ? w : w.message)));
+      ...(detail.warnings || []).map((w) => el("p", { class: "warn" }, w)),
+    ].filter(Boolean));
   }
 
   async function evaluate(id) {

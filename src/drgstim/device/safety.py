@@ -146,19 +146,17 @@ def _charge_problems(charges: Sequence[ContactCharge]) -> list[str]:
     k_max, d_max = charge_limits()
     problems = []
     for c in charges:
+        # Named as the programmer labels it (E1–E4), with the JSON index beside it.
+        where = f"contact E{c.index + 1} (index {c.index}, {c.polarity.name.lower()})"
         figures = (
             f"Q = {c.charge_uC:.3g} µC, D = {c.charge_density_uC_per_cm2:.3g} µC/cm², "
             f"k = {c.shannon_k:.2f}"
         )
         if c.shannon_k >= k_max:
-            problems.append(
-                f"contact {c.index} ({c.polarity.name.lower()}): {figures}; "
-                f"Shannon k must stay below {k_max}"
-            )
+            problems.append(f"{where}: {figures}; Shannon k must stay below {k_max}")
         if c.charge_density_uC_per_cm2 > d_max:
             problems.append(
-                f"contact {c.index} ({c.polarity.name.lower()}): {figures}; "
-                f"charge density must not exceed {d_max:g} µC/cm² per phase"
+                f"{where}: {figures}; charge density must not exceed {d_max:g} µC/cm² per phase"
             )
     return problems
 

@@ -122,7 +122,7 @@
     const box = document.getElementById("safety");
     try {
       const result = await api("POST", `/devices/${device.id}/check`, { settings: settings() });
-      box.replaceChildren(...safetyView(result));
+      box.replaceChildren(...safetyView(result).filter(Boolean));
     } catch (e) {
       box.replaceChildren(el("p", { class: "error" }, e.message));
     }

@@ -79,3 +79,32 @@ def test_threshold_json_for_drg_neurons(model: str, diameter: str) -> None:
     assert 0.1 < data["threshold_mA"] < 20.0
     assert data["initiation_site"] != "none"
     assert 5 <= data["simulations"] <= 25
+
+
+def test_transmission_json_contract_for_a_c_neuron() -> None:
+    out = _run(
+        "transmission", "--model", "c", "--rate-Hz", "4", "--stim-amplitude-uA", "1500",
+        "--distance-um", "1000", "--duration-s", "0.5", "--window-s", "0.5", "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) >= {"model", "rate_Hz", "duration_s", "stimulation", "conditions"}
+    off, on = data["conditions"]
+    assert (off["stimulation"], on["stimulation"]) == ("off", "on")
+    assert off["launched"] == 2 and off["transmitted"] == 2  # 4 Hz for 0.5 s, all through
+    assert on["evoked_central_without_injection"] == 0  # 1.5 mA does not fire a C neuron
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "field"),
+    [
+        ("--model", "hh", "--model"),
+        ("--rate-Hz", "-4", "rate_Hz"),
+        ("--stim-amplitude-uA", "x", "--stim-amplitude-uA"),
+    ],
+)
+def test_transmission_bad_input_exits_2_naming_the_field(flag: str, value: str, field: str) -> None:
+    out = _run("transmission", flag, value, "--duration-s", "0.1", "--json")
+    assert out.returncode == 2
+    assert field in out.stderr and "allowed" in out.stderr
+    assert "Traceback" not in out.stderr

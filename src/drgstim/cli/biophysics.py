@@ -152,10 +152,14 @@ def velocity(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``threshold`` and ``velocity`` (and ``recruitment`` once it exists)."""
+    """Add ``threshold`` and ``velocity`` (and ``recruitment``, ``transmission`` if present)."""
     app.command("threshold")(threshold)
     app.command("velocity")(velocity)
     if importlib.util.find_spec("drgstim.cli.recruitment") is not None:
         from drgstim.cli import recruitment
 
         recruitment.register(app)
+    if importlib.util.find_spec("drgstim.cli.transmission") is not None:
+        from drgstim.cli import transmission
+
+        transmission.register(app)

@@ -11,14 +11,16 @@ and only spike counts and times are kept, so runs of seconds need no traces.
 
 Counted sites: the *launch* site (the excitable peripheral compartment nearest 80 % of
 the way from the T-junction to the injection end), the T-junction and the central end.
-Each injected pulse is *launched*; it is *transmitted* when a central-end spike follows
-its onset within 1.5 × the off lane's median latency + 2 ms (each central spike matched
-to one pulse at most; the off lane must transmit every pulse, which checks the
-injection). Each amplitude also runs a lane without injection: its central spikes are
-the stimulus's own (``evoked_central``). Where that is non-zero the stimulus fires the
-neuron itself, its spikes collide with the injected train, and the transmitted count is
-no longer a measure of T-junction filtering alone; ``net_central`` (central spikes with
-injection minus those without) then counts the injected spikes that got through.
+Each injected pulse is *launched*. Each stimulation amplitude runs twice, with and
+without the injected train; the central spikes of the run without it are the stimulus's
+own (``evoked_central``, zero below the neuron's threshold). *Transmitted* per window =
+central spikes with the train minus central spikes without it, clipped to 0 … launched,
+with central spikes binned at their time minus the off condition's median latency (so a
+spike counts in the window of the pulse that launched it). Below threshold this is the
+number of injected spikes that reached the central end; where the stimulus fires the
+neuron itself its spikes collide with the train, and the count is the number of central
+spikes the train adds. The off condition must transmit every pulse (a check of the
+injection).
 
 Results per window of ``window_s`` seconds (by launch time): launched, transmitted and
 their ratio, per lane. Runtime grows linearly with duration and lanes (see
@@ -62,7 +64,6 @@ INJECTION_DEFAULTS: dict[DrgType, tuple[float, float, float]] = {
     DrgType.C: (25.0, 0.5, 1000.0),
 }
 _LAUNCH_FRACTION = 0.8  # launch site: 80 % of the way from the T-junction to the far end
-_MATCH_SLACK_MS = 2.0
 _INJECTION_DELAY_MS = 5.0
 _STIM_DELAY_MS = 0.1
 
@@ -174,20 +175,6 @@ def _latency_ms(launch_ms: FloatArray, central_ms: FloatArray) -> float:
     return float(np.median(central_ms[nxt[ok]] - launch_ms[ok])) if ok.any() else float("nan")
 
 
-def _match(
-    launch_ms: FloatArray, central_ms: FloatArray, window_ms: float
-) -> npt.NDArray[np.bool_]:
-    """Per launched spike: is a central spike (each used once) within its window?"""
-    used = np.zeros(central_ms.size, dtype=bool)
-    out = np.zeros(launch_ms.size, dtype=bool)
-    for k, t in enumerate(launch_ms):
-        ok = np.flatnonzero(~used & (central_ms > t) & (central_ms <= t + window_ms))
-        if ok.size:
-            used[ok[0]] = True
-            out[k] = True
-    return out
-
-
 def transmission(
     *,
     model: DrgType | str = DrgType.C,
@@ -269,17 +256,22 @@ def _summarise(
 ) -> TransmissionResult:
     """Match pulses to central spikes per condition and bin the pulses into windows."""
     conditions = amplitudes_uA.size
-    central_of = [times[2, : counts[2, k], k] for k in range(conditions)]
+    central_of = [times[2, : counts[2, k], k] for k in range(counts.shape[1])]
     latency = _latency_ms(onsets_ms, central_of[0])
-    match_ms = 1.5 * latency + _MATCH_SLACK_MS if np.isfinite(latency) else 0.0
+    shift_ms = latency if np.isfinite(latency) else 0.0
     n_windows = max(1, int(np.ceil(duration_s / window_s - 1e-9)))
     edges_ms = units.ms_from_s(window_s) * np.arange(n_windows + 1)
+    edges_ms[0], edges_ms[-1] = -np.inf, np.inf  # every central spike falls in a window
     launched = np.histogram(onsets_ms, bins=edges_ms)[0].astype(np.int64)
     transmitted = np.zeros((conditions, n_windows), dtype=np.int64)
+    evoked = np.zeros(conditions, dtype=np.int64)
     for k in range(conditions):
-        ok = _match(onsets_ms, central_of[k], match_ms)
-        transmitted[k] = np.histogram(onsets_ms[ok], bins=edges_ms)[0]
-    evoked = np.r_[0, counts[2, conditions:]].astype(np.int64)
+        with_train = np.histogram(central_of[k] - shift_ms, bins=edges_ms)[0]
+        alone = np.zeros_like(with_train)
+        if k > 0:  # the same amplitude without the train: lane conditions + k − 1
+            alone = np.histogram(central_of[conditions + k - 1] - shift_ms, bins=edges_ms)[0]
+            evoked[k] = counts[2, conditions + k - 1]
+        transmitted[k] = np.clip(with_train - alone, 0, launched)
     freq, pw, shape = stim
     return TransmissionResult(
         model=model, amplitudes_uA=amplitudes_uA, rate_Hz=rate_Hz, duration_s=duration_s,

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from drgstim.biophysics.channels import hh, mrg_node, passive, sundt
+from drgstim.biophysics.channels import fh, hh, mrg_node, passive, sundt
 from drgstim.errors import InputError
 
 __all__ = ["MAX_PARAMETERS", "MAX_STATES", "REGISTRY", "mechanism"]
@@ -41,7 +41,7 @@ __all__ = ["MAX_PARAMETERS", "MAX_STATES", "REGISTRY", "mechanism"]
 MAX_STATES = 5
 MAX_PARAMETERS = 8
 
-REGISTRY: dict[str, ModuleType] = {m.NAME: m for m in (passive, hh, mrg_node, sundt)}
+REGISTRY: dict[str, ModuleType] = {m.NAME: m for m in (passive, hh, mrg_node, sundt, fh)}
 
 
 def mechanism(name: str) -> ModuleType:

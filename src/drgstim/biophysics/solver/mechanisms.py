@@ -9,7 +9,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from drgstim.biophysics.channels import hh, mrg_node, passive, sundt
+from drgstim.biophysics.channels import fh, hh, mrg_node, passive, sundt
 
 __all__ = ["advance", "current", "gates", "steady"]
 
@@ -23,6 +23,8 @@ def steady(m: int, v: float, p: np.ndarray, x: np.ndarray, tf: np.ndarray) -> No
         mrg_node.steady_state(v, p, x, tf[m])
     elif m == sundt.MECH_ID:
         sundt.steady_state(v, p, x, tf[m])
+    elif m == fh.MECH_ID:
+        fh.steady_state(v, p, x, tf[m])
     else:
         passive.steady_state(v, p, x, tf[m])
 
@@ -36,6 +38,8 @@ def advance(m: int, v: float, p: np.ndarray, x: np.ndarray, dt: float, tf: np.nd
         mrg_node.advance(v, p, x, dt, tf[m])
     elif m == sundt.MECH_ID:
         sundt.advance(v, p, x, dt, tf[m])
+    elif m == fh.MECH_ID:
+        fh.advance(v, p, x, dt, tf[m])
 
 
 @numba.njit(cache=True)
@@ -47,6 +51,8 @@ def current(m: int, v: float, p: np.ndarray, x: np.ndarray) -> float:
         return mrg_node.current(v, p, x)
     if m == sundt.MECH_ID:
         return sundt.current(v, p, x)
+    if m == fh.MECH_ID:
+        return fh.current(v, p, x)
     return passive.current(v, p, x)
 
 
@@ -59,3 +65,5 @@ def gates(m: int, v: float, tf: np.ndarray, inf: np.ndarray, tau: np.ndarray) ->
         mrg_node.rates(v, tf[m], inf, tau)
     elif m == sundt.MECH_ID:
         sundt.rates(v, tf[m], inf, tau)
+    elif m == fh.MECH_ID:
+        fh.rates(v, tf[m], inf, tau)

@@ -45,7 +45,8 @@ def test_myelinated_neurons_are_mrg_double_cables() -> None:
     # the internode beside the T-junction keeps MRG's structure at 25 % of its length
     short = sum(s.length_um for s in abeta.sections if s.name.startswith("central_internode0_"))
     assert short == pytest.approx(0.25 * fibre.internode_length_um - 1.0)
-    assert by_name["soma"].mechanism == "pas" and by_name["soma"].parameters["e_mV"] == -80.0
+    # soma: Amir & Devor's FH membrane (details in test_fh_channels.py), not passive
+    assert by_name["soma"].mechanism == "fh" and by_name["initial_segment"].mechanism == "fh"
     assert abeta.v_rest_mV == -80.0 and abeta.temperature_C == 37.0
     assert build_adelta().sections[0].diameter_um == 30.0
 

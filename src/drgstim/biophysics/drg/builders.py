@@ -11,8 +11,10 @@ Aβ and Aδ: every node and internode of the stem, the T-junction and both axons
 MRG double cable of :func:`drgstim.biophysics.cells.mrg_fibre` (node, MYSA, FLUT, 6 STIN,
 FLUT, MYSA with the periaxonal layer), built by the same helper as the core ``mrg_axon``.
 A shortened internode (stem, beside the T-junction) keeps that structure with every
-non-node part shrunk by the same factor. Soma and initial segment are passive, reversal
-at the MRG resting potential (``drg_neurons.json`` ``passive_soma``).
+non-node part shrunk by the same factor. Soma and initial segment carry Amir & Devor
+2003's excitable membrane (``channels.fh``: Frankenhaeuser–Huxley at 1/100 of the nodal
+Na⁺ permeability, ``fh.json`` ``sensory_soma``), at the cell's 37 °C, with the leak
+reversal set so that the MRG resting potential (−80 mV) is an equilibrium.
 
 C: the Sundt et al. 2015 membrane (``sundt``) on every section, the M current only in the
 T-junction pieces; the leak reversal of each section makes it rest at −60 mV.
@@ -24,8 +26,7 @@ from dataclasses import replace
 
 from drgstim.biophysics import _data
 from drgstim.biophysics.cells import MrgFibre, mrg_fibre, mrg_sections
-from drgstim.biophysics.channels import sundt
-from drgstim.biophysics.drg import data as drg_data
+from drgstim.biophysics.channels import fh, sundt
 from drgstim.biophysics.drg.geometry import (
     DrgType,
     Section,
@@ -43,14 +44,18 @@ DEFAULT_DIAMETER_um = {DrgType.ABETA: 10.0, DrgType.ADELTA: 2.5, DrgType.C: 0.8}
 SOURCE_AXIS = (0.0, 0.0, 1.0)  # a source "at distance R" sits at (0, 0, R)
 
 
-def _passive(s: Section, *, e_mV: float) -> MSection:
-    p = drg_data.load("drg_neurons")["passive_soma"]
+def _sensory_soma(s: Section, *, v_rest_mV: float, celsius: float) -> MSection:
+    """Soma or initial segment: Amir & Devor 2003's reduced Frankenhaeuser–Huxley membrane."""
+    d = _data.load("fh.json")["sensory_soma"]
+    p = {name: float(d[name]["value"]) for name in fh.PARAMETERS if name in d}
+    p["celsius_C"] = celsius
+    p["el_mV"] = 0.0
+    p["el_mV"] = fh.leak_reversal_mV(p, v_rest_mV=v_rest_mV)
     return MSection(
-        name=s.name, length_um=s.length_um, diameter_um=s.diameter_um, mechanism="pas",
+        name=s.name, length_um=s.length_um, diameter_um=s.diameter_um, mechanism=fh.NAME,
         start_um=s.start_um, end_um=s.end_um, nseg=s.nseg, parent=s.parent,
-        cm_uF_per_cm2=float(p["cm_uF_per_cm2"]["value"]),
-        ra_ohm_cm=float(p["ra_ohm_cm"]["value"]),
-        parameters={"g_S_per_cm2": float(p["g_pas_S_per_cm2"]["value"]), "e_mV": e_mV},
+        cm_uF_per_cm2=float(d["cm_uF_per_cm2"]["value"]),
+        ra_ohm_cm=float(d["ra_ohm_cm"]["value"]), parameters=p,
     )  # fmt: skip
 
 
@@ -76,13 +81,15 @@ def _mrg_part(s: Section, fibre: MrgFibre, parent: str | None) -> list[MSection]
 def _myelinated(sections: list[Section], *, name: str, fibre_diameter_um: float) -> Morphology:
     mrg = _data.load("mrg.json")
     v_rest = float(mrg["v_rest_mV"]["value"])
+    celsius = float(mrg["temperature_C"]["value"])
     fibre = mrg_fibre(diameter_um=fibre_diameter_um)
     out: list[MSection] = []
     last: dict[str, str] = {}  # geometry section → name of its last built section
     for s in sections:
         parent = last[s.parent] if s.parent is not None else None
         if s.kind in (SectionKind.SOMA, SectionKind.INITIAL_SEGMENT):
-            built = [replace(_passive(s, e_mV=v_rest), parent=parent)]
+            soma = _sensory_soma(s, v_rest_mV=v_rest, celsius=celsius)
+            built = [replace(soma, parent=parent)]
         else:
             built = _mrg_part(s, fibre, parent)
         out.extend(built)
@@ -90,7 +97,7 @@ def _myelinated(sections: list[Section], *, name: str, fibre_diameter_um: float)
     detect = next(s.name for s in sections if s.detection)
     return Morphology(
         name=name, sections=tuple(out), detect_section=last[detect], detect_x=1.0,
-        v_rest_mV=v_rest, temperature_C=float(mrg["temperature_C"]["value"]),
+        v_rest_mV=v_rest, temperature_C=celsius,
         source_axis=SOURCE_AXIS,
     )  # fmt: skip
 

@@ -241,3 +241,19 @@ def test_spike_counting_follows_a_known_train_along_an_mrg_axon() -> None:
     times = run.spike_times_ms[:, :, 0]  # only the first 3 kept
     assert np.all(np.diff(times, axis=0) > 0)  # later further along the axon
     assert np.allclose(np.diff(times, axis=1), 10.0, atol=0.05)  # one per 10 ms pulse
+
+
+def test_an_idle_electrode_and_spike_counting_leave_the_run_bit_identical() -> None:
+    # the injection/counting path of the kernel is the plain step plus the electrode's
+    # current and the counters: with 0 nA it must give exactly the run without them
+    cell = hh_cable(diameter_um=10.0, length_um=2000.0, compartment_um=50.0)
+    n = len(cell.compartments())
+    ve = point_source_ve(cell, distance_um=500.0, sigma_S_per_m=0.2)
+    wave = sample(waveform="cathodic", pulse_width_us=100.0, dt_us=5.0, tstop_ms=2.0)
+    args = {"ve_mV": ve[:, None], "drive": np.array([0.4]), "wave": wave, "dt_ms": 0.005}
+    plain = run_batch(assemble([cell]), record=range(n), **args)  # type: ignore[arg-type]
+    idle = CurrentInjection(compartments=[0], amplitude_nA=0.0, wave=np.ones_like(wave))
+    both = run_batch(assemble([cell]), record=range(n), inject=idle, count=[n // 2], **args)  # type: ignore[arg-type]
+    assert np.array_equal(plain.traces_mV, both.traces_mV)
+    assert plain.traces_mV.max() > 0.0  # a spike, so the active membrane is covered
+    assert both.spike_counts[0, 0] == 1

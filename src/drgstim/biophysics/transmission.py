@@ -192,7 +192,8 @@ def transmission(
     injection_nA: float | None = None,
     dt_us: float | None = None,
 ) -> TransmissionResult:
-    """Run the off lane and one lane per stimulation amplitude; count spikes per window."""
+    """Stimulation off, and per amplitude on with and without the train, in one batch;
+    spikes counted per window (see the module docstring)."""
     start = time.perf_counter()
     kind = DrgType(model)
     _check(rate_Hz=rate_Hz, duration_s=duration_s, window_s=window_s, distance_um=distance_um)
@@ -216,27 +217,49 @@ def transmission(
         delay_ms=_STIM_DELAY_MS, frequency_Hz=stim_frequency_Hz,
     )  # fmt: skip
     ve = point_source_ve(cell, distance_um=distance_um, sigma_S_per_m=sigma_S_per_m)
-    # lanes: off with injection, on with injection (per amplitude), on without injection
-    drive_uA = np.r_[0.0, amps, amps]
-    injected = np.r_[np.full(1 + amps.size, inj), np.zeros(amps.size)]
-    batch = assemble([cell] * drive_uA.size)
     max_spikes = int(4 * (rate_Hz + stim_frequency_Hz) * duration_s) + 16
+    counts, times = _run_lanes(
+        cell, sites, ve_mV=ve, amps_uA=amps, stim=stim, train=train, injection_nA=inj,
+        dt_us=dt, max_spikes=max_spikes,
+    )  # fmt: skip
+    onsets_ms = _INJECTION_DELAY_MS + units.ms_from_s(np.arange(0.0, duration_s, 1.0 / rate_Hz))
+    onsets_ms = onsets_ms[onsets_ms + units.ms_from_us(inj_width_us) <= tstop_ms]
+    return _summarise(
+        counts, times, np.r_[0.0, amps], onsets_ms, sites=sites,
+        window_s=window_s, duration_s=duration_s, model=kind.value, rate_Hz=rate_Hz,
+        stim=(stim_frequency_Hz, stim_pulse_width_us, Waveform(stim_waveform).value),
+        distance_um=distance_um, dt_us=dt, started=start,
+    )  # fmt: skip
+
+
+def _run_lanes(
+    cell: Morphology,
+    sites: TransmissionSites,
+    *,
+    ve_mV: FloatArray,
+    amps_uA: FloatArray,
+    stim: FloatArray,
+    train: FloatArray,
+    injection_nA: float,
+    dt_us: float,
+    max_spikes: int,
+) -> tuple[IntArray, FloatArray]:
+    """Lanes: off with the train, on with it (per amplitude), on without it (per amplitude).
+
+    Returns the spike counts (3, L) and times (3, max_spikes, L) at the launch site, the
+    T-junction and the central end.
+    """
+    drive_uA = np.r_[0.0, amps_uA, amps_uA]
+    injected = np.r_[np.full(1 + amps_uA.size, injection_nA), np.zeros(amps_uA.size)]
     run = run_batch(
-        batch, ve_mV=np.repeat(ve[:, None], drive_uA.size, axis=1),
-        drive=units.mA_from_uA(drive_uA), wave=stim, dt_ms=units.ms_from_us(dt),
+        assemble([cell] * drive_uA.size), ve_mV=np.repeat(ve_mV[:, None], drive_uA.size, axis=1),
+        drive=units.mA_from_uA(drive_uA), wave=stim, dt_ms=units.ms_from_us(dt_us),
         inject=CurrentInjection(
             compartments=[sites.injection], amplitude_nA=injected[None, :], wave=train
         ),
         count=[sites.launch, sites.tjunction, sites.central], max_spikes=max_spikes,
     )  # fmt: skip
-    onsets_ms = _INJECTION_DELAY_MS + units.ms_from_s(np.arange(0.0, duration_s, 1.0 / rate_Hz))
-    onsets_ms = onsets_ms[onsets_ms + units.ms_from_us(inj_width_us) <= tstop_ms]
-    return _summarise(
-        run.spike_counts, run.spike_times_ms, np.r_[0.0, amps], onsets_ms, sites=sites,
-        window_s=window_s, duration_s=duration_s, model=kind.value, rate_Hz=rate_Hz,
-        stim=(stim_frequency_Hz, stim_pulse_width_us, Waveform(stim_waveform).value),
-        distance_um=distance_um, dt_us=dt, started=start,
-    )  # fmt: skip
+    return run.spike_counts, run.spike_times_ms
 
 
 def _summarise(
@@ -255,7 +278,7 @@ def _summarise(
     dt_us: float,
     started: float,
 ) -> TransmissionResult:
-    """Match pulses to central spikes per condition and bin the pulses into windows."""
+    """Per window: pulses launched, and per condition central spikes beyond the stimulus's own."""
     conditions = amplitudes_uA.size
     if counts.max(initial=0) > times.shape[1]:
         raise InputError("duration_s", duration_s, "shorter (more spikes than kept)")

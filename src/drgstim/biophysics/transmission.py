@@ -191,9 +191,11 @@ def transmission(
     sigma_S_per_m: float = 0.2,
     injection_nA: float | None = None,
     dt_us: float | None = None,
+    sodium_dynamics: bool = False,
 ) -> TransmissionResult:
     """Stimulation off, and per amplitude on with and without the train, in one batch;
-    spikes counted per window (see the module docstring)."""
+    spikes counted per window (see the module docstring). ``sodium_dynamics`` (C only):
+    the C neuron with Na⁺ accumulation and the Na⁺/K⁺ pump (``build_c``)."""
     start = time.perf_counter()
     kind = DrgType(model)
     _check(rate_Hz=rate_Hz, duration_s=duration_s, window_s=window_s, distance_um=distance_um)
@@ -205,7 +207,7 @@ def transmission(
     dt = dt_default if dt_us is None else dt_us
     inj = inj_default if injection_nA is None else injection_nA
     _check(dt_us=dt, injection_nA=inj)
-    cell = build_drg(kind, diameter_um=diameter_um)
+    cell = build_drg(kind, diameter_um=diameter_um, sodium_dynamics=sodium_dynamics)
     sites = transmission_sites(cell)
     tstop_ms = units.ms_from_s(duration_s)
     train = sample(
@@ -226,7 +228,8 @@ def transmission(
     onsets_ms = onsets_ms[onsets_ms + units.ms_from_us(inj_width_us) <= tstop_ms]
     return _summarise(
         counts, times, np.r_[0.0, amps], onsets_ms, sites=sites,
-        window_s=window_s, duration_s=duration_s, model=kind.value, rate_Hz=rate_Hz,
+        window_s=window_s, duration_s=duration_s, rate_Hz=rate_Hz,
+        model=f"{kind.value}+sodium_dynamics" if sodium_dynamics else kind.value,
         stim=(stim_frequency_Hz, stim_pulse_width_us, Waveform(stim_waveform).value),
         distance_um=distance_um, dt_us=dt, started=start,
     )  # fmt: skip

@@ -22,6 +22,12 @@ module with the attributes above, choose the next free ``MECH_ID``, add it to
 ``gates``). Keep ``len(STATES) <= MAX_STATES`` and ``len(PARAMETERS) <= MAX_PARAMETERS``;
 ``tests/biophysics/test_rate_tables.py`` then checks its table against its exact rates.
 
+A mechanism may carry concentrations (e.g. ``sundt_na``'s intracellular Na⁺): it lists
+them, after its gates, in ``STATES`` and again in ``CONCENTRATIONS``, and provides
+``accumulate(v, p, x, dt)``, which the solver calls once per step with the step's old
+voltage and gates, before the gates advance; the rate tables cover only the gates
+(:func:`gate_count`), and ``mechanisms.accumulates`` names the mechanisms that do this.
+
 Numba caches each compiled function next to its own source file and checks only that
 file's time stamp, while a cached kernel contains every function it calls; the solver's
 kernels (``solver/cpu.py``) contain these mechanisms and ``solver/tables.py``, so after
@@ -33,15 +39,20 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from drgstim.biophysics.channels import fh, hh, mrg_node, passive, sundt
+from drgstim.biophysics.channels import fh, hh, mrg_node, passive, sundt, sundt_na
 from drgstim.errors import InputError
 
-__all__ = ["MAX_PARAMETERS", "MAX_STATES", "REGISTRY", "mechanism"]
+__all__ = ["MAX_PARAMETERS", "MAX_STATES", "REGISTRY", "gate_count", "mechanism"]
 
-MAX_STATES = 5
-MAX_PARAMETERS = 8
+MAX_STATES = 6
+MAX_PARAMETERS = 15
 
-REGISTRY: dict[str, ModuleType] = {m.NAME: m for m in (passive, hh, mrg_node, sundt, fh)}
+REGISTRY: dict[str, ModuleType] = {m.NAME: m for m in (passive, hh, mrg_node, sundt, fh, sundt_na)}
+
+
+def gate_count(mod: ModuleType) -> int:
+    """The number of voltage gates of mechanism ``mod`` (its states less its concentrations)."""
+    return len(mod.STATES) - len(getattr(mod, "CONCENTRATIONS", ()))
 
 
 def mechanism(name: str) -> ModuleType:

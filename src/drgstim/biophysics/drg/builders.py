@@ -17,7 +17,12 @@ Na⁺ permeability, ``fh.json`` ``sensory_soma``), at the cell's 37 °C, with th
 reversal set so that the MRG resting potential (−80 mV) is an equilibrium.
 
 C: the Sundt et al. 2015 membrane (``sundt``) on every section, the M current only in the
-T-junction pieces; the leak reversal of each section makes it rest at −60 mV.
+T-junction pieces; the leak reversal of each section makes it rest at −60 mV. With
+``sodium_dynamics=True`` every section carries ``sundt_na`` instead: the same membrane
+plus intracellular Na⁺ accumulation, a Nernst E_Na and the Tigerholm et al. 2014 Na⁺/K⁺
+pump, balanced at rest (Na⁺ leak and leak reversal per section). It is off by default:
+Sundt et al. 2015 publish the membrane with fixed E_Na and no pump, and the builders'
+default is the published model.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from dataclasses import replace
 
 from drgstim.biophysics import _data
 from drgstim.biophysics.cells import MrgFibre, mrg_fibre, mrg_sections
-from drgstim.biophysics.channels import fh, sundt
+from drgstim.biophysics.channels import fh, sundt, sundt_na
 from drgstim.biophysics.drg.geometry import (
     DrgType,
     Section,
@@ -37,6 +42,7 @@ from drgstim.biophysics.drg.geometry import (
 )
 from drgstim.biophysics.morphology import Morphology
 from drgstim.biophysics.morphology import Section as MSection
+from drgstim.errors import InputError
 
 __all__ = ["DEFAULT_DIAMETER_um", "build_abeta", "build_adelta", "build_c", "build_drg"]
 
@@ -128,20 +134,43 @@ def build_adelta(*, diameter_um: float = 2.5, soma_diameter_um: float | None = N
     return _myelinated(sections, name=f"adelta_{diameter_um:g}um", fibre_diameter_um=diameter_um)
 
 
-def build_c(*, diameter_um: float = 0.8) -> Morphology:
-    """C neuron (Sundt et al. 2015): peripheral axon ``diameter_um``, central half of it."""
+def _sodium_section(s: Section, p: sundt.SundtParameters) -> MSection:
+    """A Sundt section with Na⁺ accumulation and the pump (``sundt_na``), balanced at rest."""
+    base = _sundt_section(s, p)
+    values = dict(sundt_na.defaults(), **base.parameters)
+    values["diameter_um"] = s.diameter_um
+    values = sundt_na.rest_balance(values, v_rest_mV=p.v_rest_mV)
+    return replace(base, mechanism=sundt_na.NAME, parameters=values)
+
+
+def build_c(*, diameter_um: float = 0.8, sodium_dynamics: bool = False) -> Morphology:
+    """C neuron (Sundt et al. 2015): peripheral axon ``diameter_um``, central half of it.
+
+    ``sodium_dynamics``: intracellular Na⁺ accumulation, Nernst E_Na and the Na⁺/K⁺ pump
+    (``channels.sundt_na``; off by default, see the module docstring).
+    """
     sections = c_sections(peripheral_diameter_um=diameter_um)
     p = sundt.sundt_parameters()
+    make = _sodium_section if sodium_dynamics else _sundt_section
+    suffix = "_na" if sodium_dynamics else ""
     return Morphology(
-        name=f"c_{diameter_um:g}um", sections=tuple(_sundt_section(s, p) for s in sections),
+        name=f"c_{diameter_um:g}um{suffix}", sections=tuple(make(s, p) for s in sections),
         detect_section=next(s.name for s in sections if s.detection), detect_x=1.0,
         v_rest_mV=p.v_rest_mV, temperature_C=p.temperature_C, source_axis=SOURCE_AXIS,
     )  # fmt: skip
 
 
-def build_drg(kind: DrgType | str, *, diameter_um: float | None = None) -> Morphology:
-    """The builder of one type, with its default diameter unless given."""
+def build_drg(
+    kind: DrgType | str, *, diameter_um: float | None = None, sodium_dynamics: bool = False
+) -> Morphology:
+    """The builder of one type, with its default diameter unless given.
+
+    ``sodium_dynamics`` (C only): see :func:`build_c`.
+    """
     kind = DrgType(kind)
-    builders = {DrgType.ABETA: build_abeta, DrgType.ADELTA: build_adelta, DrgType.C: build_c}
     d = DEFAULT_DIAMETER_um[kind] if diameter_um is None else diameter_um
-    return builders[kind](diameter_um=d)
+    if kind is DrgType.C:
+        return build_c(diameter_um=d, sodium_dynamics=sodium_dynamics)
+    if sodium_dynamics:
+        raise InputError("sodium_dynamics", sodium_dynamics, "False for Aβ and Aδ (C only)")
+    return build_abeta(diameter_um=d) if kind is DrgType.ABETA else build_adelta(diameter_um=d)

@@ -171,11 +171,18 @@ def _update(
     threshold: float,
     w: int,
 ) -> None:
-    """Apply the solution, advance the gates at the new v, note first threshold crossings."""
+    """Apply the solution, advance the gates at the new v, note first threshold crossings.
+
+    A mechanism's concentrations (:func:`mechanisms.accumulates`) advance first, from its
+    currents at the step's old voltage and gates (NEURON's order: currents, then states).
+    """
     n = v.shape[0]
     table, n_states, shift, vmin, inv_step = rt.table, rt.n_states, rt.shift, rt.vmin, rt.inv_step
     for i in range(n):
         m = mech[i]
+        if mechanisms.accumulates(m):
+            for j in range(w):
+                mechanisms.accumulate(m, v[i, j], par[i, :, j], x[i, :, j], rt.dt)
         for j in range(w):
             old = v[i, j]
             new = old + b1[i, j]

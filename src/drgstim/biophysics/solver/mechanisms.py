@@ -9,9 +9,9 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from drgstim.biophysics.channels import fh, hh, mrg_node, passive, sundt
+from drgstim.biophysics.channels import fh, hh, mrg_node, passive, sundt, sundt_na
 
-__all__ = ["advance", "current", "gates", "steady"]
+__all__ = ["accumulate", "accumulates", "advance", "current", "gates", "steady"]
 
 
 @numba.njit(cache=True)
@@ -25,6 +25,8 @@ def steady(m: int, v: float, p: np.ndarray, x: np.ndarray, tf: np.ndarray) -> No
         sundt.steady_state(v, p, x, tf[m])
     elif m == fh.MECH_ID:
         fh.steady_state(v, p, x, tf[m])
+    elif m == sundt_na.MECH_ID:
+        sundt_na.steady_state(v, p, x, tf[m])
     else:
         passive.steady_state(v, p, x, tf[m])
 
@@ -40,6 +42,8 @@ def advance(m: int, v: float, p: np.ndarray, x: np.ndarray, dt: float, tf: np.nd
         sundt.advance(v, p, x, dt, tf[m])
     elif m == fh.MECH_ID:
         fh.advance(v, p, x, dt, tf[m])
+    elif m == sundt_na.MECH_ID:
+        sundt_na.advance(v, p, x, dt, tf[m])
 
 
 @numba.njit(cache=True)
@@ -53,6 +57,8 @@ def current(m: int, v: float, p: np.ndarray, x: np.ndarray) -> float:
         return sundt.current(v, p, x)
     if m == fh.MECH_ID:
         return fh.current(v, p, x)
+    if m == sundt_na.MECH_ID:
+        return sundt_na.current(v, p, x)
     return passive.current(v, p, x)
 
 
@@ -67,3 +73,18 @@ def gates(m: int, v: float, tf: np.ndarray, inf: np.ndarray, tau: np.ndarray) ->
         sundt.rates(v, tf[m], inf, tau)
     elif m == fh.MECH_ID:
         fh.rates(v, tf[m], inf, tau)
+    elif m == sundt_na.MECH_ID:
+        sundt_na.rates(v, tf[m], inf, tau)
+
+
+@numba.njit(cache=True)
+def accumulates(m: int) -> bool:
+    """Whether mechanism ``m`` carries concentrations advanced by :func:`accumulate`."""
+    return m == sundt_na.MECH_ID
+
+
+@numba.njit(cache=True)
+def accumulate(m: int, v: float, p: np.ndarray, x: np.ndarray, dt: float) -> None:
+    """One step of mechanism ``m``'s concentrations from its currents at ``v`` and gates ``x``."""
+    if m == sundt_na.MECH_ID:
+        sundt_na.accumulate(v, p, x, dt)

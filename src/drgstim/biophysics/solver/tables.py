@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from drgstim.biophysics.channels import MAX_STATES, REGISTRY
+from drgstim.biophysics.channels import MAX_STATES, REGISTRY, gate_count
 from drgstim.biophysics.solver import mechanisms
 
 __all__ = ["RateTable", "STEP_mV", "V_MAX_mV", "V_MIN_mV", "advance_gates", "build", "step_gates"]
@@ -65,7 +65,7 @@ def build(tf: np.ndarray, dt_ms: float) -> RateTable:
     n_states = np.zeros(n_mech, dtype=np.int64)
     shift = np.full((n_mech, MAX_STATES), -1, dtype=np.int64)
     for mod in REGISTRY.values():
-        n_states[mod.MECH_ID] = len(mod.STATES)
+        n_states[mod.MECH_ID] = gate_count(mod)  # concentrations have no table
         shift[mod.MECH_ID, : len(mod.TABLE_SHIFT)] = mod.TABLE_SHIFT
     tf = np.ascontiguousarray(tf, dtype=np.float64)
     table = _fill(tf, float(dt_ms), V_MIN_mV, STEP_mV, nv)

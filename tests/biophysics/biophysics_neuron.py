@@ -1,7 +1,8 @@
 """Build a drgstim Morphology in NEURON and run it with the same drive (parity tests).
 
-The MRG node mechanism is compiled once per content hash into a cache directory under the
-system temp dir with ``nrnivmodl``. ``e_extracellular`` of every segment plays the same
+The mechanisms in ``neuron_models`` (the MRG node; ``sundtna`` + ``nacumd``, the Sundt
+membrane with Na⁺ accumulation and the pump, for ``sundt_na``) are compiled once per
+content hash into a cache directory under the system temp dir with ``nrnivmodl``. ``e_extracellular`` of every segment plays the same
 samples the drgstim kernel uses: NEURON's fixed-step ``Vector.play(ref, dt)`` applies
 element k during the step from t_k to t_(k+1), where the kernel (backward Euler) uses the
 sample at the step's end, so NEURON is given ``wave[1:]``.
@@ -68,19 +69,25 @@ class Built:
         h = load_mechanisms()
         self.h, self.cell, self.ve, self.dt = h, cell, ve_mV, dt_ms
         self.secs: dict[str, Any] = {}
+        self.na_mM: tuple[float, float] | None = None
         self.segs: list[Any] = []
         for s in cell.sections:
             sec = h.Section(name=s.name)
             sec.L, sec.diam, sec.nseg, sec.Ra, sec.cm = (
                 s.length_um, s.diameter_um, s.nseg, s.ra_ohm_cm, s.cm_uF_per_cm2,
             )  # fmt: skip
-            mech = {"mrg_node": "mrgnode"}.get(s.mechanism, s.mechanism)
+            mech = {"mrg_node": "mrgnode", "sundt_na": "sundtna"}.get(s.mechanism, s.mechanism)
             sec.insert(mech)
             sec.insert("extracellular")
+            if mech == "sundtna":
+                sec.insert("nacumd")
+                self.na_mM = (s.parameters["nai_rest_mM"], s.parameters["na_out_mM"])
             for seg in sec:
                 if mech == "pas":
                     seg.pas.g = s.parameters.get("g_S_per_cm2", 0.001)
                     seg.pas.e = s.parameters.get("e_mV", -70.0)
+                if mech == "sundtna":
+                    _set_sundtna(seg.sundtna, s.parameters)
                 layer = s.periaxonal
                 if layer is not None:
                     seg.xraxial[0] = layer.xraxial_ohm_per_cm / _OHM_PER_MEGAOHM
@@ -124,6 +131,8 @@ class Built:
             vec = h.Vector(amp_nA * np.r_[iwave[1:], 0.0])
             vec.play(stim._ref_amp, self.dt)
             keep += [vec, stim]
+        if self.na_mM is not None:
+            h.nai0_na_ion, h.nao0_na_ion = self.na_mM
         h.finitialize(self.cell.v_rest_mV)
         for _ in range(len(wave) - 1):
             h.fadvance()
@@ -132,6 +141,18 @@ class Built:
             if hasattr(vec, "play_remove"):
                 vec.play_remove()
         return out[: len(wave)]
+
+
+_SUNDTNA = {
+    "gnabar": "g_na_S_per_cm2", "gkdrbar": "g_kdr_S_per_cm2", "gkmbar": "g_km_S_per_cm2",
+    "gl": "g_leak_S_per_cm2", "ek": "e_k_mV", "el": "e_leak_mV", "shift": "na_shift_mV",
+    "ko": "k_out_mM", "pumpa": "pump_a_mA_per_cm2", "gnaleak": "g_na_leak_S_per_cm2",
+}  # fmt: skip
+
+
+def _set_sundtna(mech: Any, parameters: Any) -> None:
+    for theirs, ours in _SUNDTNA.items():
+        setattr(mech, theirs, parameters[ours])
 
 
 def simulate(

@@ -2,10 +2,11 @@
 
 The mechanisms in ``neuron_models`` (the MRG node; ``sundtna`` + ``nacumd``, the Sundt
 membrane with Na⁺ accumulation and the pump, for ``sundt_na``) are compiled once per
-content hash into a cache directory under the system temp dir with ``nrnivmodl``. ``e_extracellular`` of every segment plays the same
-samples the drgstim kernel uses: NEURON's fixed-step ``Vector.play(ref, dt)`` applies
-element k during the step from t_k to t_(k+1), where the kernel (backward Euler) uses the
-sample at the step's end, so NEURON is given ``wave[1:]``.
+content hash into a cache directory under the system temp dir with ``nrnivmodl``.
+``e_extracellular`` of every segment plays the same samples the drgstim kernel uses:
+NEURON's fixed-step ``Vector.play(ref, dt)`` applies element k during the step from t_k
+to t_(k+1), where the kernel (backward Euler) uses the sample at the step's end, so NEURON
+is given ``wave[1:]``.
 """
 
 from __future__ import annotations

@@ -144,3 +144,12 @@ def test_c_neuron_with_sodium_dynamics_rests_without_drift() -> None:
 def test_default_c_neuron_is_the_published_sundt_membrane() -> None:
     assert {s.mechanism for s in build_c().sections} == {"sundt"}
     assert {s.mechanism for s in build_c(sodium_dynamics=True).sections} == {"sundt_na"}
+
+
+def test_sodium_dynamics_is_a_c_neuron_option_only() -> None:
+    from drgstim.biophysics.drg import build_drg
+    from drgstim.errors import InputError
+
+    assert build_drg("c", sodium_dynamics=True).name == "c_0.8um_na"
+    with pytest.raises(InputError, match="sodium_dynamics"):
+        build_drg("abeta", sodium_dynamics=True)

@@ -95,6 +95,20 @@ def test_transmission_json_contract_for_a_c_neuron() -> None:
     assert on["evoked_central_without_injection"] == 0  # 1.5 mA does not fire a C neuron
 
 
+def test_transmission_sodium_dynamics_flag() -> None:
+    out = _run(
+        "transmission", "--model", "c", "--sodium-dynamics", "--stim-amplitude-uA", "1500",
+        "--duration-s", "0.25", "--window-s", "0.25", "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["model"] == "c+sodium_dynamics"
+    assert data["conditions"][0]["transmitted"] == data["conditions"][0]["launched"] == 1
+    refused = _run("transmission", "--model", "abeta", "--sodium-dynamics", "--json")
+    assert refused.returncode == 2
+    assert "sodium_dynamics" in refused.stderr and "Traceback" not in refused.stderr
+
+
 @pytest.mark.parametrize(
     ("flag", "value", "field"),
     [

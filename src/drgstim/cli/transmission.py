@@ -50,6 +50,13 @@ def transmission_command(
     diameter_um: Annotated[
         float | None, typer.Option("--diameter-um", help="default: the type's")
     ] = None,
+    sodium_dynamics: Annotated[
+        bool,
+        typer.Option(
+            "--sodium-dynamics",
+            help="C only: Na⁺ accumulation, Nernst E_Na and the Na⁺/K⁺ pump (Tigerholm 2014)",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Spikes reaching the central end / spikes launched, ganglion stimulation off vs on."""
@@ -63,6 +70,7 @@ def transmission_command(
         "duration_s": duration_s, "window_s": window_s, "stim_amplitudes_uA": amplitudes,
         "stim_frequency_Hz": stim_frequency_Hz, "stim_pulse_width_us": pulse_width_us,
         "stim_waveform": waveform, "distance_um": distance_um,
+        "sodium_dynamics": sodium_dynamics,
     }  # fmt: skip
     from drgstim.biophysics.transmission import transmission
 

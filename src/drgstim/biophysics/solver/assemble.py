@@ -56,6 +56,12 @@ class Batch:
     detect: int
     centres_um: FloatArray  # (n, 3, L)
 
+    def cell_arrays(self) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray,
+                                   FloatArray, FloatArray, FloatArray, FloatArray]:  # fmt: skip
+        """The cells' arrays in the order every kernel entry point takes them."""
+        return (self.parent, self.mech, self.area, self.cap, self.ga, self.gx, self.gxg,
+                self.cxc, self.params)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class BatchResult:
@@ -249,15 +255,7 @@ def run_batch(
     if max_spikes < 0:
         raise InputError("max_spikes", max_spikes, ">= 0")
     tcross, rec, steps_run, counts, times = cpu.integrate(
-        batch.parent,
-        batch.mech,
-        batch.area,
-        batch.cap,
-        batch.ga,
-        batch.gx,
-        batch.gxg,
-        batch.cxc,
-        batch.params,
+        *batch.cell_arrays(),
         np.ascontiguousarray(ve_mV, dtype=np.float64),
         np.ascontiguousarray(drive, dtype=np.float64),
         np.ascontiguousarray(wave, dtype=np.float64),
@@ -304,15 +302,7 @@ def search_batch(
     lanes = batch.area.shape[1]
     groups = max(1, min(numba.get_num_threads(), lanes))
     return cpu.search(
-        batch.parent,
-        batch.mech,
-        batch.area,
-        batch.cap,
-        batch.ga,
-        batch.gx,
-        batch.gxg,
-        batch.cxc,
-        batch.params,
+        *batch.cell_arrays(),
         np.ascontiguousarray(ve_mV, dtype=np.float64),
         np.ascontiguousarray(wave, dtype=np.float64),
         rate_table(batch, dt_ms),

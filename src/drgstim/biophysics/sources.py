@@ -16,9 +16,11 @@ import numpy as np
 import numpy.typing as npt
 
 from drgstim import units
+from drgstim.biophysics import _data
 from drgstim.errors import InputError
 
 __all__ = [
+    "DEFAULT_SIGMA_S_PER_M",
     "PointSource",
     "potential_V",
     "potential_mV_at_um",
@@ -26,6 +28,11 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+# The homogeneous medium every command and experiment uses unless told otherwise (cited in
+# data/biophysics/tissue.json).
+DEFAULT_SIGMA_S_PER_M: float = float(
+    _data.load("tissue.json")["conductivity_S_per_m"]["default_homogeneous"]
+)
 _MIN_DISTANCE_M = 1e-6  # 1 µm: closer than this a point source is not a model of anything
 
 

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from drgstim import units
 from drgstim.biophysics.morphology import Morphology
 from drgstim.biophysics.solver import assemble, run_batch
-from drgstim.biophysics.sources import PointSource, potential_mV_at_um
+from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M, PointSource, potential_mV_at_um
 from drgstim.biophysics.threshold import find_thresholds
 from drgstim.biophysics.waveforms import Waveform, sample
 from drgstim.errors import InputError
@@ -60,7 +60,7 @@ def threshold(
     distance_um: float,
     pulse_width_us: float,
     waveform: Waveform | str = Waveform.CATHODIC,
-    sigma_S_per_m: float = 0.2,
+    sigma_S_per_m: float = DEFAULT_SIGMA_S_PER_M,
     dt_us: float = 5.0,
     tstop_ms: float = 5.0,
 ) -> ThresholdReport:
@@ -100,7 +100,9 @@ def velocity_m_per_s(
     c = centres_um(cell)
     x0, x1 = float(c[:, 0].min()), float(c[:, 0].max())
     src = PointSource((x0 + 0.1 * (x1 - x0), 1000.0, 0.0))
-    ve = potential_mV_at_um(current_mA=1.0, points_um=c, sources_um=[src], sigma_S_per_m=0.2)
+    ve = potential_mV_at_um(
+        current_mA=1.0, points_um=c, sources_um=[src], sigma_S_per_m=DEFAULT_SIGMA_S_PER_M
+    )
     wave = sample(
         waveform="cathodic", pulse_width_us=pulse_width_us, dt_us=dt_us, tstop_ms=tstop_ms
     )

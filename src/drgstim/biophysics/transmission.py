@@ -40,6 +40,7 @@ from drgstim.biophysics.drg.builders import build_drg
 from drgstim.biophysics.drg.geometry import DrgType
 from drgstim.biophysics.morphology import Morphology
 from drgstim.biophysics.solver import CurrentInjection, assemble, run_batch
+from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M
 from drgstim.biophysics.stimulate import point_source_ve
 from drgstim.biophysics.waveforms import Waveform, sample
 from drgstim.errors import InputError
@@ -188,7 +189,7 @@ def transmission(
     stim_pulse_width_us: float = 300.0,
     stim_waveform: Waveform | str = Waveform.CATHODIC,
     distance_um: float = 1000.0,
-    sigma_S_per_m: float = 0.2,
+    sigma_S_per_m: float = DEFAULT_SIGMA_S_PER_M,
     injection_nA: float | None = None,
     dt_us: float | None = None,
     sodium_dynamics: bool = False,

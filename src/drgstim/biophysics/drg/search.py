@@ -24,16 +24,16 @@ from drgstim.biophysics.drg.geometry import DrgType
 from drgstim.biophysics.models import simulation_defaults
 from drgstim.biophysics.recruitment import CellRequest
 from drgstim.biophysics.solver import assemble
+from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M
 from drgstim.biophysics.stimulate import point_source_ve
 from drgstim.biophysics.threshold import find_thresholds
 from drgstim.biophysics.waveforms import Waveform, sample
 
-__all__ = ["RELATIVE_TOLERANCE", "SIGMA_TISSUE_S_PER_M", "START_uA", "drg_threshold_search"]
+__all__ = ["RELATIVE_TOLERANCE", "START_uA", "drg_threshold_search"]
 
 FloatArray = npt.NDArray[np.float64]
 RELATIVE_TOLERANCE = 0.01
 START_uA = 25.0  # first bracketing amplitude; doubled until the cell fires
-SIGMA_TISSUE_S_PER_M = 0.2  # the spec's default homogeneous medium (threshold CLI default)
 
 
 def thresholds_uA(
@@ -45,7 +45,7 @@ def thresholds_uA(
     morphs = [build_drg(kind, diameter_um=c.diameter_um) for c in cells]
     ve = np.stack(
         [
-            point_source_ve(m, distance_um=c.distance_um, sigma_S_per_m=SIGMA_TISSUE_S_PER_M)
+            point_source_ve(m, distance_um=c.distance_um, sigma_S_per_m=DEFAULT_SIGMA_S_PER_M)
             for m, c in zip(morphs, cells, strict=True)
         ],
         axis=1,

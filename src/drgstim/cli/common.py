@@ -18,7 +18,6 @@ __all__ = [
     "emit_json",
     "fail",
     "format_validation_error",
-    "handle_user_errors",
     "user_error_message",
 ]
 
@@ -69,10 +68,3 @@ def user_error_message(exc: BaseException) -> str | None:
     if type(exc).__name__ == "ValidationError" and hasattr(exc, "errors"):
         return format_validation_error(exc)
     return None
-
-
-def handle_user_errors(exc: BaseException) -> None:
-    """Exit 2 with a clear message if ``exc`` is a user error; return otherwise."""
-    message = user_error_message(exc)
-    if message is not None:
-        fail(message)

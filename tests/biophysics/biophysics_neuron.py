@@ -3,7 +3,8 @@
 The mechanisms in ``neuron_models`` (the MRG node; ``sundtna`` + ``nacumd``, the Sundt
 membrane with Na⁺ accumulation and the pump, for ``sundt_na``) are compiled once per
 content hash into a cache directory under the system temp dir with ``nrnivmodl``.
-``e_extracellular`` of every segment plays the same samples the drgstim kernel uses:
+``e_extracellular`` of every segment plays the same samples the drgstim kernel uses (a
+junction compartment, NEURON's zero-area node, is recorded but not driven):
 NEURON's fixed-step ``Vector.play(ref, dt)`` applies element k during the step from t_k
 to t_(k+1), where the kernel (backward Euler) uses the sample at the step's end, so NEURON
 is given ``wave[1:]``.
@@ -71,7 +72,7 @@ class Built:
         self.h, self.cell, self.ve, self.dt = h, cell, ve_mV, dt_ms
         self.secs: dict[str, Any] = {}
         self.na_mM: tuple[float, float] | None = None
-        self.segs: list[Any] = []
+        segs: list[Any] = []
         for s in cell.sections:
             sec = h.Section(name=s.name)
             sec.L, sec.diam, sec.nseg, sec.Ra, sec.cm = (
@@ -97,11 +98,22 @@ class Built:
                     seg.xraxial[1] = 1e9
                     seg.xg[1] = 1e10
                     seg.xc[1] = 0.0
-                self.segs.append(seg)
+                segs.append(seg)
             if s.parent is not None:
                 sec.connect(self.secs[s.parent](s.parent_x), 0)
             self.secs[s.name] = sec
-        self.recs = [h.Vector().record(seg._ref_v) for seg in self.segs]
+        # one NEURON location per drgstim compartment, in drgstim's order; a junction
+        # compartment is NEURON's zero-area node at that section end (recorded, not driven)
+        pending = iter(segs)
+        self.segs = [None if c.junction else next(pending) for c in cell.compartments()]
+        self.recs = [
+            h.Vector().record(self._junction_ref(c.section.name) if seg is None else seg._ref_v)
+            for seg, c in zip(self.segs, cell.compartments(), strict=True)
+        ]
+
+    def _junction_ref(self, name: str) -> Any:
+        section, x = name[:-1].split("(")
+        return self.secs[section](float(x))._ref_v
 
     def run(
         self,
@@ -122,6 +134,8 @@ class Built:
         played = np.r_[wave[1:], 0.0]
         keep: list[Any] = []
         for i, seg in enumerate(self.segs):
+            if seg is None:
+                continue
             vec = h.Vector(self.ve[i] * drive * played)
             vec.play(seg._ref_e_extracellular, self.dt)
             keep.append(vec)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import biophysics_neuron as _neuron
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 
 from drgstim.biophysics.cells import hh_cable, mrg_axon
+from drgstim.biophysics.drg.builders import build_abeta, build_c
 from drgstim.biophysics.morphology import Morphology
 from drgstim.biophysics.solver import CurrentInjection, assemble, run_batch
 from drgstim.biophysics.stimulate import point_source_ve
@@ -124,3 +126,50 @@ def test_sodium_accumulation_and_pump_match_neuron() -> None:
     assert theirs[:, -1].max() > 0.0  # spikes reach the far end
     assert np.mean(np.abs(ours - theirs)) < 0.05
     assert np.mean(np.abs(theirs - fixed)) > 0.5
+
+
+def _abeta_passive_soma() -> Morphology:
+    # The Aβ neuron with its soma and initial segment passive (NEURON has no build of the
+    # Frankenhaeuser–Huxley soma here): the branch point to test is the T-junction node,
+    # an MRG double cable with two MRG children.
+    cell = build_abeta()
+    passive = {"g_S_per_cm2": 1e-4, "e_mV": -80.0}
+    return dataclasses.replace(cell, sections=tuple(
+        dataclasses.replace(s, mechanism="pas", parameters=passive) if s.mechanism == "fh" else s
+        for s in cell.sections
+    ))  # fmt: skip
+
+
+BRANCHED = {
+    # cell, dt ms, tstop ms, suprathreshold amplitude mA (point source 1 mm, 300 µs)
+    "abeta": (_abeta_passive_soma, 0.005, 5.0, 1.2),
+    "c": (lambda: build_c(sodium_dynamics=True), 0.025, 40.0, 10.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BRANCHED))
+def test_branched_neurons_match_neuron(name: str) -> None:
+    # Whole DRG neurons, T-junction included: NEURON joins the stem and both axons at a
+    # zero-area node, and so does drgstim (a junction compartment). Spec: mean |ΔV| < 0.05
+    # mV (the junction's own potential compared too) and thresholds within 1 %. Coupling
+    # both axons straight to the stem's last compartment gave 0.06-0.15 mV on the C neuron.
+    build, dt_ms, tstop_ms, amp = BRANCHED[name]
+    cell = build()
+    comps = cell.compartments()
+    junctions = [i for i, c in enumerate(comps) if c.junction]
+    assert len(junctions) == 1
+    ve = point_source_ve(cell, distance_um=1000.0, sigma_S_per_m=0.2)
+    wave = sample(waveform="cathodic", pulse_width_us=300.0, dt_us=dt_ms * 1e3, tstop_ms=tstop_ms)
+    batch = assemble([cell])
+    ours = run_batch(
+        batch, ve_mV=ve[:, None], drive=np.array([amp]), wave=wave, dt_ms=dt_ms,
+        record=range(len(comps)),
+    ).traces_mV[:, :, 0]  # fmt: skip
+    theirs = _neuron.simulate(cell, ve_mV=ve, drive=amp, wave=wave, dt_ms=dt_ms)
+    assert theirs[:, cell.detect_index()].max() > 0.0  # the spike reached the central end
+    assert theirs[:, junctions[0]].max() > cell.v_rest_mV + 50.0  # a spike passed the junction
+    assert np.mean(np.abs(ours - theirs)) < 0.05
+    assert np.max(np.abs(ours - theirs)) < 0.5
+    mine = find_thresholds(batch, ve_mV=ve[:, None], wave=wave, dt_ms=dt_ms).threshold[0]
+    theirs_mA = _neuron.threshold(cell, ve_mV=ve, wave=wave, dt_ms=dt_ms)
+    assert mine == pytest.approx(theirs_mA, rel=0.01)

@@ -14,16 +14,27 @@ Placement: a section runs in a straight line from ``start_um`` to ``end_um`` (3-
 µm); :meth:`Morphology.compartments` returns the compartment centres so a source can be
 sampled there. Units are NEURON's (µm, µF/cm², Ω·cm, S/cm²).
 
+Branch points are discretised as NEURON discretises them. NEURON places a zero-area node
+at every section end; where only two compartments meet there (a section and its one
+child) that node is two half-compartment resistances in series, so the compartments are
+coupled directly. Where three or more meet (a parent's end with two children, the DRG
+T-junction) the node is kept: a *junction compartment* (``Compartment.junction``, length
+0, so no membrane, capacity or periaxonal wall) to which every meeting compartment is
+coupled through its own half resistance. Coupling the children straight to the parent's
+last compartment instead would be a different circuit (each child's current would pass a
+whole extra half resistance of its own).
+
 ``detect_section`` names the section whose far end (``detect_x``) is watched for the
 spike that counts as activation (the central end of a DRG neuron's axon).
 
 ``source_axis`` is the unit vector from the cell's reference point (the origin of its
 frame) towards a point source "at distance R": (0, 1, 0) for the HH cable and the MRG
-axon, (0, −1, 0) for DRG neurons (the source faces the soma, away from the stem).
+axon, (0, 0, 1) for DRG neurons (perpendicular to the plane of soma, stem and axons).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -74,13 +85,20 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Compartment:
-    """One compartment: its section, index within it, centre and parent compartment."""
+    """One compartment: its section, index within it, centre and parent compartment.
+
+    A junction compartment (``junction``, ``length_um`` 0) stands for NEURON's zero-area
+    node where three or more compartments meet; its ``section`` is a stand-in named
+    ``"<section>(<x>)"`` after the section end it sits on, with the passive mechanism at
+    zero conductance (it has no membrane).
+    """
 
     section: Section
     index: int
     centre_um: tuple[float, float, float]
     parent: int  # -1 for the root
     length_um: float
+    junction: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,26 +127,53 @@ class Morphology:
             raise InputError("source_axis", self.source_axis, "a unit vector")
 
     def compartments(self) -> list[Compartment]:
-        """Compartments in Hines order (parent index < own index)."""
+        """Compartments in Hines order (parent index < own index), junctions included."""
+        by_name = {sec.name: sec for sec in self.sections}
+        meeting = Counter(self._end_node(sec.name, x, by_name) for sec in self.sections
+                          for x in (0.0, 1.0))  # fmt: skip
         out: list[Compartment] = []
         first: dict[str, int] = {}
         last: dict[str, int] = {}
+        junctions: dict[tuple[str, float], int] = {}
+
+        def anchor(node: tuple[str, float]) -> int:
+            name, x = node
+            own = last[name] if x == 1.0 else first[name]
+            if meeting[node] < 3:
+                return own
+            if node not in junctions:
+                junctions[node] = len(out)
+                out.append(_junction(by_name[name], x, parent=own))
+            return junctions[node]
+
         for sec in self.sections:
             dx = sec.length_um / sec.nseg
             for k in range(sec.nseg):
-                frac = (k + 0.5) / sec.nseg
-                centre = _lerp(sec.start_um, sec.end_um, frac)
+                centre = _lerp(sec.start_um, sec.end_um, (k + 0.5) / sec.nseg)
                 if k > 0:
                     parent = len(out) - 1
                 elif sec.parent is None:
                     parent = -1
                 else:
-                    parent = last[sec.parent] if sec.parent_x == 1.0 else first[sec.parent]
+                    parent = anchor(self._end_node(sec.name, 0.0, by_name))
                 if k == 0:
                     first[sec.name] = len(out)
                 out.append(Compartment(sec, k, centre, parent, dx))
             last[sec.name] = len(out) - 1
         return out
+
+    @staticmethod
+    def _end_node(name: str, x: float, by_name: Mapping[str, Section]) -> tuple[str, float]:
+        """NEURON's node at end ``x`` of section ``name``, as (section, end) of its owner.
+
+        A section's 1-end is its own node; its 0-end is its parent's node at ``parent_x``
+        (resolved the same way), or its own for a root section.
+        """
+        sec = by_name[name]
+        while x == 0.0 and sec.parent is not None:
+            name, x = sec.parent, sec.parent_x
+            sec = by_name[name]
+        return name, x
 
     def detect_index(self) -> int:
         """Compartment index watched for activation."""
@@ -148,3 +193,14 @@ def _lerp(
     a: tuple[float, float, float], b: tuple[float, float, float], f: float
 ) -> tuple[float, float, float]:
     return (a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2]))
+
+
+def _junction(at: Section, x: float, *, parent: int) -> Compartment:
+    """The zero-area compartment at end ``x`` of section ``at``."""
+    point = at.end_um if x == 1.0 else at.start_um
+    stand_in = Section(
+        name=f"{at.name}({x:g})", length_um=at.length_um, diameter_um=at.diameter_um,
+        mechanism="pas", start_um=point, end_um=point, ra_ohm_cm=at.ra_ohm_cm,
+        parameters={"g_S_per_cm2": 0.0, "e_mV": 0.0}, periaxonal=at.periaxonal,
+    )  # fmt: skip
+    return Compartment(stand_in, 0, point, parent, 0.0, junction=True)

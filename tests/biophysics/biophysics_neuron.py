@@ -1,7 +1,8 @@
 """Build a drgstim Morphology in NEURON and run it with the same drive (parity tests).
 
 The mechanisms in ``neuron_models`` (the MRG node; ``sundtna`` + ``nacumd``, the Sundt
-membrane with Na⁺ accumulation and the pump, for ``sundt_na``) are compiled once per
+membrane with Na⁺ accumulation and the pump, for ``sundt_na``; ``fhsoma``, the
+Frankenhaeuser–Huxley soma membrane, for ``fh``) are compiled once per
 content hash into a cache directory under the system temp dir with ``nrnivmodl``.
 ``e_extracellular`` of every segment plays the same samples the drgstim kernel uses (a
 junction compartment, NEURON's zero-area node, is recorded but not driven):
@@ -78,7 +79,9 @@ class Built:
             sec.L, sec.diam, sec.nseg, sec.Ra, sec.cm = (
                 s.length_um, s.diameter_um, s.nseg, s.ra_ohm_cm, s.cm_uF_per_cm2,
             )  # fmt: skip
-            mech = {"mrg_node": "mrgnode", "sundt_na": "sundtna"}.get(s.mechanism, s.mechanism)
+            mech = {"mrg_node": "mrgnode", "sundt_na": "sundtna", "fh": "fhsoma"}.get(
+                s.mechanism, s.mechanism
+            )
             sec.insert(mech)
             sec.insert("extracellular")
             if mech == "sundtna":
@@ -90,6 +93,8 @@ class Built:
                     seg.pas.e = s.parameters.get("e_mV", -70.0)
                 if mech == "sundtna":
                     _set_sundtna(seg.sundtna, s.parameters)
+                if mech == "fhsoma":
+                    _set_fh(seg.fhsoma, s.parameters)
                 layer = s.periaxonal
                 if layer is not None:
                     seg.xraxial[0] = layer.xraxial_ohm_per_cm / _OHM_PER_MEGAOHM
@@ -163,6 +168,18 @@ _SUNDTNA = {
     "gl": "g_leak_S_per_cm2", "ek": "e_k_mV", "el": "e_leak_mV", "shift": "na_shift_mV",
     "ko": "k_out_mM", "pumpa": "pump_a_mA_per_cm2", "gnaleak": "g_na_leak_S_per_cm2",
 }  # fmt: skip
+
+
+_FH = {
+    "pnabar": "pnabar_cm_per_s", "ppbar": "ppbar_cm_per_s", "pkbar": "pkbar_cm_per_s",
+    "gl": "gl_S_per_cm2", "el": "el_mV",
+}  # fmt: skip
+
+
+def _set_fh(mech: Any, parameters: Any) -> None:
+    # the temperature is NEURON's global celsius (the cell's), as fh.celsius_C is
+    for theirs, ours in _FH.items():
+        setattr(mech, theirs, parameters[ours])
 
 
 def _set_sundtna(mech: Any, parameters: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 import biophysics_neuron as _neuron
@@ -128,21 +127,9 @@ def test_sodium_accumulation_and_pump_match_neuron() -> None:
     assert np.mean(np.abs(theirs - fixed)) > 0.5
 
 
-def _abeta_passive_soma() -> Morphology:
-    # The Aβ neuron with its soma and initial segment passive (NEURON has no build of the
-    # Frankenhaeuser–Huxley soma here): the branch point to test is the T-junction node,
-    # an MRG double cable with two MRG children.
-    cell = build_abeta()
-    passive = {"g_S_per_cm2": 1e-4, "e_mV": -80.0}
-    return dataclasses.replace(cell, sections=tuple(
-        dataclasses.replace(s, mechanism="pas", parameters=passive) if s.mechanism == "fh" else s
-        for s in cell.sections
-    ))  # fmt: skip
-
-
 BRANCHED = {
     # cell, dt ms, tstop ms, suprathreshold amplitude mA (point source 1 mm, 300 µs)
-    "abeta": (_abeta_passive_soma, 0.005, 5.0, 1.2),
+    "abeta": (build_abeta, 0.005, 5.0, 1.2),
     "c": (lambda: build_c(sodium_dynamics=True), 0.025, 40.0, 10.0),
 }
 
@@ -150,7 +137,9 @@ BRANCHED = {
 @pytest.mark.parametrize("name", sorted(BRANCHED))
 def test_branched_neurons_match_neuron(name: str) -> None:
     # Whole DRG neurons, T-junction included: NEURON joins the stem and both axons at a
-    # zero-area node, and so does drgstim (a junction compartment). Spec: mean |ΔV| < 0.05
+    # zero-area node, and so does drgstim (a junction compartment). Aβ: MRG double cable
+    # with the Frankenhaeuser–Huxley soma and initial segment (our fhsoma.mod); C: Sundt
+    # with Na⁺ accumulation and the pump (sundtna.mod + nacumd.mod). Spec: mean |ΔV| < 0.05
     # mV (the junction's own potential compared too) and thresholds within 1 %. Coupling
     # both axons straight to the stem's last compartment gave 0.06-0.15 mV on the C neuron.
     build, dt_ms, tstop_ms, amp = BRANCHED[name]

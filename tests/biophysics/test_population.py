@@ -60,3 +60,26 @@ def test_bad_sizes_are_refused_with_the_range() -> None:
         pop.sample_population(n_neurons=0, seed=1)
     with pytest.raises(InputError, match="seed"):
         pop.sample_population(n_neurons=5, seed=-1)
+
+
+def test_stems_point_from_the_rim_towards_the_root_axis() -> None:
+    population = pop.sample_population(n_neurons=300, seed=4)
+    u = population.stem_directions()
+    assert np.allclose(np.linalg.norm(u, axis=1), 1.0)
+    assert np.allclose(u[:, 0], 0.0)  # perpendicular to the root
+    radial = population.position_um[:, 1:]
+    assert np.all(np.sum(u[:, 1:] * radial, axis=1) < 0)  # inwards
+
+
+def test_the_neuron_frame_is_a_rotation_about_the_soma() -> None:
+    population = pop.sample_population(n_neurons=200, seed=6)
+    point = np.array([300.0, -200.0, 4000.0])
+    local = population.neuron_frame(point)
+    d = point - population.position_um
+    assert np.allclose(np.linalg.norm(local, axis=1), np.linalg.norm(d, axis=1))
+    assert np.allclose(local[:, 0], d[:, 0])  # the root axis is the neurons' axon axis
+    u = population.stem_directions()
+    assert np.allclose(local[:, 1], np.sum(d * u, axis=1))  # +y is the stem
+    # a dorsal-rim soma (stem pointing down) sees a contact above it behind its soma (-y)
+    top = np.argmax(population.position_um[:, 2] / np.abs(population.position_um[:, 1]))
+    assert local[top, 1] < 0 and abs(local[top, 1]) > abs(local[top, 2])

@@ -97,3 +97,18 @@ def test_bad_inputs_name_the_field(kwargs: dict[str, object], field: str) -> Non
     args.update(kwargs)
     with pytest.raises(InputError, match=field):
         rec.recruitment(POP, search=far_field_search, **args)  # type: ignore[arg-type]
+
+
+def test_each_neuron_gets_the_contact_in_its_own_frame() -> None:
+    seen: list[rec.CellRequest] = []
+
+    def capture(cells: Sequence[rec.CellRequest], **_: object) -> npt.NDArray[np.float64]:
+        seen.extend(cells)
+        return np.full(len(cells), np.inf)
+
+    rec.recruitment(POP, amplitudes_uA=[500], pulse_width_us=300, distance_um=1000, search=capture)
+    local = POP.neuron_frame(rec.contact_um(1000))
+    assert len(seen) == len(POP)
+    for cell, expected in zip(seen, local, strict=True):
+        assert cell.source_um == pytest.approx(tuple(expected))
+        assert np.linalg.norm(np.asarray(cell.source_um)) == pytest.approx(cell.distance_um)

@@ -6,6 +6,13 @@ Type mix, diameter distributions and the ganglion's size come from
 (``rho**rim_exponent``, rho the normalised ellipsoidal radius) and towards the dorsal
 surface (``1 + dorsal_bias * (z/c + 1)/2``): the dorsal rim is densest.
 
+Orientation (``stem_orientation`` in the data file): each neuron lies in a plane through
+the ganglion's long axis, its axons along the root (central end towards +x) and its stem
+pointing from the soma towards that axis (somata in the rim, fibres in the core).
+:meth:`Population.neuron_frame` turns a point of the ganglion into the neuron's own frame
+(:mod:`drgstim.biophysics.drg.builders`: soma centre at the origin, stem along +y,
+central axon along +x).
+
 Randomness is explicit: pass a seed (or a ``numpy.random.Generator``); the result stores
 the seed, the package version and a hash of the inputs and data so it can be reproduced.
 """
@@ -54,6 +61,29 @@ class Population:
         """Positions in the population of the neurons of one type."""
         wanted = DrgType(kind)
         return np.array([i for i, t in enumerate(self.types) if t is wanted], dtype=np.int64)
+
+    def stem_directions(self) -> npt.NDArray[np.float64]:
+        """Unit vectors (n, 3) from each soma towards the ganglion's long axis (x)."""
+        radial = self.position_um * np.array([0.0, 1.0, 1.0])
+        norm = np.linalg.norm(radial, axis=1, keepdims=True)
+        on_axis = norm[:, 0] < 1e-9  # a soma on the axis itself: stem taken as ventral
+        out = -radial / np.where(on_axis[:, None], 1.0, norm)
+        out[on_axis] = (0.0, 0.0, -1.0)
+        result: npt.NDArray[np.float64] = out
+        return result
+
+    def neuron_frame(self, point_um: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """``point_um`` (3,), a point of the ganglion, in each neuron's frame: (n, 3).
+
+        Frame axes in the ganglion: x (the root), the stem direction u, and x × u.
+        """
+        d = np.asarray(point_um, dtype=np.float64)[None, :] - self.position_um
+        u = self.stem_directions()
+        normal = np.cross(np.array([1.0, 0.0, 0.0]), u)
+        result: npt.NDArray[np.float64] = np.stack(
+            [d[:, 0], np.sum(d * u, axis=1), np.sum(d * normal, axis=1)], axis=1
+        )
+        return result
 
     def counts(self) -> dict[str, int]:
         """Number of neurons of each type."""

@@ -3,9 +3,10 @@
 A point contact sits ``distance_um`` above the dorsal surface of the ganglion (on the z
 axis of :mod:`drgstim.biophysics.population`'s ellipsoid). Each sampled neuron's
 threshold is found by a batched threshold search for its type and fibre diameter with the
-source at the neuron's own soma-to-contact distance (the layout of
-:mod:`drgstim.biophysics.drg.geometry`: source on the +z axis, R from the soma centre;
-every neuron lies in the horizontal plane with its axons along the root).
+source where the contact lies in the neuron's own frame
+(:meth:`~drgstim.biophysics.population.Population.neuron_frame`: axons along the root,
+stem pointing from the soma towards the ganglion's long axis), so a neuron on the dorsal
+rim faces the contact with its soma and one on the ventral rim with its stem and axons.
 A neuron counts as activated at amplitude A when its threshold is ≤ A, so recruitment is
 monotone in amplitude by construction, and every amplitude reuses one threshold search.
 
@@ -33,6 +34,7 @@ __all__ = [
     "RecruitmentResult",
     "ThresholdSearch",
     "contact_distances_um",
+    "contact_um",
     "recruitment",
 ]
 
@@ -46,6 +48,9 @@ class CellRequest:
     kind: DrgType
     diameter_um: float
     distance_um: float
+    # the contact in the neuron's frame (soma centre at 0, stem +y, central axon +x);
+    # None: at (0, 0, distance_um), perpendicular to the neuron's plane
+    source_um: tuple[float, float, float] | None = None
 
 
 class ThresholdSearch(Protocol):
@@ -97,10 +102,15 @@ class RecruitmentResult:
         }
 
 
+def contact_um(distance_um: float) -> npt.NDArray[np.float64]:
+    """The contact ``distance_um`` above the ganglion's dorsal surface (ganglion frame)."""
+    semi_z = float(drg_data.value("drg_population", "ganglion_semi_axes_um")[2])
+    return np.array([0.0, 0.0, semi_z + distance_um])
+
+
 def contact_distances_um(population: Population, *, distance_um: float) -> npt.NDArray[np.float64]:
     """Distance from each soma centre to a contact ``distance_um`` above the dorsal surface."""
-    semi_z = float(drg_data.value("drg_population", "ganglion_semi_axes_um")[2])
-    contact = np.array([0.0, 0.0, semi_z + distance_um])
+    contact = contact_um(distance_um)
     result: npt.NDArray[np.float64] = np.linalg.norm(population.position_um - contact, axis=1)
     return result
 
@@ -132,10 +142,16 @@ def recruitment(
     _check(amplitudes_uA, pulse_width_us, distance_um)
     amps = tuple(float(a) for a in amplitudes_uA)
     distances = contact_distances_um(population, distance_um=distance_um)
+    sources = population.neuron_frame(contact_um(distance_um))
     cells = [
-        CellRequest(kind=k, diameter_um=float(d), distance_um=float(r))
-        for k, d, r in zip(population.types, population.diameter_um, distances, strict=True)
-    ]
+        CellRequest(
+            kind=k, diameter_um=float(d), distance_um=float(r),
+            source_um=(float(s[0]), float(s[1]), float(s[2])),
+        )
+        for k, d, r, s in zip(
+            population.types, population.diameter_um, distances, sources, strict=True
+        )
+    ]  # fmt: skip
     thresholds = np.asarray(
         search(cells, pulse_width_us=pulse_width_us, max_amplitude_uA=max(amps), progress=progress),
         dtype=np.float64,

@@ -39,17 +39,26 @@ def centres_um(cell: Morphology) -> npt.NDArray[np.float64]:
 
 
 def point_source_ve(
-    cell: Morphology, *, distance_um: float, sigma_S_per_m: float
+    cell: Morphology,
+    *,
+    distance_um: float,
+    sigma_S_per_m: float,
+    source_um: tuple[float, float, float] | None = None,
 ) -> npt.NDArray[np.float64]:
-    """Outside potential (mV) per mA at each compartment for a source at R·``source_axis``."""
+    """Outside potential (mV) per mA at each compartment for a source at R·``source_axis``.
+
+    ``source_um``: the source at this point of the cell's frame instead (``distance_um``
+    is then only checked).
+    """
     if not distance_um > 0:
         raise InputError("distance_um", distance_um, "> 0 µm")
     if not sigma_S_per_m > 0:
         raise InputError("sigma_S_per_m", sigma_S_per_m, "> 0 S/m")
+    at = source_um if source_um is not None else tuple(distance_um * a for a in cell.source_axis)
     return potential_mV_at_um(
         current_mA=1.0,
         points_um=centres_um(cell),
-        sources_um=[PointSource(tuple(distance_um * a for a in cell.source_axis))],  # type: ignore[arg-type]
+        sources_um=[PointSource(at)],  # type: ignore[arg-type]
         sigma_S_per_m=sigma_S_per_m,
     )
 

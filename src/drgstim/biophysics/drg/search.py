@@ -3,8 +3,9 @@
 The :class:`~drgstim.biophysics.recruitment.ThresholdSearch` that recruitment runs: cells
 are grouped by type (one topology per batch), each built by
 :func:`~drgstim.biophysics.drg.builders.build_drg` with its own fibre diameter, and each
-lane gets its own outside potential (point source at (0, 0, R) from its soma centre, R
-its own contact distance). Every cell goes through
+lane gets its own outside potential (a point source where the contact lies in the
+neuron's frame, ``CellRequest.source_um``; without it at (0, 0, R) from the soma centre,
+R the neuron's contact distance). Every cell goes through
 :func:`~drgstim.biophysics.threshold.find_thresholds` (doubling from ``START_uA``, then
 bisection to 1 %), with detection at the central axon end. A neuron counts as activated
 at amplitude A when its threshold is ≤ A; conduction block at amplitudes well above
@@ -45,7 +46,12 @@ def thresholds_uA(
     morphs = [build_drg(kind, diameter_um=c.diameter_um) for c in cells]
     ve = np.stack(
         [
-            point_source_ve(m, distance_um=c.distance_um, sigma_S_per_m=DEFAULT_SIGMA_S_PER_M)
+            point_source_ve(
+                m,
+                distance_um=c.distance_um,
+                sigma_S_per_m=DEFAULT_SIGMA_S_PER_M,
+                source_um=c.source_um,
+            )
             for m, c in zip(morphs, cells, strict=True)
         ],
         axis=1,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from drgstim.biophysics.cells import mrg_axon
-from drgstim.biophysics.channels import MAX_PARAMETERS, MAX_STATES, REGISTRY
+from drgstim.biophysics.channels import MAX_PARAMETERS, MAX_STATES, REGISTRY, gate_count
 from drgstim.biophysics.solver import assemble, mechanisms, run_batch, tables
 from drgstim.biophysics.stimulate import point_source_ve
 from drgstim.biophysics.threshold import find_thresholds
@@ -56,6 +56,22 @@ def test_off_the_table_the_exact_rates_are_used(name: str) -> None:
     for v in (tables.V_MIN_mV - 10.0, tables.V_MAX_mV + 10.0):
         x_tab, x_exact = _one_step(name, v, x0, rt)
         assert np.allclose(x_tab, x_exact, rtol=0.0, atol=1e-12)  # exact up to round-off
+
+
+@pytest.mark.parametrize("name", GATED)
+@pytest.mark.parametrize("v", [-1e5, -5000.0, -900.0, 900.0, 5000.0, 1e5])
+def test_gates_stay_finite_volts_away_from_rest(name: str, v: float) -> None:
+    # A source 200 µm from an Aβ soma at 6.4 mA drives nodes below -800 mV, where MRG's
+    # slow-K⁺ rates both overflowed to 0 (τ = 1/0: the kernel raised ZeroDivisionError).
+    # Gates are evaluated within ±V_GATE_LIMIT_mV there: saturated, finite, in [0, 1].
+    rt = tables.build(_tf(37.0), 0.005)
+    mod = REGISTRY[name]
+    p = np.zeros((1, MAX_PARAMETERS, 1))
+    p[0, : len(mod.PARAMETERS), 0] = list(mod.defaults().values())
+    x = np.full((1, MAX_STATES, 1), 0.5)
+    tables.advance_gates(mod.MECH_ID, 0, 0, v, p, x, rt)
+    gates = x[0, : gate_count(mod), 0]
+    assert np.all(np.isfinite(gates)) and np.all((gates >= 0.0) & (gates <= 1.0))
 
 
 def test_sundt_sodium_gates_follow_the_shift_parameter() -> None:

@@ -112,3 +112,32 @@ def test_each_neuron_gets_the_contact_in_its_own_frame() -> None:
     for cell, expected in zip(seen, local, strict=True):
         assert cell.source_um == pytest.approx(tuple(expected))
         assert np.linalg.norm(np.asarray(cell.source_um)) == pytest.approx(cell.distance_um)
+
+
+def test_a_check_removes_blocked_neurons_at_amplitudes_above_their_threshold() -> None:
+    # test double: a neuron is blocked from 3× its threshold up (conduction block)
+    asked: list[tuple[float, float]] = []
+
+    def block_above_3x(
+        cells: Sequence[rec.CellRequest], *, amplitudes_uA: Sequence[float], pulse_width_us: float
+    ) -> npt.NDArray[np.bool_]:
+        thr = far_field_search(cells, pulse_width_us=pulse_width_us, max_amplitude_uA=np.inf)
+        asked.extend(zip(thr, amplitudes_uA, strict=True))
+        return np.asarray(amplitudes_uA) < 3.0 * thr
+
+    amps = [500.0, 2000.0, 8000.0]
+    result = rec.recruitment(
+        POP, amplitudes_uA=amps, pulse_width_us=300, distance_um=1000, search=far_field_search,
+        check=block_above_3x,
+    )  # fmt: skip
+    assert asked and all(a > t for t, a in asked)  # only amplitudes above the threshold
+    thr = result.thresholds_uA
+    for kind in DrgType:
+        idx = POP.indices(kind)
+        for k, a in enumerate(amps):
+            reached = int(np.count_nonzero(thr[idx] <= a))
+            fires = int(np.count_nonzero((thr[idx] <= a) & (a < 3.0 * thr[idx])))
+            assert result.activated[kind.value][k] == fires
+            assert result.blocked[kind.value][k] == reached - fires
+    assert sum(result.blocked["abeta"]) > 0  # the double does block some
+    assert result.as_json()["blocked"] == result.blocked

@@ -13,7 +13,8 @@ import pytest
 
 from drgstim.biophysics import population as pop
 from drgstim.biophysics import recruitment as rec
-from drgstim.biophysics.drg.search import drg_threshold_search
+from drgstim.biophysics.drg.geometry import DrgType
+from drgstim.biophysics.drg.search import drg_activation, drg_threshold_search, thresholds_uA
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,10 +24,11 @@ def test_population_recruitment_is_monotone_and_large_neurons_come_first() -> No
     population = pop.sample_population(n_neurons=24, seed=5)
     result = rec.recruitment(
         population, amplitudes_uA=[1000, 4000, 8000, 12000], pulse_width_us=300,
-        distance_um=0, search=drg_threshold_search,
+        distance_um=0, search=drg_threshold_search, check=drg_activation,
     )  # fmt: skip
-    for fractions in result.fractions.values():
-        assert all(b >= a for a, b in itertools.pairwise(fractions))
+    for kind, active in result.activated.items():
+        reached = [a + b for a, b in zip(active, result.blocked[kind], strict=True)]
+        assert all(b >= a for a, b in itertools.pairwise(reached))  # thresholds passed
     assert result.fractions["abeta"][-1] > 0.0
     assert result.fractions["c"][-1] <= result.fractions["abeta"][-1]
     finite = result.thresholds_uA[np.isfinite(result.thresholds_uA)]
@@ -86,3 +88,14 @@ def test_clinical_settings_do_not_recruit_c_neurons() -> None:
     )  # fmt: skip
     assert result.counts["c"] > 10
     assert result.activated["c"] == [0, 0]
+
+
+def test_activation_check_agrees_with_the_threshold_and_finds_block() -> None:
+    # An Aβ neuron with the source 500 µm above its soma (perpendicular to its plane) fires
+    # at its threshold (650 µA) and not at 1 % below it; at twice the threshold the spike
+    # that starts in the initial segment during the pulse dies in the stem, whose T-junction
+    # end the same cathode hyperpolarises (a virtual anode, -178 mV): conduction block.
+    cell = rec.CellRequest(kind=DrgType.ABETA, diameter_um=10.0, distance_um=500.0)
+    (thr,) = thresholds_uA([cell], kind=DrgType.ABETA, pulse_width_us=300, max_amplitude_uA=4000)
+    fires = drg_activation([cell] * 3, amplitudes_uA=[thr, 0.99 * thr, 2 * thr], pulse_width_us=300)
+    assert fires.tolist() == [True, False, False]

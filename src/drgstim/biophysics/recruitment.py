@@ -7,11 +7,17 @@ source where the contact lies in the neuron's own frame
 (:meth:`~drgstim.biophysics.population.Population.neuron_frame`: axons along the root,
 stem pointing from the soma towards the ganglion's long axis), so a neuron on the dorsal
 rim faces the contact with its soma and one on the ventral rim with its stem and axons.
-A neuron counts as activated at amplitude A when its threshold is ≤ A, so recruitment is
-monotone in amplitude by construction, and every amplitude reuses one threshold search.
+A neuron counts as activated at amplitude A when its threshold is ≤ A and, if an
+:class:`ActivationCheck` is given, its spike still reaches the detection site at A: far
+above threshold the cathode can block the spike it starts (conduction block), so a near
+neuron can fire at 1 mA and be silent at 12 mA. Such neurons are reported as ``blocked``
+at that amplitude; without a check every amplitude at or above the threshold counts and
+recruitment is monotone by construction. One threshold search serves every amplitude;
+the check costs one simulation per neuron and amplitude above its threshold.
 
-The threshold search is passed in (:class:`ThresholdSearch`), so this logic does not
-depend on which solver backend computes it.
+The threshold search and the check are passed in (:class:`ThresholdSearch`,
+:class:`ActivationCheck`), so this logic does not depend on which solver backend
+computes them.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from drgstim.biophysics.population import Population
 from drgstim.errors import InputError
 
 __all__ = [
+    "ActivationCheck",
     "CellRequest",
     "MAX_AMPLITUDE_uA",
     "RecruitmentResult",
@@ -70,6 +77,18 @@ class ThresholdSearch(Protocol):
     ) -> npt.NDArray[np.float64]: ...
 
 
+class ActivationCheck(Protocol):
+    """Whether each cell is activated at its own amplitude (µA, cathodic), as a bool array."""
+
+    def __call__(
+        self,
+        cells: Sequence[CellRequest],
+        *,
+        amplitudes_uA: Sequence[float],
+        pulse_width_us: float,
+    ) -> npt.NDArray[np.bool_]: ...
+
+
 @dataclass(frozen=True, kw_only=True)
 class RecruitmentResult:
     """Fraction and count activated per type per amplitude, with the thresholds."""
@@ -77,6 +96,7 @@ class RecruitmentResult:
     amplitudes_uA: tuple[float, ...]
     fractions: dict[str, list[float]]
     activated: dict[str, list[int]]
+    blocked: dict[str, list[int]]  # threshold ≤ amplitude, but silent at that amplitude
     counts: dict[str, int]
     thresholds_uA: npt.NDArray[np.float64]
     pulse_width_us: float
@@ -94,6 +114,7 @@ class RecruitmentResult:
             "distance_um": self.distance_um,
             "fraction_activated": self.fractions,
             "activated": self.activated,
+            "blocked": self.blocked,
             "counts": self.counts,
             "seed": self.seed,
             "version": self.version,
@@ -136,9 +157,11 @@ def recruitment(
     pulse_width_us: float,
     distance_um: float,
     search: ThresholdSearch,
+    check: ActivationCheck | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RecruitmentResult:
-    """Fraction of each type activated at each amplitude (one threshold search per neuron)."""
+    """Fraction of each type activated at each amplitude (one threshold search per neuron,
+    then with ``check`` one simulation per neuron and amplitude above its threshold)."""
     _check(amplitudes_uA, pulse_width_us, distance_um)
     amps = tuple(float(a) for a in amplitudes_uA)
     distances = contact_distances_um(population, distance_um=distance_um)
@@ -156,17 +179,35 @@ def recruitment(
         search(cells, pulse_width_us=pulse_width_us, max_amplitude_uA=max(amps), progress=progress),
         dtype=np.float64,
     )
+    reached = thresholds[:, None] <= np.asarray(amps)[None, :]  # (neurons, amplitudes)
+    active = reached.copy()
+    if check is not None:
+        above = np.argwhere(reached & (np.asarray(amps)[None, :] > thresholds[:, None]))
+        if len(above):
+            fires = np.asarray(
+                check(
+                    [cells[i] for i in above[:, 0]],
+                    amplitudes_uA=[amps[k] for k in above[:, 1]],
+                    pulse_width_us=pulse_width_us,
+                ),
+                dtype=np.bool_,
+            )
+            active[above[~fires, 0], above[~fires, 1]] = False
     fractions: dict[str, list[float]] = {}
     activated: dict[str, list[int]] = {}
+    blocked: dict[str, list[int]] = {}
     for kind in DrgType:
         idx = population.indices(kind)
-        hits = [int(np.count_nonzero(thresholds[idx] <= a)) for a in amps]
+        hits = [int(np.count_nonzero(active[idx, k])) for k in range(len(amps))]
         activated[kind.value] = hits
+        blocked[kind.value] = [int(np.count_nonzero(reached[idx, k])) - h
+                               for k, h in enumerate(hits)]  # fmt: skip
         fractions[kind.value] = [h / len(idx) if len(idx) else 0.0 for h in hits]
     return RecruitmentResult(
         amplitudes_uA=amps,
         fractions=fractions,
         activated=activated,
+        blocked=blocked,
         counts=population.counts(),
         thresholds_uA=thresholds,
         pulse_width_us=pulse_width_us,

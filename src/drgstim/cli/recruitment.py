@@ -5,25 +5,17 @@ Typer and the standard library only at module top; NumPy/Numba load inside the c
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
-from typing import Any, NoReturn
+from typing import Any
 
 import typer
 
-from drgstim.cli.common import EXIT_USAGE, emit_json
+from drgstim.cli.common import emit_json, fail
 from drgstim.errors import InputError
 
 __all__ = ["ModelSet", "register"]
 
 DEFAULT_NEURONS = 60
-
-
-def fail(message: str) -> NoReturn:
-    """Exit 2 with a message; SystemExit keeps the status under ``drgstim.cli.main.run``
-    (its ``standalone_mode=False`` turns a ``typer.Exit`` into a return value)."""
-    sys.stderr.write(f"error: {message}\n")
-    raise SystemExit(EXIT_USAGE)
 
 
 class ModelSet(StrEnum):
@@ -66,6 +58,10 @@ def recruitment_command(
     for kind, fractions in fractions_by_type.items():
         cells = ", ".join(f"{a:g} µA: {f:.0%}" for a, f in zip(amplitudes, fractions, strict=True))
         typer.echo(f"  {kind:>6} (n={body['counts'][kind]}): {cells}")
+        blocked = [(a, b) for a, b in zip(amplitudes, body["blocked"][kind], strict=True) if b]
+        if blocked:
+            notes = ", ".join(f"{b} at {a:g} µA" for a, b in blocked)
+            typer.echo(f"         blocked (above threshold, no spike at the central end): {notes}")
 
 
 def _run(
@@ -74,7 +70,7 @@ def _run(
 ) -> dict[str, Any]:  # fmt: skip
     import time
 
-    from drgstim.biophysics.drg.search import drg_threshold_search
+    from drgstim.biophysics.drg.search import drg_activation, drg_threshold_search
     from drgstim.biophysics.population import sample_population
     from drgstim.biophysics.recruitment import recruitment
 
@@ -85,6 +81,7 @@ def _run(
         "pulse_width_us": pulse_width_us,
         "distance_um": distance_um,
         "search": drg_threshold_search,
+        "check": drg_activation,
     }
     if as_json:
         result = recruitment(population, **kwargs)  # type: ignore[arg-type]

@@ -8,8 +8,10 @@ neuron's frame, ``CellRequest.source_um``; without it at (0, 0, R) from the soma
 R the neuron's contact distance). Every cell goes through
 :func:`~drgstim.biophysics.threshold.find_thresholds` (doubling from ``START_uA``, then
 bisection to 1 %), with detection at the central axon end. A neuron counts as activated
-at amplitude A when its threshold is ≤ A; conduction block at amplitudes well above
-threshold (a near neuron silent at the central end at 12 mA) is not counted against it.
+at amplitude A when its threshold is ≤ A and its spike still reaches the central end at
+A: conduction block at amplitudes well above threshold (a near neuron silent at the
+central end at 12 mA) is found by :func:`drg_activation`, one simulation per neuron and
+requested amplitude above its threshold.
 """
 
 from __future__ import annotations
@@ -24,24 +26,24 @@ from drgstim.biophysics.drg.builders import build_drg
 from drgstim.biophysics.drg.geometry import DrgType
 from drgstim.biophysics.models import simulation_defaults
 from drgstim.biophysics.recruitment import CellRequest
-from drgstim.biophysics.solver import assemble
+from drgstim.biophysics.solver import Batch, assemble, run_batch
 from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M
 from drgstim.biophysics.stimulate import point_source_ve
 from drgstim.biophysics.threshold import find_thresholds
 from drgstim.biophysics.waveforms import Waveform, sample
 
-__all__ = ["RELATIVE_TOLERANCE", "START_uA", "drg_threshold_search"]
+__all__ = ["RELATIVE_TOLERANCE", "START_uA", "drg_activation", "drg_threshold_search"]
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 RELATIVE_TOLERANCE = 0.01
 START_uA = 25.0  # first bracketing amplitude; doubled until the cell fires
 
 
-def thresholds_uA(
-    cells: Sequence[CellRequest], *, kind: DrgType, pulse_width_us: float,
-    max_amplitude_uA: float,
-) -> FloatArray:  # fmt: skip
-    """Cathodic thresholds (µA) of ``cells`` of one type; inf if above ``max_amplitude_uA``."""
+def _setup(
+    cells: Sequence[CellRequest], *, kind: DrgType, pulse_width_us: float
+) -> tuple[Batch, FloatArray, FloatArray, float]:
+    """Batch (one lane per cell), outside potentials per mA, waveform and dt (ms)."""
     dt_us, tstop_ms = simulation_defaults(kind.value)
     morphs = [build_drg(kind, diameter_um=c.diameter_um) for c in cells]
     ve = np.stack(
@@ -59,8 +61,15 @@ def thresholds_uA(
     wave = sample(
         waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us, dt_us=dt_us, tstop_ms=tstop_ms
     )
-    dt_ms = units.ms_from_us(dt_us)
-    batch = assemble(morphs)
+    return assemble(morphs), np.ascontiguousarray(ve), wave, units.ms_from_us(dt_us)
+
+
+def thresholds_uA(
+    cells: Sequence[CellRequest], *, kind: DrgType, pulse_width_us: float,
+    max_amplitude_uA: float,
+) -> FloatArray:  # fmt: skip
+    """Cathodic thresholds (µA) of ``cells`` of one type; inf if above ``max_amplitude_uA``."""
+    batch, ve, wave, dt_ms = _setup(cells, kind=kind, pulse_width_us=pulse_width_us)
     top_mA = units.mA_from_uA(max_amplitude_uA)
     # No screening run at the maximum amplitude first: activation is not monotone there.
     # A neuron near the contact that fires at 1.5 mA can be silent at the central end at
@@ -68,7 +77,7 @@ def thresholds_uA(
     # The doubling from START_uA meets the lowest activating amplitude before any block.
     res = find_thresholds(
         batch,
-        ve_mV=np.ascontiguousarray(ve),
+        ve_mV=ve,
         wave=wave,
         dt_ms=dt_ms,
         initial=min(units.mA_from_uA(START_uA), top_mA),
@@ -77,6 +86,25 @@ def thresholds_uA(
     )
     found = units.uA_from_mA(res.threshold)
     out: FloatArray = np.where(np.isfinite(found), found, np.inf)
+    return out
+
+
+def drg_activation(
+    cells: Sequence[CellRequest], *, amplitudes_uA: Sequence[float], pulse_width_us: float
+) -> BoolArray:
+    """:class:`~drgstim.biophysics.recruitment.ActivationCheck` on the core solver: whether
+    each cell's spike reaches the central end at its amplitude (one simulation each)."""
+    out = np.zeros(len(cells), dtype=np.bool_)
+    for kind in DrgType:
+        idx = [i for i, c in enumerate(cells) if c.kind is kind]
+        if not idx:
+            continue
+        batch, ve, wave, dt_ms = _setup(
+            [cells[i] for i in idx], kind=kind, pulse_width_us=pulse_width_us
+        )
+        drive = units.mA_from_uA(np.asarray([amplitudes_uA[i] for i in idx], dtype=np.float64))
+        run = run_batch(batch, ve_mV=ve, drive=drive, wave=wave, dt_ms=dt_ms)
+        out[idx] = np.isfinite(run.tcross_ms[batch.detect])
     return out
 
 

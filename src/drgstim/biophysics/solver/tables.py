@@ -6,7 +6,11 @@ steps of :data:`STEP_mV`); a gate step is then ``x += f · (x∞ − x)`` with b
 interpolated, instead of about three ``exp`` per gate. NEURON's ``hh`` does the same on a
 1 mV grid by default; this grid is 50× finer, so an interpolated value differs from the
 exact one by less than 1e-6 (tested for every mechanism). Outside the grid, and for any
-gate whose voltage axis is shifted by a parameter beyond it, the exact rates are used.
+gate whose voltage axis is shifted by a parameter beyond it, the exact rates are used,
+with the voltage held within ±:data:`V_GATE_LIMIT_mV`: a source a few hundred µm away
+at several mA drives compartments volts away from rest, where every gate is saturated
+but the rate formulas overflow ``exp`` (MRG's slow-K⁺ β, with its 1 mV slope, below
+about −800 mV) and a gate's rates would both become 0 (τ = 1/0).
 
 A mechanism whose rates depend on a per-compartment parameter only through a voltage
 shift names that parameter per gate in ``TABLE_SHIFT`` (e.g. Sundt's ``na_shift_mV``);
@@ -23,8 +27,18 @@ import numpy as np
 from drgstim.biophysics.channels import MAX_STATES, REGISTRY, gate_count
 from drgstim.biophysics.solver import mechanisms
 
-__all__ = ["RateTable", "STEP_mV", "V_MAX_mV", "V_MIN_mV", "advance_gates", "build", "step_gates"]
+__all__ = [
+    "RateTable",
+    "STEP_mV",
+    "V_GATE_LIMIT_mV",
+    "V_MAX_mV",
+    "V_MIN_mV",
+    "advance_gates",
+    "build",
+    "step_gates",
+]
 
+V_GATE_LIMIT_mV = 700.0  # exact gate rates are evaluated within ±700 mV (see above)
 V_MIN_mV = -250.0
 V_MAX_mV = 250.0
 STEP_mV = 0.02
@@ -74,7 +88,8 @@ def build(tf: np.ndarray, dt_ms: float) -> RateTable:
 
 @numba.njit(cache=True)
 def _exact(m: int, i: int, j: int, v: float, par: np.ndarray, x: np.ndarray, rt: RateTable) -> None:
-    mechanisms.advance(m, v, par[i, :, j], x[i, :, j], rt.dt, rt.tf)
+    vg = min(max(v, -V_GATE_LIMIT_mV), V_GATE_LIMIT_mV)
+    mechanisms.advance(m, vg, par[i, :, j], x[i, :, j], rt.dt, rt.tf)
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH)

@@ -61,6 +61,7 @@ def test_cli_json_contract() -> None:
     assert body["seed"] == 1 and body["amplitudes_uA"] == [2000.0, 8000.0]
     assert set(body["fraction_activated"]) == {"abeta", "adelta", "c"}
     assert sum(body["counts"].values()) == 8
+    assert set(body["blocked"]) == {"abeta", "adelta", "c"}
     assert body["version"] and body["input_hash"] and body["seconds"] >= 0
 
 

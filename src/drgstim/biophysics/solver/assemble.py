@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from drgstim import units
-from drgstim.biophysics.channels import MAX_PARAMETERS, MAX_STATES, REGISTRY, mechanism
+from drgstim.biophysics.channels import REGISTRY, mechanism
 from drgstim.biophysics.morphology import (
     SHORT_CIRCUIT_XG_S_PER_CM2,
     Compartment,
@@ -169,7 +169,13 @@ def assemble(cells: Sequence[Morphology]) -> Batch:
     n, lanes = parent.size, len(cells)
     keys = ("area", "cap", "ga", "gx", "gxg", "cxc", "half_r", "half_rx")
     arrays = {k: np.zeros((n, lanes)) for k in keys}
-    arrays["params"] = np.zeros((n, MAX_PARAMETERS, lanes))
+    # parameter and state slots: as many as the batch's mechanisms use, not the registry's
+    # maximum (the kernel copies and walks every slot of every compartment and lane, so a
+    # C neuron with 8 Sundt parameters ran 15 slots wide once sundt_na existed)
+    used = [mechanism(name) for name in set(topo[1])]
+    n_params = max(1, *(len(m.PARAMETERS) for m in used))
+    n_states = max(1, *(len(m.STATES) for m in used))
+    arrays["params"] = np.zeros((n, n_params, lanes))
     arrays["centres"] = np.zeros((n, 3, lanes))
     defaults = {name: mechanism(name).defaults() for name in set(topo[1])}
     for lane, comps in enumerate(comps_of):
@@ -184,7 +190,7 @@ def assemble(cells: Sequence[Morphology]) -> Batch:
     tf = np.ones((max(m.MECH_ID for m in REGISTRY.values()) + 1, 3))
     for mod in REGISTRY.values():
         tf[mod.MECH_ID] = mod.temperature_factors(first.temperature_C)
-    states0 = _steady_states(mech, params[:, :, 0], tf, first.v_rest_mV)
+    states0 = _steady_states(mech, params[:, :, 0], tf, first.v_rest_mV, n_states)
     return Batch(
         parent=parent,
         mech=mech,
@@ -198,10 +204,12 @@ def assemble(cells: Sequence[Morphology]) -> Batch:
     )
 
 
-def _steady_states(mech: IntArray, params: FloatArray, tf: FloatArray, v0: float) -> FloatArray:
+def _steady_states(
+    mech: IntArray, params: FloatArray, tf: FloatArray, v0: float, n_states: int
+) -> FloatArray:
     from drgstim.biophysics.solver import mechanisms
 
-    out = np.zeros((mech.size, MAX_STATES))
+    out = np.zeros((mech.size, n_states))
     for i, m in enumerate(mech):
         mechanisms.steady(int(m), v0, np.ascontiguousarray(params[i]), out[i], tf)
     return out

@@ -45,7 +45,6 @@ from drgstim.biophysics.solver.tables import RateTable
 
 __all__ = ["integrate", "search"]
 
-_DV = 0.001  # mV, NEURON's step for di/dv
 _FASTMATH = {"nsz", "arcp", "contract", "reassoc"}  # no nnan/ninf: inf means "not crossed"
 # slots of a group's constant array c (_SLOTS, n, w): area, C/dt, xc/dt, xg, axial g and
 # periaxonal g to the parent, their sums over parent and children, ve per unit drive, ve·drive
@@ -70,18 +69,19 @@ def _assemble_membrane(
     n = v.shape[0]
     a_, cdt_, cxdt_, gxg_, ea_, ag_, ah_ = c[_A], c[_CDT], c[_CXDT], c[_GXG], c[_EA], c[_AG], c[_AH]
     d11, d12, d21, d22, b1, b2 = d[0], d[1], d[2], d[3], d[4], d[5]
+    curs = np.empty(w)
+    slopes = np.empty(w)
     for i in range(n):
         m = mech[i]
+        if m == passive.MECH_ID:  # linear: no views, vectorises
+            for j in range(w):
+                slopes[j] = par[i, 0, j]
+                curs[j] = slopes[j] * (v[i, j] - par[i, 1, j])
+        else:
+            mechanisms.currents(m, i, v, par, x, w, curs, slopes)
         for j in range(w):
-            vv = v[i, j]
-            if m == passive.MECH_ID:  # linear: no views, vectorises
-                slope = par[i, 0, j]
-                cur = slope * (vv - par[i, 1, j])
-            else:
-                pv = par[i, :, j]
-                xv = x[i, :, j]
-                cur = mechanisms.current(m, vv, pv, xv)
-                slope = (mechanisms.current(m, vv + _DV, pv, xv) - cur) / _DV
+            cur = curs[j]
+            slope = slopes[j]
             a = a_[i, j]
             cdt = cdt_[i, j]
             cxdt = cxdt_[i, j]

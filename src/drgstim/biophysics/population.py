@@ -64,6 +64,9 @@ class Population:
 
     def stem_directions(self) -> npt.NDArray[np.float64]:
         """Unit vectors (n, 3) from each soma towards the ganglion's long axis (x)."""
+        rule = drg_data.value("drg_population", "stem_orientation")
+        if rule != "towards_root_axis":  # the only orientation rule implemented
+            raise InputError("stem_orientation", rule, "towards_root_axis")
         radial = self.position_um * np.array([0.0, 1.0, 1.0])
         norm = np.linalg.norm(radial, axis=1, keepdims=True)
         on_axis = norm[:, 0] < 1e-9  # a soma on the axis itself: stem taken as ventral

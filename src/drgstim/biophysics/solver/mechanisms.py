@@ -15,7 +15,6 @@ __all__ = [
     "accumulate",
     "accumulates",
     "advance",
-    "current",
     "currents",
     "gates",
     "steady",
@@ -54,22 +53,6 @@ def advance(m: int, v: float, p: np.ndarray, x: np.ndarray, dt: float, tf: np.nd
         fh.advance(v, p, x, dt, tf[m])
     elif m == sundt_na.MECH_ID:
         sundt_na.advance(v, p, x, dt, tf[m])
-
-
-@numba.njit(cache=True)
-def current(m: int, v: float, p: np.ndarray, x: np.ndarray) -> float:
-    """Ionic current density (mA/cm²) of mechanism ``m``."""
-    if m == hh.MECH_ID:
-        return hh.current(v, p, x)
-    if m == mrg_node.MECH_ID:
-        return mrg_node.current(v, p, x)
-    if m == sundt.MECH_ID:
-        return sundt.current(v, p, x)
-    if m == fh.MECH_ID:
-        return fh.current(v, p, x)
-    if m == sundt_na.MECH_ID:
-        return sundt_na.current(v, p, x)
-    return passive.current(v, p, x)
 
 
 @numba.njit(cache=True)

@@ -31,12 +31,22 @@ def _program(database: Database, device: Device, name: str, for_patient: bool) -
     with database.session() as s:
         return create(
             s,
-            Program(device_id=device.id, name=name, for_patient_use=for_patient, settings={}),
+            Program(device_id=device.id, name=name, for_patient_use=for_patient, settings=SETTINGS),
             actor=SYSTEM_ACTOR,
         )
 
 
-SETTINGS: dict[str, Any] = {"leads": []}
+SETTINGS: dict[str, Any] = {
+    "leads": [
+        {
+            "lead": 1,
+            "contacts": ["-", "+", "0", "0"],
+            "amplitude_uA": 500,
+            "pulse_width_us": 300,
+            "frequency_Hz": 20,
+        }
+    ]
+}
 
 
 def test_a_nurse_may_not_create_change_or_delete_programs(
@@ -130,7 +140,7 @@ def test_a_safe_program_is_stored_with_its_safety_report_and_audited(
     client: TestClient, team: Team, database: Database
 ) -> None:
     device = _device(database, team.own_patient.id, "IPG-S")
-    settings = {"leads": [_lead(["-", "+", "off", "off"], 800)]}
+    settings = {"leads": [_lead(["-", "+", "0", "0"], 800)]}
     checked = client.post(
         f"/api/devices/{device.id}/check",
         json={"settings": settings},
@@ -159,16 +169,19 @@ def test_an_unsafe_program_is_refused_with_the_device_reasons_and_not_stored(
     client: TestClient, team: Team, database: Database
 ) -> None:
     device = _device(database, team.own_patient.id, "IPG-U")
-    settings = {"leads": [_lead(["-", "+", "off", "off"], 6000, pulse_width_us=1000)]}
+    settings = {"leads": [_lead(["-", "+", "0", "0"], 6000, pulse_width_us=1000)]}
     refused = client.post(
         f"/api/devices/{device.id}/programs",
         json={"name": "Max", "settings": settings},
         headers=team.headers(Role.CLINICIAN),
     )
     assert refused.status_code == 422
-    message = refused.json()["detail"][0]["message"]
-    assert "30 µC/cm²" in message and "1.85" in message
-    bipolar = {"leads": [_lead(["-", "off", "off", "off"], 500)]}
+    detail = refused.json()["detail"][0]
+    assert detail["field"] == "settings.leads[0].amplitude_uA"
+    assert "Shannon k must stay below 1.85" in detail["message"]
+    # 1175 µA × 1000 µs on the 1.3 × 3 mm ring contact: D = 29.9 µC/cm² (the last step ≤ 30)
+    assert detail["allowed"].startswith("0–1175 µA")
+    bipolar = {"leads": [_lead(["-", "0", "0", "0"], 500)]}
     no_anode = client.post(
         f"/api/devices/{device.id}/programs",
         json={"name": "Mono", "settings": bipolar},
@@ -184,7 +197,7 @@ def test_the_patient_controller_stays_within_the_clinicians_limit(
     client: TestClient, team: Team, database: Database
 ) -> None:
     device = _device(database, team.own_patient.id, "IPG-P")
-    settings = {"leads": [_lead(["-", "+", "off", "off"], 800, patient_max_uA=850)]}
+    settings = {"leads": [_lead(["-", "+", "0", "0"], 800, patient_max_uA=850)]}
     assert (
         client.post(
             f"/api/devices/{device.id}/programs",

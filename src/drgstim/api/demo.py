@@ -14,7 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drgstim.api.auth import DEMO_PASSWORD, hash_password
-from drgstim.api.domain import check_program, evaluate_trial, plan_assessment, screen_assessment
+from drgstim.api.clinic import evaluate_trial, plan_assessment, screen_assessment
+from drgstim.api.device_service import DeviceFacts, save_program
+from drgstim.api.schemas.devices import ProgramSettings
 from drgstim.storage import SYSTEM_ACTOR, create
 from drgstim.storage.models import (
     Assessment,
@@ -206,32 +208,49 @@ def _seed_implanted(db: Session, patient: Patient, today: date) -> None:
         ),
         actor=SYSTEM_ACTOR,
     )
-    settings = {
-        "leads": [
-            {
-                "lead": 1,
-                "contacts": ["-", "+", "off", "off"],
-                "amplitude_uA": 800,
-                "patient_max_uA": 1200,
-                "pulse_width_us": 300,
-                "frequency_Hz": 20,
-            },
-            {
-                "lead": 2,
-                "contacts": ["off", "-", "+", "off"],
-                "amplitude_uA": 650,
-                "patient_max_uA": 1000,
-                "pulse_width_us": 300,
-                "frequency_Hz": 20,
-            },
-        ]
-    }
-    checked = check_program(device, settings)  # the device's rules, as for any program
-    if not checked["safe"]:
-        raise RuntimeError(f"demo program refused: {checked['report']['errors']}")
+    settings = ProgramSettings.model_validate(
+        {
+            "leads": [
+                {
+                    "lead": 1,
+                    "contacts": ["-", "+", "0", "0"],
+                    "amplitude_uA": 800,
+                    "patient_max_uA": 1200,
+                    "pulse_width_us": 300,
+                    "frequency_Hz": 20,
+                },
+                {
+                    "lead": 2,
+                    "contacts": ["0", "-", "+", "0"],
+                    "amplitude_uA": 650,
+                    "patient_max_uA": 1000,
+                    "pulse_width_us": 300,
+                    "frequency_Hz": 20,
+                },
+            ]
+        }
+    )
+    facts = DeviceFacts.of(
+        serial=device.serial, kind=device.kind, leads=device.leads, state=device.state
+    )
+    # Programmed through the device's clinician session, as for any program.
+    outcome = save_program(
+        facts,
+        [],
+        editing=None,
+        name="Awake",
+        for_patient_use=True,
+        settings=settings,
+        clinician=SYSTEM_ACTOR.name,
+    )
     create(
         db,
-        Program(device_id=device.id, name="Awake", settings=settings, safety=checked["report"]),
+        Program(
+            device_id=device.id,
+            name="Awake",
+            settings=outcome.settings,
+            safety=outcome.safety,
+        ),
         actor=SYSTEM_ACTOR,
     )
     for month, nrs in ((1, 3.0), (3, 2.5), (6, 2.5), (12, 3.0)):

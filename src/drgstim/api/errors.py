@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
-from drgstim.api.domain import DomainUnavailableError
 from drgstim.errors import InputError
 from drgstim.storage import ConflictError, NotFoundError
 
@@ -48,6 +47,17 @@ def validation_detail(errors: list[Any]) -> list[dict[str, Any]]:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
         field = ".".join(loc) or "body"
         ctx = err.get("ctx") or {}
+        cause = ctx.get("error")
+        if isinstance(cause, InputError):  # a domain check run by the schema: its words
+            out.append(
+                {
+                    "field": field,
+                    "value": _jsonable(err.get("input")),
+                    "allowed": cause.allowed,
+                    "message": f"{field}: {cause}",
+                }
+            )
+            continue
         allowed = "; ".join(f"{k} {v}" for k, v in ctx.items()) or err.get("type", "")
         out.append(
             {
@@ -80,12 +90,6 @@ async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=status.HTTP_404_NOT_FOUND, content={"detail": str(exc)})
 
 
-async def _unavailable(_request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse(
-        status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(exc)}
-    )
-
-
 async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
     # Lock timeouts (SQLite busy for longer than busy_timeout) and lost connections are
     # the server's trouble, not the user's: 503 with a hint to retry, never a bare 500.
@@ -107,5 +111,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ValidationError, _validation_error)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(ConflictError, _conflict)
-    app.add_exception_handler(DomainUnavailableError, _unavailable)
     app.add_exception_handler(OperationalError, _database_unavailable)

@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from drgstim.api.domain import clinic_trial, domain_module
+from drgstim.api.clinic import clinic_trial
+from drgstim.clinic import assessment, complications, outcomes
+from drgstim.clinic import review as review_mod
 from drgstim.storage.models import (
     Assessment,
     Complication,
@@ -30,9 +32,9 @@ _ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 _ACTION = {"observation": "none", "medication": "none"}
 
 
-def _scores(outcomes: Any, scores: dict[str, Any]) -> Any:
-    return outcomes.OutcomeScores(
-        nrs=outcomes.NRSScores(
+def _scores(scores: dict[str, Any]) -> assessment.OutcomeScores:
+    return assessment.OutcomeScores(
+        nrs=assessment.NRSScores(
             average=scores.get("nrs_average"),
             worst=scores.get("nrs_worst"),
             current=scores.get("nrs_current"),
@@ -52,7 +54,7 @@ def _rows(db: Session, model: type[Any], column: Any, value: Any, order: Any) ->
     return list(db.scalars(select(model).where(column == value).order_by(order)))
 
 
-def _trials(db: Session, patient: Patient, outcomes: Any, review_mod: Any) -> tuple[Any, ...]:
+def _trials(db: Session, patient: Patient) -> tuple[outcomes.TrialRecord, ...]:
     out = []
     for trial in _rows(db, Trial, Trial.patient_id, patient.id, Trial.started_on):
         entries = _rows(db, DiaryEntry, DiaryEntry.trial_id, trial.id, DiaryEntry.day)
@@ -66,7 +68,7 @@ def _trials(db: Session, patient: Patient, outcomes: Any, review_mod: Any) -> tu
     return tuple(out)
 
 
-def _device(db: Session, patient: Patient, outcomes: Any) -> Any:
+def _device(db: Session, patient: Patient) -> outcomes.DeviceInfo | None:
     devices = _rows(db, Device, Device.patient_id, patient.id, Device.created_at)
     ipgs = [d for d in devices if d.kind == "ipg"] or devices
     if not ipgs:
@@ -79,12 +81,8 @@ def _device(db: Session, patient: Patient, outcomes: Any) -> Any:
     )
 
 
-def patient_record(db: Session, patient: Patient) -> Any:
+def patient_record(db: Session, patient: Patient) -> outcomes.PatientRecord:
     """``drgstim.clinic.outcomes.PatientRecord`` built from everything stored for ``patient``."""
-    outcomes = domain_module("drgstim.clinic.outcomes", "a patient record")
-    assessment = domain_module("drgstim.clinic.assessment", "a patient record")
-    complications = domain_module("drgstim.clinic.complications", "a patient record")
-    review_mod = domain_module("drgstim.clinic.review", "a patient record")
     pid = patient.mrn if _ID.match(patient.mrn) else str(patient.id)
     assessments = _rows(db, Assessment, Assessment.patient_id, patient.id, Assessment.assessed_on)
     implants = _rows(db, Implant, Implant.patient_id, patient.id, Implant.performed_on)
@@ -119,11 +117,11 @@ def patient_record(db: Session, patient: Patient) -> Any:
                     )
                     for p in a.pain_map
                 ),
-                scores=_scores(assessment, a.scores),
+                scores=_scores(a.scores),
             )
             for a in assessments
         ),
-        trials=_trials(db, patient, outcomes, review_mod),
+        trials=_trials(db, patient),
         procedures=tuple(
             outcomes.ImplantProcedure(
                 performed_on=i.performed_on,
@@ -139,7 +137,7 @@ def patient_record(db: Session, patient: Patient) -> Any:
             outcomes.FollowUpVisit(
                 visit_on=v.visit_on,
                 month=v.month,
-                scores=_scores(assessment, v.scores),
+                scores=_scores(v.scores),
                 notes=v.notes,
             )
             for v in visits
@@ -158,5 +156,5 @@ def patient_record(db: Session, patient: Patient) -> Any:
             )
             for c in events
         ),
-        device=_device(db, patient, outcomes),
+        device=_device(db, patient),
     )

@@ -10,7 +10,14 @@ from drgstim.device._data import device_data
 from drgstim.errors import InputError
 from drgstim.units import cm2_from_mm2
 
-__all__ = ["DEFAULT_LEAD_MODEL", "LeadModel", "Polarity", "lead_model", "parse_contacts"]
+__all__ = [
+    "DEFAULT_LEAD_MODEL",
+    "LeadModel",
+    "Polarity",
+    "contact_label",
+    "lead_model",
+    "parse_contacts",
+]
 
 
 class Polarity(StrEnum):
@@ -65,6 +72,15 @@ def lead_model(name: str) -> LeadModel:
 
 
 DEFAULT_LEAD_MODEL = lead_model(str(device_data()["lead_models"]["default"]))
+
+
+def contact_label(index: int) -> str:
+    """The programmer's label of the contact at 0-based ``index`` (E1, E2, …).
+
+    >>> contact_label(0)
+    'E1'
+    """
+    return f"E{index + 1}"
 
 
 def parse_contacts(text: str, *, contact_count: int = 4) -> tuple[Polarity, ...]:

@@ -14,7 +14,13 @@ from typing import Any
 
 from drgstim.device._data import device_data, limit
 from drgstim.device.grid import grid_problem
-from drgstim.device.lead import DEFAULT_LEAD_MODEL, LeadModel, Polarity, parse_contacts
+from drgstim.device.lead import (
+    DEFAULT_LEAD_MODEL,
+    LeadModel,
+    Polarity,
+    contact_label,
+    parse_contacts,
+)
 from drgstim.errors import InputError
 from drgstim.units import V_from_uA_ohm, uC_from_uA_us
 
@@ -147,7 +153,7 @@ def _charge_problems(charges: Sequence[ContactCharge]) -> list[str]:
     problems = []
     for c in charges:
         # Named as the programmer labels it (E1–E4), with the JSON index beside it.
-        where = f"contact E{c.index + 1} (index {c.index}, {c.polarity.name.lower()})"
+        where = f"contact {contact_label(c.index)} (index {c.index}, {c.polarity.name.lower()})"
         figures = (
             f"Q = {c.charge_uC:.3g} µC, D = {c.charge_density_uC_per_cm2:.3g} µC/cm², "
             f"k = {c.shannon_k:.2f}"

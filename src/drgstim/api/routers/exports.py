@@ -11,10 +11,13 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
+from drgstim.api.clinic import clinic_trial, evaluate_trial
 from drgstim.api.crud import STAFF, load_for
 from drgstim.api.deps import CurrentUser, SessionDep
-from drgstim.api.domain import clinic_trial, domain_module, evaluate_trial
 from drgstim.api.records import patient_record
+from drgstim.clinic.fhir import export_fhir_bundle
+from drgstim.clinic.reports import render_followup_report, render_trial_report
+from drgstim.clinic.review import TrialReview as ClinicReview
 from drgstim.storage.models import DiaryEntry, Patient, Trial, TrialReview
 
 __all__ = ["router"]
@@ -26,8 +29,7 @@ router = APIRouter(tags=["exports"])
 def fhir_bundle(patient_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> JSONResponse:
     """The patient's whole record as a FHIR R4 ``collection`` Bundle (staff only)."""
     patient = load_for(db, user, Patient, patient_id, roles=STAFF)
-    fhir = domain_module("drgstim.clinic.fhir", "the FHIR export")
-    bundle: dict[str, Any] = fhir.export_fhir_bundle(patient_record(db, patient))
+    bundle: dict[str, Any] = export_fhir_bundle(patient_record(db, patient))
     filename = f"drgstim-{patient.mrn}-fhir.json".replace('"', "")
     return JSONResponse(
         bundle,
@@ -80,11 +82,9 @@ def trial_report(
         .order_by(TrialReview.created_at.desc())
     ).first()
     result = stored.result if stored is not None else evaluate_trial(trial, entries)
-    review = domain_module("drgstim.clinic.review", "trial reports").TrialReview
-    reports = domain_module("drgstim.clinic.reports", "trial reports")
-    data = reports.render_trial_report(
+    data = render_trial_report(
         clinic_trial(trial, entries),
-        review.model_validate(result),
+        ClinicReview.model_validate(result),
         patient=f"{patient.given_name} {patient.family_name}",
         fmt=format.value,
     )
@@ -100,6 +100,5 @@ def followup_report(
 ) -> Response:
     """The follow-up report: outcomes over time, responder status, complications."""
     patient: Patient = load_for(db, user, Patient, patient_id, roles=STAFF, patient_allowed=True)
-    reports = domain_module("drgstim.clinic.reports", "follow-up reports")
-    data = reports.render_followup_report(patient_record(db, patient), fmt=format.value)
+    data = render_followup_report(patient_record(db, patient), fmt=format.value)
     return _download(data, format, _safe(f"followup-report-{patient.mrn}"))

@@ -9,8 +9,10 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
-from drgstim.api import domain
+from drgstim.api import clinic as domain
 from drgstim.api.crud import STAFF, Resource, crud_router
+from drgstim.api.deps import actor_of
+from drgstim.api.routers.programs import apply_leads
 from drgstim.api.schemas import clinical as c
 from drgstim.api.schemas import devices as d
 from drgstim.api.schemas.patients import Stage
@@ -61,6 +63,19 @@ def _check_pain_map(db: Session, parent: Any, data: dict[str, Any], user: User) 
     if data.get("pain_map"):
         domain.pain_map(list(data["pain_map"]))
     return data
+
+
+def _leads_rechecked(
+    db: Session, device: Any, changes: dict[str, Any], user: User
+) -> dict[str, Any]:
+    """New leads (impedance typed, lead added or removed): every stored program of the
+    device is rechecked by the device, and disabled with the reason if refused."""
+    if changes.get("leads") is not None:
+        changes["leads"] = [{**lead, "side": str(lead["side"])} for lead in changes["leads"]]
+        apply_leads(db, device, changes["leads"], actor_of(user))
+    elif "leads" in changes:
+        del changes["leads"]
+    return changes
 
 
 RESOURCES: tuple[Resource, ...] = (
@@ -156,6 +171,7 @@ RESOURCES: tuple[Resource, ...] = (
         write_roles=PROGRAMMERS,
         delete_roles=CLINICIAN_ONLY,
         patient_reads=True,
+        on_update=_leads_rechecked,
         order_by=(Device.created_at,),
     ),
 )

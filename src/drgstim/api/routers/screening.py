@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
-from drgstim.api import domain
+from drgstim.api import clinic as domain
 from drgstim.api.crud import STAFF, advance_stage, load_for
 from drgstim.api.deps import CurrentUser, PagingDep, SessionDep, actor_of
 from drgstim.api.schemas.clinical import PlanPublic, ScreeningPublic

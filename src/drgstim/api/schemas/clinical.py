@@ -13,7 +13,13 @@ from typing import Any
 
 from pydantic import Field
 
-from drgstim.api.schemas.common import RecordPublic, StrictModel, UpdateModel
+from drgstim.api.schemas.common import (
+    LeadLevel,
+    LeadSide,
+    RecordPublic,
+    StrictModel,
+    UpdateModel,
+)
 from drgstim.clinic.complications import ComplicationType
 
 __all__ = [
@@ -116,15 +122,10 @@ class PlanPublic(RecordPublic):
     result: dict[str, Any]
 
 
-class LeadSide(StrEnum):
-    LEFT = "left"
-    RIGHT = "right"
-
-
 class LeadSite(StrictModel):
     """A lead at one DRG: a level and a side (a DRG is left or right)."""
 
-    level: str = Field(pattern=r"^(T([1-9]|1[0-2])|L[1-5]|S[1-3])$", description="DRG level.")
+    level: LeadLevel
     side: LeadSide
 
 

@@ -4,11 +4,31 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-__all__ = ["Page", "RecordPublic", "StrictModel", "UpdateModel"]
+from drgstim.device import Side, SpineLocation
+from drgstim.device.vocabulary import RECORDABLE_LEVELS
+
+__all__ = ["LeadLevel", "LeadSide", "Page", "RecordPublic", "StrictModel", "UpdateModel"]
+
+LeadSide = Side
+"""A lead lies at a left or right DRG: the device's vocabulary."""
+
+
+def _recordable_level(level: str) -> str:
+    return SpineLocation(level, Side.LEFT).level  # the device's refusal, if any
+
+
+LeadLevel = Annotated[
+    str,
+    AfterValidator(_recordable_level),
+    Field(
+        description="The DRG level a lead lies at (the device's recordable levels).",
+        json_schema_extra={"enum": list(RECORDABLE_LEVELS)},
+    ),
+]
 
 T = TypeVar("T")
 

@@ -1,25 +1,20 @@
-"""Adapters from stored rows to the domain layers' objects and back.
-
-Routes stay thin: they load rows, call one function here, and store what comes back. A
-domain module that is not installed in this build makes the endpoint answer 503 with the
-module's name (:class:`DomainUnavailableError`), never a guess.
+"""The service's seam to the clinic and anatomy layers: stored rows in, domain objects
+out, their verdicts back as JSON for storage. Static imports and typed functions only; the
+device seam is :mod:`drgstim.api.device_service`.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
-from types import ModuleType
 from typing import Any
 
-from drgstim.storage.models import Assessment, Device, DiaryEntry, Patient, Program, Trial
+from drgstim.anatomy.pain_map import PainMap
+from drgstim.clinic import planning, review, screening
+from drgstim.clinic import trial as clinic
+from drgstim.storage.models import Assessment, DiaryEntry, Patient, Trial
 
 __all__ = [
-    "DomainUnavailableError",
-    "check_program",
     "clinic_trial",
-    "controller_action",
-    "domain_module",
     "evaluate_trial",
     "pain_map",
     "plan_assessment",
@@ -27,33 +22,15 @@ __all__ = [
 ]
 
 
-class DomainUnavailableError(RuntimeError):
-    """A domain module this endpoint needs is not available."""
-
-    def __init__(self, module: str, what: str) -> None:
-        self.module = module
-        super().__init__(f"{what} needs {module}, which is not available in this build")
-
-
-def domain_module(name: str, what: str) -> ModuleType:
-    """Import a domain module, or raise :class:`DomainUnavailableError`."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and name.startswith(exc.name):
-            raise DomainUnavailableError(name, what) from exc
-        raise
-
-
-def clinic_trial(trial: Trial, entries: Sequence[DiaryEntry]) -> Any:
-    t = domain_module("drgstim.clinic.trial", "a trial review")
-    return t.Trial(
+def clinic_trial(trial: Trial, entries: Sequence[DiaryEntry]) -> clinic.Trial:
+    """The stored trial and its diary as ``drgstim.clinic.trial.Trial``."""
+    return clinic.Trial(
         start_date=trial.started_on,
         end_date=trial.ended_on,
-        lead_levels=tuple(t.LeadLevel(**lead) for lead in trial.leads),
+        lead_levels=tuple(clinic.LeadLevel(**lead) for lead in trial.leads),
         goals=trial.goals,
         entries=tuple(
-            t.DiaryEntry(
+            clinic.DiaryEntry(
                 date=e.day,
                 nrs_average=e.nrs_average,
                 nrs_worst=e.nrs_worst,
@@ -81,7 +58,6 @@ def evaluate_trial(
     baseline_steps: float | None = None,
 ) -> dict[str, Any]:
     """``drgstim.clinic.review.evaluate_trial`` on the stored trial; its JSON (to_dict)."""
-    review = domain_module("drgstim.clinic.review", "a trial review")
     result = review.evaluate_trial(
         clinic_trial(trial, entries),
         baseline_nrs=trial.baseline_nrs,
@@ -91,26 +67,7 @@ def evaluate_trial(
         baseline_steps=baseline_steps,
         goals_met=goals_met,
     )
-    data: dict[str, Any] = result.to_dict()
-    return data
-
-
-def check_program(device: Device, settings: dict[str, Any]) -> dict[str, Any]:
-    """The device layer's safety check of a program on ``device`` (every used lead):
-    ``{"safe": bool, "report": {"errors", "warnings", "contacts", "leads"}}``."""
-    from drgstim.api.device_adapter import check_device_program
-
-    return check_device_program(device, settings)
-
-
-def controller_action(
-    device: Device, programs: Sequence[Program], request: dict[str, Any], *, who: str
-) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
-    """A patient-controller action with ``drgstim.device.PatientController``: (what the
-    controller shows, the state to store on the device, the device events)."""
-    from drgstim.api.device_adapter import run_controller
-
-    return run_controller(device, programs, request, who=who)
+    return result.to_dict()
 
 
 _SCREENING_HISTORY = (
@@ -125,11 +82,10 @@ _SCREENING_HISTORY = (
 _SCREENING_SCORES = ("phq9", "gad7", "pcs")
 
 
-def pain_map(entries: list[Any]) -> Any:
+def pain_map(entries: list[Any]) -> PainMap:
     """The stored pain map as ``drgstim.anatomy.pain_map.PainMap`` (InputError if a region
     or side is unknown)."""
-    module = domain_module("drgstim.anatomy.pain_map", "pain maps")
-    return module.PainMap.from_dict(entries)
+    return PainMap.from_dict(entries)
 
 
 def screen_assessment(patient: Patient, assessment: Assessment) -> tuple[str, dict[str, Any]]:
@@ -139,7 +95,6 @@ def screen_assessment(patient: Patient, assessment: Assessment) -> tuple[str, di
     neuropathic, diagnoses, failed_treatments, medication_classes_tried, conditions,
     expectations_aligned), its PHQ-9 / GAD-7 / PCS scores and its pain map; a missing
     input is a 422 naming it."""
-    screening = domain_module("drgstim.clinic.screening", "candidacy screening")
     history = assessment.history
     data: dict[str, Any] = {k: history[k] for k in _SCREENING_HISTORY if k in history}
     data |= {k: assessment.scores[k] for k in _SCREENING_SCORES if k in assessment.scores}
@@ -150,6 +105,4 @@ def screen_assessment(patient: Patient, assessment: Assessment) -> tuple[str, di
 
 def plan_assessment(assessment: Assessment) -> dict[str, Any]:
     """``drgstim.clinic.planning.plan_targets`` on the stored pain map: the plan as JSON."""
-    planning = domain_module("drgstim.clinic.planning", "target planning")
-    plan: dict[str, Any] = planning.plan_targets(pain_map(assessment.pain_map)).to_dict()
-    return plan
+    return planning.plan_targets(pain_map(assessment.pain_map)).to_dict()

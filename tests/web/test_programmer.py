@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 from web_helpers import login, shot
 
-from drgstim.web.reference import device_grid, next_on_grid
-
 pytestmark = pytest.mark.browser
 
 
@@ -32,38 +30,31 @@ def open_tool(page: Any, mrn: str, tool: str) -> str:
     return pid
 
 
-def test_grid_steps_in_the_browser_match_python(page: Any) -> None:
-    page.goto("/login")
-    grid = device_grid()
-    for parameter in ("amplitude_uA", "pulse_width_us", "frequency_Hz"):
-        spec = grid[parameter]
-        values = list(range(spec["min"], spec["max"] + 1, 5))
-        for direction in (1, -1):
-            js = page.evaluate(
-                "([spec, values, d]) => values.map((v) => drg.stepValue(spec, v, d))",
-                [spec, values, direction],
-            )
-            assert js == [next_on_grid(parameter, v, direction) for v in values], parameter
-
-
-def test_programmer_steps_on_device_grid_and_contacts_reset_amplitude(page: Any) -> None:
+def test_programmer_opens_the_stored_group_and_steps_on_the_grid_the_api_serves(
+    page: Any,
+) -> None:
     login(page, "demo-clinician")
-    open_tool(page, "DEMO-005", "programmer")
+    with page.expect_response(re.compile(r"/api/device/grid$")) as grid_call:
+        open_tool(page, "DEMO-005", "programmer")
+    served = grid_call.value.json()["parameters"]
+    assert served["amplitude_uA"]["values"][:3] == [0, 25, 50]
+    assert page.locator("#device-grid").count() == 0  # no copy of the grid in the page
     lead = page.get_by_role("region", name="Lead 1")
     lead.wait_for()
-    lead.get_by_role("button", name="Lead 1 contact 1 cathode").click()
-    lead.get_by_role("button", name="Lead 1 contact 2 anode").click()
-    assert (
-        lead.get_by_role("button", name="Lead 1 contact 1 cathode").get_attribute("aria-pressed")
-        == "true"
-    )
+    # The demo's stored group "Awake" is shown, not a blank form.
     amplitude = lead.get_by_label("Amplitude (µA)")
+    assert amplitude.input_value() == "800"
+    assert lead.get_by_label("Patient maximum (µA)").input_value() == "1200"
+    cathode = lead.get_by_role("button", name="Lead 1 contact 1 cathode")
+    assert cathode.get_attribute("aria-pressed") == "true"
+    assert "Saved group" in page.locator("#program-status").inner_text()
     up = lead.get_by_role("button", name="Lead 1 amplitude up")
     down = lead.get_by_role("button", name="Lead 1 amplitude down")
     up.click()
-    assert amplitude.input_value() == "25"
+    assert amplitude.input_value() == "825"
+    page.locator("#changes", has_text="Lead 1 amplitude: 800 → 825 µA").wait_for()
     amplitude.fill("1990")
-    amplitude.press("Tab")  # snaps to the grid value at or below: 1975
+    amplitude.press("Tab")  # snaps to the allowed value at or below: 1975
     assert amplitude.input_value() == "1975"
     # The patient's maximum can never be below the amplitude: it follows it up.
     assert lead.get_by_label("Patient maximum (µA)").input_value() == "1975"
@@ -81,6 +72,75 @@ def test_programmer_steps_on_device_grid_and_contacts_reset_amplitude(page: Any)
     assert lead.get_by_label("Amplitude (µA)").input_value() == "0"
     page.locator("#safety .error, #safety-verdict").first.wait_for()  # the live check answered
     shot(page, "10-programmer")
+
+
+def _device_with_a_group(page: Any, pid: str) -> None:
+    """An IPG with one measured lead and a saved group, through the API as the page."""
+    page.evaluate(
+        """async (pid) => {
+          const d = await drg.api("POST", `/patients/${pid}/devices`, {kind: "ipg",
+            serial: "WEB-HISTORY-1",
+            leads: [{lead: 1, level: "L4", side: "right", impedance_ohm: 1200}]});
+          await drg.api("POST", `/devices/${d.id}/programs`, {name: "Walk", settings: {leads: [
+            {lead: 1, contacts: ["-", "+", "0", "0"], amplitude_uA: 800,
+             patient_max_uA: 1000, pulse_width_us: 300, frequency_Hz: 20}]}});
+        }""",
+        pid,
+    )
+
+
+def test_saving_over_a_group_asks_first_and_the_history_restores_a_version(page: Any) -> None:
+    login(page, "demo-clinician")
+    pid = open_tool(page, "DEMO-002", "programmer")
+    page.locator("#device-info").wait_for()
+    _device_with_a_group(page, pid)
+    page.reload()
+    lead = page.get_by_role("region", name="Lead 1")
+    amplitude = lead.get_by_label("Amplitude (µA)")
+    page.wait_for_function("document.querySelector('#lead1-amplitude_uA')?.value === '800'")
+    lead.get_by_role("button", name="Lead 1 amplitude up").click()
+    lead.get_by_role("button", name="Lead 1 amplitude up").click()
+    assert amplitude.input_value() == "850"
+    save = page.get_by_role("button", name="Save group to device")
+    dialog = page.get_by_role("dialog", name='Overwrite the group "Walk"?')
+    # Cancel: nothing is written.
+    save.click()
+    dialog.wait_for()
+    assert "Lead 1 amplitude: 800 → 850 µA" in dialog.inner_text()
+    shot(page, "14-programmer-confirm-overwrite")
+    dialog.get_by_role("button", name="Cancel").click()
+    page.locator("#save-result", has_text="Not saved.").wait_for()
+    # Confirm: the group is overwritten and the history shows who, when and what.
+    save.click()
+    dialog.get_by_role("button", name="Yes, overwrite").click()
+    page.locator("#save-result .ok").wait_for()
+    rows = page.locator("#history-table tbody tr")
+    page.wait_for_function("document.querySelectorAll('#history-table tbody tr').length === 2")
+    assert "demo-clinician" in rows.nth(0).inner_text()
+    assert "850 µA" in rows.nth(0).inner_text() and "800 µA" in rows.nth(1).inner_text()
+    shot(page, "15-programmer-history")
+    rows.nth(1).get_by_role("button", name=re.compile("^Restore")).click()
+    page.get_by_role("dialog", name=re.compile("^Restore")).get_by_role(
+        "button", name="Yes, overwrite"
+    ).click()
+    page.wait_for_function("document.querySelectorAll('#history-table tbody tr').length === 3")
+    assert amplitude.input_value() == "800"
+    page.reload()
+    page.wait_for_function("document.querySelector('#lead1-amplitude_uA')?.value === '800'")
+
+
+def test_a_disabled_group_says_why(page: Any) -> None:
+    login(page, "demo-clinician")
+    open_tool(page, "DEMO-002", "programmer")
+    lead = page.get_by_role("region", name="Lead 1")
+    lead.wait_for()
+    # 800 µA × 6000 Ω = 4.8 V: above the 4.6 V compliance, the stored group is disabled.
+    lead.get_by_label("Impedance (Ω)").fill("6000")
+    lead.get_by_role("button", name="Transfer impedance").click()
+    status = page.locator("#program-status", has_text="is disabled")
+    status.wait_for()
+    assert "maximum output reached" in status.inner_text()
+    assert "(disabled)" in page.locator("#groups-list").inner_text()
 
 
 def test_unsafe_program_is_refused_with_the_reason(page: Any) -> None:
@@ -120,7 +180,7 @@ def test_impedance_is_transferred_to_the_device(page: Any) -> None:
     lead = page.get_by_role("region", name="Lead 2")
     lead.get_by_label("Impedance (Ω)").fill("1705")
     lead.get_by_role("button", name="Transfer impedance").click()
-    page.get_by_role("status").filter(has_text="Impedance of lead 2 saved").wait_for()
+    page.get_by_role("status").filter(has_text="Impedance of lead 2 transferred").wait_for()
     page.reload()
     impedance = page.get_by_role("region", name="Lead 2").get_by_label("Impedance (Ω)")
     assert impedance.input_value() == "1705"
@@ -160,6 +220,10 @@ def test_patient_controller_on_trial_stimulator(page: Any) -> None:
     assert "trial stimulator TRIAL-WEB-1: 2 lead(s)" in page.locator("#device-info").inner_text()
     if controller_ready():
         lead = page.get_by_role("region", name="Lead 1")
+        # The device programs a lead only once its impedance is measured.
+        lead.get_by_label("Impedance (Ω)").fill("1300")
+        lead.get_by_role("button", name="Transfer impedance").click()
+        page.get_by_role("status").filter(has_text="Impedance of lead 1 transferred").wait_for()
         lead.get_by_role("button", name="Lead 1 contact 1 cathode").click()
         lead.get_by_role("button", name="Lead 1 contact 2 anode").click()
         lead.get_by_label("Amplitude (µA)").fill("800")

@@ -164,7 +164,7 @@ def _stored_amplitudes(state: Mapping[str, Any], name: str) -> dict[str, int]:
 def _group(program: Program, facts: DeviceFacts, contact_count: int) -> Group:
     settings = program_settings(program)
     per_lead = {x.lead: x for x in settings.leads} if settings else {}
-    runs = deliverable(program)
+    runs = settings is not None and not disabled_leads(program)
     amplitudes = _stored_amplitudes(facts.state, program.name)
     leads = tuple(
         _lead_settings(

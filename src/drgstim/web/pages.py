@@ -31,7 +31,7 @@ from drgstim.api.auth import logout_session as end_session
 from drgstim.api.deps import SessionDep, SettingsDep, optional_user
 from drgstim.storage.models import Role, User
 from drgstim.web.bodymap import body_map
-from drgstim.web.reference import device_grid, trial_success_threshold_pct
+from drgstim.web.reference import trial_success_threshold_pct
 
 __all__ = ["router"]
 
@@ -283,7 +283,6 @@ def programmer_page(request: Request, user: OptionalUser, patient_id: uuid.UUID)
         patient_id,
         "programmer.html",
         STAFF_ROLES,
-        grid=device_grid(),
         may_program=user is not None and Role(user.role) in PROGRAMMING_ROLES,
     )
 

@@ -92,27 +92,5 @@ const drg = (() => {
     return value === null || value === undefined || Number.isNaN(value) ? "–" : Number(value).toFixed(digits);
   }
 
-  // One step up (direction 1) or down (-1) along a device grid parameter
-  // {min, max, steps: [{below, step}]}; the same rule as drgstim.web.reference.next_on_grid.
-  function stepValue(spec, value, direction) {
-    const bands = spec.steps;
-    const stepAt = (up) => {
-      for (const b of bands) if (up ? value < b.below : value <= b.below) return b.step;
-      return bands[bands.length - 1].step;
-    };
-    let next;
-    if (direction > 0) { const s = stepAt(true); next = (Math.floor(value / s) + 1) * s; }
-    else { const s = stepAt(false); next = value % s === 0 ? value - s : Math.floor(value / s) * s; }
-    return Math.min(spec.max, Math.max(spec.min, next));
-  }
-
-  // The grid value at or just below a typed value (clamped to the range).
-  function snapToGrid(spec, value) {
-    if (Number.isNaN(value)) return spec.default;
-    const v = Math.min(spec.max, Math.max(spec.min, value));
-    const down = stepValue(spec, v, -1);
-    return stepValue(spec, down, 1) === v ? v : down;
-  }
-
-  return { api, all, el, toast, showError, formData, today, fmt, stepValue, snapToGrid, ApiError };
+  return { api, all, el, toast, showError, formData, today, fmt, ApiError };
 })();

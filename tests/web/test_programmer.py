@@ -279,3 +279,11 @@ def test_patient_controller_on_trial_stimulator(page: Any) -> None:
     with page.expect_response(re.compile(r"/controller$")):
         dialog.get_by_role("button", name="Yes, turn all off").click()
     assert calls and '"all_off"' in calls[0] and '"confirm":true' in calls[0].replace(" ", "")
+    if controller_ready():
+        # Restore brings back the region that was on, and only it.
+        restore = page.get_by_role("button", name="Turn stimulation back on")
+        restore.click()
+        page.get_by_role("button", name="Turn all stimulation off").wait_for()
+        cards = page.locator(".region-card")
+        assert cards.nth(0).get_by_role("button", name=re.compile(": on$")).count() == 1
+        assert cards.nth(1).get_by_role("button", name=re.compile(": off$")).count() == 1

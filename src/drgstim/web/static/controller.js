@@ -42,11 +42,15 @@
       return el("option", { value: name, selected: name === (status.group || status.active_group) }, name);
     }));
     document.getElementById("regions").replaceChildren(...leads.map(regionCard));
+    // After "all off", restore brings back exactly the regions that were on.
+    document.getElementById("all-off").hidden = status.stimulation_on === false;
+    document.getElementById("restore").hidden = status.stimulation_on !== false;
     const facts = [status.serial || device.serial, status.implanted_on ? `lead implanted ${status.implanted_on}` : null, status.clinic || null].filter(Boolean);
     document.getElementById("controller-info").textContent = `Stimulator ${facts.join(" · ")}`;
   }
 
   document.getElementById("group-select").addEventListener("change", (event) => act("select_group", { group: event.target.value }));
+  document.getElementById("restore").addEventListener("click", () => act("restore"));
   document.getElementById("all-off").addEventListener("click", () => document.getElementById("confirm-off").showModal());
   document.getElementById("confirm-off").addEventListener("close", (event) => {
     if (event.target.returnValue === "confirm") act("all_off", { confirm: true });

@@ -447,13 +447,13 @@ class LeadsOutcome:
     safety: dict[Program, dict[str, Any]]
 
 
-def recheck_leads(old: DeviceFacts, new: DeviceFacts, programs: Sequence[Program]) -> LeadsOutcome:
+def recheck_leads(new: DeviceFacts, programs: Sequence[Program]) -> LeadsOutcome:
     """Recheck every stored program after the leads changed (impedance measured or typed,
     lead added or removed). A lead the device now refuses, a lead removed, or a lead whose
     impedance is no longer known disables the program, with the reason."""
     changed: dict[Program, dict[str, Any]] = {}
     model = load_device(new, programs) if new.leads else None
-    for gi, program in enumerate(model.programs if model else programs):
+    for program in model.programs if model else programs:
         settings = program_settings(program)
         if settings is None:
             continue
@@ -462,7 +462,7 @@ def recheck_leads(old: DeviceFacts, new: DeviceFacts, programs: Sequence[Program
             key = str(lead.lead)
             if key in reasons:
                 continue
-            reason = _lead_reason(old, new, model, gi, lead)
+            reason = _lead_reason(new, model, lead)
             if reason:
                 reasons[key] = reason
         if reasons != disabled_leads(program):
@@ -470,9 +470,7 @@ def recheck_leads(old: DeviceFacts, new: DeviceFacts, programs: Sequence[Program
     return LeadsOutcome(changed)
 
 
-def _lead_reason(
-    old: DeviceFacts, new: DeviceFacts, model: DeviceModel | None, gi: int, lead: LeadProgram
-) -> str | None:
+def _lead_reason(new: DeviceFacts, model: DeviceModel | None, lead: LeadProgram) -> str | None:
     if model is None or lead.lead not in new.numbers:
         return f"lead {lead.lead} was removed from the device"
     impedance = new.impedance(lead.lead)
@@ -486,7 +484,6 @@ def _lead_reason(
         require_safe(model.generator, index, settings)
     except InputError as exc:
         return f"lead {lead.lead} at {impedance:g} Ω: {exc.reason}"
-    del old, gi
     return None
 
 

@@ -36,6 +36,7 @@ from drgstim.api.schemas.devices import (
     ProgramSettings,
     ProgramUpdate,
     SafetyCheckPublic,
+    SafetyReportPublic,
 )
 from drgstim.device import DEFAULT_LEAD_MODEL, Polarity, Side, grid
 from drgstim.device.lead import contact_label
@@ -66,6 +67,17 @@ def _programs(db: Session, device: Device) -> list[Program]:
     return list(db.scalars(select(Program).where(Program.device_id == device.id)))
 
 
+def _report(program: Program) -> SafetyReportPublic:
+    disabled = ds.disabled_leads(program)
+    try:
+        return SafetyReportPublic.model_validate({**program.safety, "disabled": disabled})
+    except ValueError:  # a report stored by an earlier version: the reasons still count
+        return SafetyReportPublic(
+            warnings=["safety report from an earlier version; save the program to renew it"],
+            disabled=disabled,
+        )
+
+
 def _public(program: Program) -> ProgramPublic:
     return ProgramPublic.model_validate(
         {
@@ -76,8 +88,8 @@ def _public(program: Program) -> ProgramPublic:
             "device_id": program.device_id,
             "name": program.name,
             "for_patient_use": program.for_patient_use,
-            "settings": program.settings,
-            "safety": {**program.safety, "disabled": ds.disabled_leads(program)},
+            "settings": ds.program_settings(program),
+            "safety": _report(program),
             "deliverable": ds.deliverable(program),
         }
     )
@@ -87,7 +99,7 @@ def apply_leads(db: Session, device: Device, leads: list[Any], actor: Actor) -> 
     """Store new leads (impedance measured or typed, lead added or removed) and disable,
     with the device's reason, every stored program it now refuses."""
     programs = _programs(db, device)
-    outcome = ds.recheck_leads(facts_of(device), facts_of(device, leads=leads), programs)
+    outcome = ds.recheck_leads(facts_of(device, leads=leads), programs)
     for program, safety in outcome.safety.items():
         update(db, program, {"safety": safety}, actor=actor)
 

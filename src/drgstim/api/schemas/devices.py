@@ -224,7 +224,9 @@ class ProgramPublic(RecordPublic):
     device_id: uuid.UUID
     name: str
     for_patient_use: bool
-    settings: ProgramSettings
+    settings: ProgramSettings | None = Field(
+        description="None if the stored settings no longer validate (save them again)."
+    )
     safety: SafetyReportPublic
     deliverable: bool = Field(description="False once the device disabled one of its leads.")
 

@@ -235,16 +235,28 @@ _STEPS: tuple[tuple[str, str], ...] = (
 
 
 def _largest_safe_uA(generator: Generator, index: int, settings: LeadSettings) -> int | None:
-    """The highest amplitude on the grid the device accepts for this lead (None if none)."""
-    best = None
-    for value in grid("amplitude_uA").values():
+    """The highest amplitude on the grid the device accepts for this lead (None if none).
+
+    The device's charge and compliance limits only grow with the amplitude, so the
+    accepted values are a prefix of the grid: bisect it with the device's own check."""
+
+    def accepted(value: int) -> bool:
         candidate = replace(settings, amplitude_uA=0, patient_max_uA=value, enabled=False)
         try:
             require_safe(generator, index, candidate)
         except InputError:
-            break
-        best = value
-    return best
+            return False
+        return True
+
+    values = grid("amplitude_uA").values()
+    low, high = 0, len(values)  # values[:low] accepted, values[high:] refused
+    while low < high:
+        middle = (low + high) // 2
+        if accepted(values[middle]):
+            low = middle + 1
+        else:
+            high = middle
+    return values[low - 1] if low else None
 
 
 def _program_lead(model: DeviceModel, session: ClinicianSession, k: int, lead: LeadProgram) -> None:

@@ -47,6 +47,7 @@ __all__ = [
     "ImpedanceTransfer",
     "LeadInfo",
     "LeadProgram",
+    "LeadPublic",
     "ProgramCheck",
     "ProgramCreate",
     "ProgramHistoryEntry",
@@ -111,11 +112,20 @@ class ImpedanceTransfer(StrictModel):
     impedance_ohm: float = Field(gt=0, allow_inf_nan=False)
 
 
+class LeadPublic(BaseModel):
+    """A stored lead as read back (rows written before today's checks read too)."""
+
+    lead: int
+    level: str
+    side: str
+    impedance_ohm: float | None = None
+
+
 class DevicePublic(RecordPublic):
     patient_id: uuid.UUID
     kind: str
     serial: str
-    leads: list[LeadInfo]
+    leads: list[LeadPublic]
     state: dict[str, Any]
 
 

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from api_support import Team
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from drgstim.device import check_program
 from drgstim.storage import Database
@@ -343,3 +345,53 @@ def test_the_program_history_says_who_when_what_and_restores_a_version(
     assert restored.json()["settings"] == first["settings"]
     again = client.get(f"/api/programs/{first['id']}/history", headers=team.headers("nurse"))
     assert len(again.json()) == 3
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+LEAD_KEYS = ("lead", "contacts", "amplitude_uA", "patient_max_uA", "pulse_width_us")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    body=st.one_of(
+        JSON,
+        st.fixed_dictionaries({"name": st.text(max_size=70), "settings": JSON}),
+        st.fixed_dictionaries(
+            {
+                "name": st.just("Fuzz"),
+                "settings": st.fixed_dictionaries(
+                    {"leads": st.lists(st.dictionaries(st.sampled_from(LEAD_KEYS), JSON))}
+                ),
+            }
+        ),
+    ),
+    action=st.fixed_dictionaries({"action": JSON, "lead": JSON, "group": JSON, "confirm": JSON}),
+)
+def test_no_program_or_controller_body_gets_a_500(
+    client: TestClient, team: Team, database: Database, body: Any, action: Any
+) -> None:
+    device = fuzz_device(client, team)
+    staff = team.headers("clinician")
+    for url in (f"/api/devices/{device['id']}/programs", f"/api/devices/{device['id']}/check"):
+        answer = client.post(url, json=body, headers=staff)
+        assert answer.status_code in {201, 200, 409, 422}, answer.text
+    answer = client.post(
+        f"/api/devices/{device['id']}/controller", json=action, headers=team.headers("patient")
+    )
+    assert answer.status_code in {200, 422}, answer.text
+
+
+def fuzz_device(client: TestClient, team: Team) -> dict[str, Any]:
+    """One device for every example of the fuzz test (made on first use)."""
+    listed = client.get(
+        f"/api/patients/{team.own_patient.id}/devices", headers=team.headers("clinician")
+    ).json()["items"]
+    return listed[0] if listed else new_device(client, team, ("L5", 1500))

@@ -13,9 +13,7 @@ it, which gives 1–2 levels per region as the spec's table expects
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from drgstim.anatomy import (
@@ -26,6 +24,7 @@ from drgstim.anatomy import (
     SpinalLevel,
     dermatome_weights,
 )
+from drgstim.device._data import limit
 from drgstim.errors import InputError
 
 __all__ = [
@@ -40,12 +39,7 @@ __all__ = [
 ]
 
 
-def _device_max_leads() -> int:
-    path = resources.files("drgstim").joinpath("data", "device", "device.json")
-    return int(json.loads(path.read_text("utf-8"))["limits"]["max_leads"]["value"])
-
-
-MAX_LEADS = _device_max_leads()
+MAX_LEADS = int(limit("max_leads"))
 """Most leads the reference device has (4; read from ``data/device/device.json``)."""
 COVERAGE_TARGET = 0.5
 """Share of a region's dermatome weight its leads must reach to call it covered (project

@@ -1,21 +1,17 @@
-"""Read the device reference data (``drgstim/data/device/device.json``) once."""
+"""The device reference data (``drgstim/data/device/device.json``), read once."""
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib.resources import files
 from typing import Any
+
+from drgstim.datafiles import load_json
 
 __all__ = ["device_data", "limit"]
 
 
-@cache
 def device_data() -> dict[str, Any]:
     """The cited device figures as loaded from the package data file."""
-    text = files("drgstim.data").joinpath("device/device.json").read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    return load_json("device", "device.json")
 
 
 def limit(name: str) -> Any:

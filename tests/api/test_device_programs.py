@@ -395,3 +395,28 @@ def fuzz_device(client: TestClient, team: Team) -> dict[str, Any]:
         f"/api/patients/{team.own_patient.id}/devices", headers=team.headers("clinician")
     ).json()["items"]
     return listed[0] if listed else new_device(client, team, ("L5", 1500))
+
+
+def test_controller_events_name_the_groups_and_leads_as_stored(
+    client: TestClient, team: Team, database: Database
+) -> None:
+    device = new_device(client, team, ("L5", 1500), ("S1", 1500))
+    assert save(client, team, device, "Awake", lead(2)).status_code == 201
+    assert (
+        save(client, team, device, "Sleep", lead(2, amplitude=400, patient_max=500)).status_code
+        == 201
+    )
+    assert act(client, team, device, action="select_group", group="Sleep").status_code == 200
+    assert act(client, team, device, action="step_up", lead=2).status_code == 200
+    events = client.get(
+        f"/api/devices/{device['id']}/device-events", headers=team.headers("clinician")
+    ).json()["items"]
+    data = [e["data"] for e in events if e["kind"].startswith("controller.")]
+    assert data[0] == {
+        "action": "select_group",
+        "old": "Awake",
+        "new": "Sleep",
+        "lead": None,
+        "group": "Sleep",
+    }
+    assert data[1] == {"action": "amplitude", "old": 400, "new": 425, "lead": 2, "group": "Sleep"}

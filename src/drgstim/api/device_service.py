@@ -606,15 +606,14 @@ def _view(model: DeviceModel) -> ControllerView:
 
 
 def _event(model: DeviceModel, event: Event) -> dict[str, Any]:
+    """A device event with the stored names: channel numbers and group names, not indexes."""
+    names = [p.name for p in model.programs]
     lead = None if event.lead is None else model.facts.numbers[event.lead]
-    group = None if event.group is None else model.programs[event.group].name
-    return {
-        "action": event.action,
-        "old": event.old,
-        "new": event.new,
-        "lead": lead,
-        "group": group,
-    }
+    group = None if event.group is None else names[event.group]
+    old, new = event.old, event.new
+    if event.action == "select_group":
+        old, new = names[int(old)], names[int(new)]
+    return {"action": event.action, "old": old, "new": new, "lead": lead, "group": group}
 
 
 def controller_action(

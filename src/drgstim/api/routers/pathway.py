@@ -71,7 +71,6 @@ def _leads_rechecked(
     """New leads (impedance typed, lead added or removed): every stored program of the
     device is rechecked by the device, and disabled with the reason if refused."""
     if changes.get("leads") is not None:
-        changes["leads"] = [{**lead, "side": str(lead["side"])} for lead in changes["leads"]]
         apply_leads(db, device, changes["leads"], actor_of(user))
     elif "leads" in changes:
         del changes["leads"]

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
+from drgstim.anatomy import Side
 from drgstim.api.schemas.common import (
     LeadLevel,
     LeadSide,
@@ -58,13 +59,6 @@ def _nrs(*, required: bool = False) -> Any:
     if required:
         return Field(ge=0, le=10, description=_NRS_TEXT)
     return Field(default=None, ge=0, le=10, description=_NRS_TEXT)
-
-
-class Side(StrEnum):
-    LEFT = "left"
-    RIGHT = "right"
-    BILATERAL = "bilateral"
-    MIDLINE = "midline"
 
 
 class PainEntryIn(StrictModel):

@@ -6,15 +6,28 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from drgstim.device import Side, SpineLocation
 from drgstim.device.vocabulary import RECORDABLE_LEVELS
+from drgstim.errors import InputError
 
 __all__ = ["LeadLevel", "LeadSide", "Page", "RecordPublic", "StrictModel", "UpdateModel"]
 
-LeadSide = Side
-"""A lead lies at a left or right DRG: the device's vocabulary."""
+
+def _lead_side(side: str) -> str:
+    sides = [s.value for s in Side]
+    if side not in sides:
+        raise InputError("side", side, ", ".join(sides))
+    return side
+
+
+LeadSide = Annotated[
+    str,
+    AfterValidator(_lead_side),
+    WithJsonSchema({"type": "string", "enum": [s.value for s in Side], "title": "LeadSide"}),
+]
+"""A lead lies at a left or right DRG: the device's vocabulary (``drgstim.device.Side``)."""
 
 
 def _recordable_level(level: str) -> str:

@@ -13,12 +13,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from drgstim.api.domain import DomainUnavailableError
 from drgstim.errors import InputError
 from drgstim.storage import ConflictError, NotFoundError
 
-__all__ = ["input_error_detail", "install_error_handlers", "validation_detail"]
+__all__ = [
+    "input_error_detail",
+    "install_error_handlers",
+    "install_openapi",
+    "validation_detail",
+]
 
 
 def _jsonable(value: Any) -> Any:
@@ -109,3 +115,54 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ConflictError, _conflict)
     app.add_exception_handler(DomainUnavailableError, _unavailable)
     app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(PoolTimeoutError, _database_unavailable)
+
+
+# Every answer an operation can give besides its success, with the body it carries.
+_ERROR_ANSWERS = {
+    "400": "Malformed request (for example a form body that cannot be parsed)",
+    "401": "Not logged in, or the login was revoked or has expired",
+    "403": "Logged in, but this role may not do this (or the CSRF token is missing)",
+    "404": "No such record (or not one this user may see)",
+    "409": "The change clashes with stored data (duplicate, stale version, locked record)",
+    "413": "The request body is larger than the configured limit",
+    "422": "Input refused: each entry names the field, the value and what is allowed",
+    "429": "Too many attempts: wait for the seconds in Retry-After",
+    "503": "At capacity or the database is busy: retry after the seconds in Retry-After",
+}
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Document every error answer of every operation, with one shared body schema for
+    422 (:class:`ValidationErrorPublic`) and one for the others (:class:`ErrorPublic`)."""
+    from fastapi.openapi.utils import get_openapi
+
+    from drgstim.api.schemas.common import ErrorPublic, FieldError, ValidationErrorPublic
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, routes=app.routes, description=app.description
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (ErrorPublic, FieldError, ValidationErrorPublic):
+            components[model.__name__] = model.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in _ERROR_ANSWERS.items():
+                    body = "ValidationErrorPublic" if code == "422" else "ErrorPublic"
+                    responses[code] = {"description": description, "content": _ref(body)}
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

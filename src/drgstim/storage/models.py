@@ -32,6 +32,7 @@ from drgstim.storage.types import UTCDateTime, utc_now
 __all__ = [
     "Assessment",
     "AuditLog",
+    "AuthSession",
     "Base",
     "Complication",
     "Device",
@@ -39,6 +40,7 @@ __all__ = [
     "DiaryEntry",
     "FollowUp",
     "Implant",
+    "LoginAttempts",
     "Patient",
     "Plan",
     "Program",
@@ -116,6 +118,38 @@ class User(Record):
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuthSession(Base):
+    """One login: a web session cookie or a bearer token names its row by ``id``.
+
+    Logging out revokes the row; a password change or disabling the account revokes
+    every row of that user, so no cookie or token issued before keeps working."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class LoginAttempts(Base):
+    """Failed-login counter for one key (``account:<name>`` or ``address:<ip>``).
+
+    Updated under a row lock (PostgreSQL) or the write lock (SQLite), so attempts sent
+    at the same moment are all counted."""
+
+    __tablename__ = "login_attempts"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class Patient(Record):

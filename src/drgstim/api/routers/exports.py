@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from enum import StrEnum
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
@@ -17,7 +18,7 @@ from drgstim.api.domain import clinic_trial, domain_module, evaluate_trial
 from drgstim.api.records import patient_record
 from drgstim.storage.models import DiaryEntry, Patient, Trial, TrialReview
 
-__all__ = ["router"]
+__all__ = ["content_disposition", "router"]
 
 router = APIRouter(tags=["exports"])
 
@@ -28,11 +29,10 @@ def fhir_bundle(patient_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> JSO
     patient = load_for(db, user, Patient, patient_id, roles=STAFF)
     fhir = domain_module("drgstim.clinic.fhir", "the FHIR export")
     bundle: dict[str, Any] = fhir.export_fhir_bundle(patient_record(db, patient))
-    filename = f"drgstim-{patient.mrn}-fhir.json".replace('"', "")
     return JSONResponse(
         bundle,
         media_type="application/fhir+json",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": content_disposition(f"drgstim-{patient.mrn}-fhir.json")},
     )
 
 
@@ -49,12 +49,24 @@ def _download(data: bytes, fmt: ReportFormat, stem: str) -> Response:
     return Response(
         data,
         media_type=_MEDIA[fmt],
-        headers={"Content-Disposition": f'{disposition}; filename="{stem}.{fmt.value}"'},
+        headers={"Content-Disposition": content_disposition(f"{stem}.{fmt.value}", disposition)},
     )
 
 
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """A Content-Disposition header for any file name (RFC 6266): an ASCII fallback in
+    ``filename`` and the exact name, UTF-8 percent-encoded, in ``filename*`` (RFC 8187).
+    Control characters never reach the header."""
+    printable = "".join(ch for ch in filename if ch.isprintable())
+    fallback = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in printable
+    )
+    encoded = quote(printable, safe="")
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+
+
 def _safe(text: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)
+    return "".join(ch if ch.isprintable() and ch not in "/\\" else "_" for ch in text)
 
 
 @router.get("/trials/{trial_id}/report", response_class=Response)

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from drgstim.api.schemas.clinical import LeadSide
-from drgstim.api.schemas.common import RecordPublic, StrictModel, UpdateModel
+from drgstim.api.schemas.common import Identifier, RecordPublic, StrictModel, UpdateModel
 
 __all__ = [
     "ControllerAction",
@@ -51,7 +51,7 @@ class LeadInfo(StrictModel):
 
 class DeviceCreate(StrictModel):
     kind: DeviceKind
-    serial: str = Field(min_length=1, max_length=64)
+    serial: Identifier
     leads: list[LeadInfo] = Field(default_factory=list, max_length=8)
 
 

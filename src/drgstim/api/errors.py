@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request, status
@@ -28,6 +29,8 @@ __all__ = [
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or Infinity: echo it as text
     if value is None or isinstance(value, int | float | str | bool):
         return value
     if isinstance(value, list | tuple):
@@ -41,7 +44,7 @@ def input_error_detail(exc: InputError) -> dict[str, Any]:
     data = exc.as_dict()
     return {
         "field": data["field"],
-        "value": data["value"],
+        "value": _jsonable(data["value"]),
         "allowed": data["allowed"],
         "message": data["message"],
     }

@@ -225,6 +225,11 @@ class DiaryEntry(Record):
     pgic: Mapped[int | None] = mapped_column(Integer, nullable=True)
     stim_on: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Set when a trial review used this entry: the patient can no longer change or delete
+    # it; staff correct it as an amendment with a reason (the audit log keeps the original).
+    locked_by_review_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    amended: Mapped[bool] = mapped_column(Boolean, default=False)
+    amendment_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class TrialReview(Record):
@@ -236,6 +241,8 @@ class TrialReview(Record):
     verdict: Mapped[str] = mapped_column(String(32))
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # A diary entry this review used was amended afterwards.
+    rests_on_amended_data: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Implant(Record):

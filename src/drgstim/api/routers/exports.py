@@ -3,7 +3,10 @@ patient for their own)."""
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
+from collections.abc import Hashable
 from enum import StrEnum
 from typing import Any
 from urllib.parse import quote
@@ -34,6 +37,34 @@ def fhir_bundle(patient_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> JSO
         media_type="application/fhir+json",
         headers={"Content-Disposition": content_disposition(f"drgstim-{patient.mrn}-fhir.json")},
     )
+
+
+class _RenderedReports:
+    """The last rendered reports, keyed by everything they show (record ids *and* versions,
+    so any change to the trial, a diary entry or the review renders anew). Drawing the
+    chart costs far more CPU than any other request; clinicians open the same report
+    repeatedly."""
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> bytes | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def put(self, key: Hashable, data: bytes) -> None:
+        with self._lock:
+            self._items[key] = data
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_REPORTS = _RenderedReports()
 
 
 class ReportFormat(StrEnum):
@@ -91,15 +122,27 @@ def trial_report(
         .where(TrialReview.trial_id == trial.id)
         .order_by(TrialReview.created_at.desc())
     ).first()
-    result = stored.result if stored is not None else evaluate_trial(trial, entries)
-    review = domain_module("drgstim.clinic.review", "trial reports").TrialReview
-    reports = domain_module("drgstim.clinic.reports", "trial reports")
-    data = reports.render_trial_report(
-        clinic_trial(trial, entries),
-        review.model_validate(result),
-        patient=f"{patient.given_name} {patient.family_name}",
-        fmt=format.value,
+    name = f"{patient.given_name} {patient.family_name}"
+    key = (
+        trial.id,
+        trial.version,
+        tuple((e.id, e.version) for e in entries),
+        (stored.id, stored.version) if stored is not None else None,
+        name,
+        format.value,
     )
+    data = _REPORTS.get(key)
+    if data is None:
+        result = stored.result if stored is not None else evaluate_trial(trial, entries)
+        review = domain_module("drgstim.clinic.review", "trial reports").TrialReview
+        reports = domain_module("drgstim.clinic.reports", "trial reports")
+        data = reports.render_trial_report(
+            clinic_trial(trial, entries),
+            review.model_validate(result),
+            patient=name,
+            fmt=format.value,
+        )
+        _REPORTS.put(key, data)
     return _download(data, format, _safe(f"trial-report-{patient.mrn}-{trial.started_on}"))
 
 

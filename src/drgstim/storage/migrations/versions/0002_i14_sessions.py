@@ -1,4 +1,5 @@
-"""Server-side login sessions (revocable) and failed-login counters.
+"""Server-side login sessions (revocable), failed-login counters, and diary entries
+locked by the trial review that used them.
 
 Revision ID: 0002_i14
 Revises: 0001
@@ -47,9 +48,29 @@ def upgrade() -> None:
         sa.Column("blocked_until", drgstim.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_login_attempts")),
     )
+    with op.batch_alter_table("diary_entries", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("locked_by_review_id", sa.Uuid(), nullable=True))
+        batch_op.add_column(
+            sa.Column("amended", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.add_column(
+            sa.Column("amendment_reason", sa.Text(), nullable=False, server_default="")
+        )
+    with op.batch_alter_table("trial_reviews", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "rests_on_amended_data", sa.Boolean(), nullable=False, server_default=sa.false()
+            )
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("trial_reviews", schema=None) as batch_op:
+        batch_op.drop_column("rests_on_amended_data")
+    with op.batch_alter_table("diary_entries", schema=None) as batch_op:
+        batch_op.drop_column("amendment_reason")
+        batch_op.drop_column("amended")
+        batch_op.drop_column("locked_by_review_id")
     op.drop_table("login_attempts")
     with op.batch_alter_table("auth_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_auth_sessions_user_id"))

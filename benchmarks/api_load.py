@@ -34,6 +34,7 @@ import json
 import os
 import random
 import secrets
+import shlex
 import signal
 import socket
 import subprocess
@@ -307,7 +308,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 90
 
 
 @contextmanager
-def spawned_server(backend: str) -> Iterator[str]:
+def spawned_server(backend: str, drgstim: list[str]) -> Iterator[str]:
     """A fresh database with an admin account, and ``drgstim serve`` on a free port."""
     with (
         tempfile.TemporaryDirectory(prefix="drgstim-bench-") as tmp,
@@ -322,7 +323,7 @@ def spawned_server(backend: str) -> Iterator[str]:
         }
         subprocess.run(
             [
-                DRGSTIM,
+                *drgstim,
                 "users",
                 "create",
                 "--username",
@@ -340,7 +341,7 @@ def spawned_server(backend: str) -> Iterator[str]:
         )
         port = _free_port()
         proc = subprocess.Popen(
-            [DRGSTIM, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [*drgstim, "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
         )
@@ -441,6 +442,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup-s", type=float, default=8.0, help="ramp-up, not measured")
     parser.add_argument("--think-s", type=float, default=2.0, help="mean wait between requests")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--drgstim",
+        default=DRGSTIM,
+        help="command that runs drgstim (to compare another version: "
+        "'env PYTHONPATH=OTHER/src python -m drgstim.cli.main')",
+    )
     args = parser.parse_args(argv)
     counts = [int(c) for c in args.clients.split(",") if c.strip()]
     if not counts or not all(1 <= c <= 1000 for c in counts):
@@ -449,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--duration-s must be 1–600 and --think-s 0–60")
     steps: list[Step] = []
     for backend in args.spawn or ["sqlite"]:
-        with spawned_server(backend) as url:
+        with spawned_server(backend, shlex.split(args.drgstim)) as url:
             _WORLD = populate(url)
             _PATIENT_CYCLE = itertools.cycle(_WORLD.patients)
             for clients in [*counts, counts[0]]:  # the last step: does it recover?

@@ -173,6 +173,8 @@ def test_no_command_crashes_or_leaves_a_partial_output(data: st.DataObject) -> N
 
 # --- the bad inputs that used to be accepted or crash --------------------------------
 
+HH = ["threshold", "--model", "hh", "--pulse-width-us", "100"]
+
 
 @pytest.mark.parametrize(
     ("argv", "names"),
@@ -182,12 +184,9 @@ def test_no_command_crashes_or_leaves_a_partial_output(data: st.DataObject) -> N
         (["trial", "evaluate", "{diary}", "--baseline-nrs", "7", "--baseline-mme", "nan"],
          "--baseline-mme"),
         (["report", "followup", "{record}", "--out", "{tmp}/f.html"], "month"),
-        (["threshold", "--model", "hh", "--diameter-um", "10", "--distance-um", "0", "--pulse-width-us", "100"],
-         "distance_um"),
-        (["threshold", "--model", "hh", "--diameter-um", "10", "--distance-um", "inf", "--pulse-width-us", "100"],
-         "--distance-um"),
-        (["threshold", "--model", "hh", "--diameter-um", "nan", "--pulse-width-us", "100"],
-         "--diameter-um"),
+        ([*HH, "--diameter-um", "10", "--distance-um", "0"], "distance_um"),
+        ([*HH, "--diameter-um", "10", "--distance-um", "inf"], "--distance-um"),
+        ([*HH, "--diameter-um", "nan"], "--diameter-um"),
         (["transmission", "--duration-s", "0.5", "--window-s", "1"], "window_s"),
         (["trial", "evaluate", "{latin1}", "--baseline-nrs", "7"], "UTF-8"),
         (["screen", "{nested}"], "nested"),

@@ -102,6 +102,7 @@ class Step:
     throughput_per_s: float
     p50_ms: float
     p99_ms: float
+    server_cpu_ms_per_request: float
     shed_503: int
     other_5xx: int
     client_4xx: int
@@ -220,8 +221,20 @@ def _count(response: Any = None, exception: Any = None, **_: Any) -> None:
         _STATUS["4xx"] += 1
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_step(
-    url: str, backend: str, clients: int, duration_s: float, think_s: float, warmup_s: float
+    url: str,
+    backend: str,
+    clients: int,
+    duration_s: float,
+    think_s: float,
+    warmup_s: float,
+    server_pid: int,
 ) -> Step:
     """``clients`` locust users for ``warmup_s`` (not counted) then ``duration_s``."""
     for user in (PatientUser, ClinicianUser):
@@ -234,9 +247,9 @@ def run_step(
     gevent.sleep(warmup_s)
     env.stats.reset_all()
     _STATUS.clear()
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), _cpu_s(server_pid)
     gevent.sleep(duration_s)
-    elapsed = time.monotonic() - started
+    elapsed, cpu_used = time.monotonic() - started, _cpu_s(server_pid) - cpu_before
     total = env.stats.total
     step = Step(
         backend=backend,
@@ -245,6 +258,7 @@ def run_step(
         throughput_per_s=total.num_requests / elapsed,
         p50_ms=float(total.get_response_time_percentile(0.5) or 0.0),
         p99_ms=float(total.get_response_time_percentile(0.99) or 0.0),
+        server_cpu_ms_per_request=1000 * cpu_used / max(total.num_requests, 1),
         shed_503=_STATUS["503"],
         other_5xx=_STATUS["5xx"],
         client_4xx=_STATUS["4xx"],
@@ -258,7 +272,8 @@ def run_step(
                 f"p99={entry.get_response_time_percentile(0.99):.0f} ms",
                 file=sys.stderr,
             )
-    for error in list(env.stats.errors.values())[:5]:
+    errors = sorted(env.stats.errors.values(), key=lambda e: "503" in str(e.error))
+    for error in errors[:5]:
         print(f"# {error.occurrences} x {error.name}: {error.error}"[:300], file=sys.stderr)
     runner.quit()
     env.runner = None
@@ -308,7 +323,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 90
 
 
 @contextmanager
-def spawned_server(backend: str, drgstim: list[str]) -> Iterator[str]:
+def spawned_server(backend: str, drgstim: list[str]) -> Iterator[tuple[str, int]]:
     """A fresh database with an admin account, and ``drgstim serve`` on a free port."""
     with (
         tempfile.TemporaryDirectory(prefix="drgstim-bench-") as tmp,
@@ -348,7 +363,7 @@ def spawned_server(backend: str, drgstim: list[str]) -> Iterator[str]:
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(url, proc)
-            yield url
+            yield url, proc.pid
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
@@ -420,13 +435,14 @@ def populate(url: str) -> World:
 def _print(steps: list[Step]) -> None:
     print(
         f"{'backend':<11} {'clients':>7} {'requests':>8} {'req/s':>7} {'p50 ms':>7} "
-        f"{'p99 ms':>7} {'503':>5} {'5xx':>4} {'4xx':>4} {'timeout':>7}"
+        f"{'p99 ms':>7} {'cpu ms/req':>10} {'503':>5} {'5xx':>4} {'4xx':>4} {'transport':>9}"
     )
     for s in steps:
         print(
             f"{s.backend:<11} {s.clients:>7} {s.requests:>8} {s.throughput_per_s:>7.1f} "
-            f"{s.p50_ms:>7.0f} {s.p99_ms:>7.0f} {s.shed_503:>5} {s.other_5xx:>4} "
-            f"{s.client_4xx:>4} {s.transport:>7}"
+            f"{s.p50_ms:>7.0f} {s.p99_ms:>7.0f} {s.server_cpu_ms_per_request:>10.1f} "
+            f"{s.shed_503:>5} {s.other_5xx:>4} "
+            f"{s.client_4xx:>4} {s.transport:>9}"
         )
 
 
@@ -456,12 +472,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--duration-s must be 1–600 and --think-s 0–60")
     steps: list[Step] = []
     for backend in args.spawn or ["sqlite"]:
-        with spawned_server(backend, shlex.split(args.drgstim)) as url:
+        with spawned_server(backend, shlex.split(args.drgstim)) as (url, pid):
             _WORLD = populate(url)
             _PATIENT_CYCLE = itertools.cycle(_WORLD.patients)
             for clients in [*counts, counts[0]]:  # the last step: does it recover?
                 steps.append(
-                    run_step(url, backend, clients, args.duration_s, args.think_s, args.warmup_s)
+                    run_step(
+                        url, backend, clients, args.duration_s, args.think_s, args.warmup_s, pid
+                    )
                 )
                 print(f"# {backend} {clients} clients done", file=sys.stderr, flush=True)
     if args.json:

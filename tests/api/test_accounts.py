@@ -159,6 +159,12 @@ def test_demo_accounts_work_only_in_demo_mode(tmp_path: Path) -> None:
 
 
 def test_repeated_wrong_passwords_pause_that_username(client: TestClient, team: Team) -> None:
+    from drgstim.api.throttle import ACCOUNT_POLICY, BackoffPolicy, LoginThrottle
+
+    # the default policy's first pause is 1 s: long enough for a person, too short to
+    # rely on in a test on a busy machine (argon2 runs between the attempts)
+    policy = BackoffPolicy(free_failures=ACCOUNT_POLICY.free_failures, base_s=60, max_backoff_s=60)
+    client.app.state.login_throttle = LoginThrottle(account=policy)  # type: ignore[attr-defined]
     for _ in range(5):
         answer = client.post(
             "/api/auth/token", data={"username": "nurse-user", "password": "guess"}

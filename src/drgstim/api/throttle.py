@@ -50,8 +50,8 @@ class BackoffPolicy:
 
 # OWASP's Authentication Cheat Sheet asks for throttling with growing delays rather than
 # a hard lockout; 5 free tries per account is its usual example.
-ACCOUNT_POLICY = BackoffPolicy(free_failures=5, base_s=1.0, max_backoff_s=60.0)
-ADDRESS_POLICY = BackoffPolicy(free_failures=20, base_s=1.0, max_backoff_s=900.0)
+ACCOUNT_POLICY = BackoffPolicy(free_failures=5, base_s=10.0, max_backoff_s=60.0)
+ADDRESS_POLICY = BackoffPolicy(free_failures=20, base_s=10.0, max_backoff_s=900.0)
 
 
 class ThrottledError(RuntimeError):

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from drgstim.cli.main import command, run
 
+pytestmark = [pytest.mark.slow]
 _TMP = tempfile.TemporaryDirectory(prefix="drgstim-cli-fuzz-")
 FILES = Path(_TMP.name)
 DIARY = "date,nrs_average\n" + "".join(f"2026-01-{d:02d},{3 + d % 3}\n" for d in range(1, 9))
@@ -149,7 +150,7 @@ def invoke(argv: list[str], stdin: str = "a long enough password\n") -> tuple[in
 
 
 @settings(
-    max_examples=120,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

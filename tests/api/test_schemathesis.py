@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from api_support import SECRET
 from hypothesis import HealthCheck, Phase, settings
@@ -23,6 +24,7 @@ from drgstim.storage.models import User
 from drgstim.web.app import create_app
 
 warnings.filterwarnings("ignore", message=".*httpx.*")
+pytestmark = [pytest.mark.slow]
 EXAMPLES = 4
 
 

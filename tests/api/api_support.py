@@ -3,7 +3,8 @@ ambiguous when several test folders run together)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from functools import cache
 
 from drgstim.api.auth import hash_password, issue_token
@@ -26,6 +27,9 @@ class Team:
     users: dict[Role, User]
     own_patient: Patient
     other_patient: Patient
+    logins: dict[Role, uuid.UUID] = field(default_factory=dict)
 
     def headers(self, role: Role | str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {issue_token(SECRET, self.users[Role(role)])}"}
+        role = Role(role)
+        token = issue_token(SECRET, self.users[role], self.logins[role])
+        return {"Authorization": f"Bearer {token}"}

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "storage"))
 from api_support import SECRET, Team, password_hash
 from backends import BACKENDS, POSTGRES_URL, fresh_database, postgres_available
 
+from drgstim.api.auth import start_session
 from drgstim.api.settings import Settings
 from drgstim.storage import SYSTEM_ACTOR, Database, create
 from drgstim.storage.models import Patient, Role, User
@@ -85,4 +86,8 @@ def team(app: FastAPI, database: Database) -> Team:
                 patient_id=own.id if role == Role.PATIENT else None,
             )
             users[role] = create(s, user, actor=SYSTEM_ACTOR)
-    return Team(users=users, own_patient=own, other_patient=other)
+        logins = {
+            role: start_session(s, user, kind="token", max_age_s=3600).id
+            for role, user in users.items()
+        }
+    return Team(users=users, own_patient=own, other_patient=other, logins=logins)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from importlib.util import find_spec
 from typing import Any
 
@@ -249,10 +250,12 @@ def test_patient_controller_on_trial_stimulator(page: Any) -> None:
         assert meter.get_attribute("aria-valuemax") == "1200"
         before = float(meter.get_attribute("aria-valuenow") or 0)
         region.get_by_role("button", name=re.compile("stronger")).click()
-        page.wait_for_function(
-            f"Number(document.querySelector('.region-card [role=meter]')"
-            f".getAttribute('aria-valuenow')) > {before}"
-        )
+        # Poll from Python: a string predicate would be eval'd in the page, which the
+        # Content-Security-Policy (no 'unsafe-eval') forbids.
+        deadline = time.monotonic() + 10
+        while float(meter.get_attribute("aria-valuenow") or 0) <= before:
+            assert time.monotonic() < deadline, "the amplitude did not step up"
+            page.wait_for_timeout(100)
         assert float(meter.get_attribute("aria-valuenow") or 0) <= float(
             meter.get_attribute("aria-valuemax") or 0
         )

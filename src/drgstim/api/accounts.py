@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from drgstim.api.auth import hash_password, parse_role, validate_password
+from drgstim.api.auth import hash_password, parse_role, revoke_all_sessions, validate_password
 from drgstim.errors import InputError
 from drgstim.storage import Actor, create, get, update
 from drgstim.storage.models import Patient, Role, User
@@ -79,16 +79,22 @@ def find_account(db: Session, username: str) -> User:
 
 
 def set_password(db: Session, username: str, password: str, *, actor: Actor) -> User:
-    """Replace an account's password (audited, the hash masked); the caller commits."""
+    """Replace an account's password (audited, the hash masked) and revoke every login of
+    the account; the caller commits."""
     validate_password(password)
     user = find_account(db, username)
-    return update(db, user, {"password_hash": hash_password(password)}, actor=actor)
+    update(db, user, {"password_hash": hash_password(password)}, actor=actor)
+    revoke_all_sessions(db, user.id)
+    return user
 
 
 def set_active(db: Session, username: str, active: bool, *, actor: Actor) -> User:
-    """Enable or disable an account (audited); a disabled account's sessions stop working."""
+    """Enable or disable an account (audited); disabling revokes all its logins."""
     user = find_account(db, username)
-    return update(db, user, {"active": active}, actor=actor)
+    update(db, user, {"active": active}, actor=actor)
+    if not active:
+        revoke_all_sessions(db, user.id)
+    return user
 
 
 def list_accounts(db: Session) -> list[User]:

@@ -1,9 +1,13 @@
 """Accounts: argon2 password hashes, session cookies for the web, bearer tokens, CSRF.
 
 * Passwords are hashed with argon2id (argon2-cffi defaults, RFC 9106 "low memory" profile).
-* The web keeps the user id and a random CSRF token in a signed session cookie
-  (Starlette's SessionMiddleware, HttpOnly, SameSite=Lax, Secure outside demo mode).
+* The web keeps the user id, the login's server-side id and a random CSRF token in a
+  signed session cookie (Starlette's SessionMiddleware, HttpOnly, SameSite=Lax, Secure
+  outside demo mode).
 * Scripts get a signed, time-limited bearer token from ``POST /api/auth/token``.
+* Every login (cookie or token) has a row in ``auth_sessions``; each request checks it.
+  Logout revokes that row; a password change or disabling the account revokes all of the
+  user's rows, so copies of old cookies and tokens stop working at once.
 * Unsafe requests (POST/PUT/PATCH/DELETE) authenticated by the cookie must send the
   session's CSRF token back, in the ``X-CSRF-Token`` header or a ``csrf_token`` form field.
   Bearer-token requests need none: a browser never attaches the token by itself.
@@ -12,19 +16,20 @@
 from __future__ import annotations
 
 import secrets
-import threading
-import time
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from drgstim.api.throttle import LoginThrottle, ThrottledError
 from drgstim.errors import InputError
-from drgstim.storage.models import Role, User
+from drgstim.storage.models import AuthSession, Role, User
+from drgstim.storage.types import utc_now
 
 __all__ = [
     "CSRF_FORM_FIELD",
@@ -32,6 +37,7 @@ __all__ = [
     "DEMO_PASSWORD",
     "SESSION_COOKIE",
     "LoginThrottle",
+    "ThrottledError",
     "TooManyAttemptsError",
     "attempt_login",
     "authenticate",
@@ -42,6 +48,10 @@ __all__ = [
     "logout_session",
     "parse_role",
     "read_token",
+    "revoke_all_sessions",
+    "revoke_session",
+    "session_is_live",
+    "start_session",
     "validate_password",
     "verify_password",
 ]
@@ -97,18 +107,71 @@ def authenticate(db: Session, username: str, password: str, *, demo: bool) -> Us
     return user
 
 
-def login_session(session: dict[str, Any], user: User) -> str:
-    """Start a web session for ``user``; returns the new CSRF token."""
+def start_session(db: Session, user: User, *, kind: str, max_age_s: int) -> AuthSession:
+    """Record a new login (``kind``: ``cookie`` or ``token``) that can later be revoked."""
+    row = AuthSession(
+        user_id=user.id, kind=kind, expires_at=utc_now() + timedelta(seconds=max_age_s)
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def session_is_live(db: Session, session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    """Whether the login ``session_id`` belongs to ``user_id`` and is neither revoked nor
+    expired."""
+    row = db.get(AuthSession, session_id)
+    return (
+        row is not None
+        and row.user_id == user_id
+        and row.revoked_at is None
+        and row.expires_at > utc_now()
+    )
+
+
+def revoke_session(db: Session, session_id: uuid.UUID) -> None:
+    """End one login (logout)."""
+    db.execute(
+        update(AuthSession)
+        .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utc_now())
+    )
+
+
+def revoke_all_sessions(db: Session, user_id: uuid.UUID) -> int:
+    """End every login of a user (password change, account disabled); returns how many."""
+    result = db.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utc_now())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def login_session(session: dict[str, Any], user: User, *, db: Session, max_age_s: int) -> str:
+    """Start a web session for ``user``: a login row (committed) and the cookie's fields;
+    returns the new CSRF token."""
+    row = start_session(db, user, kind="cookie", max_age_s=max_age_s)
+    db.commit()
     session.clear()
     token = secrets.token_urlsafe(32)
     session["uid"] = str(user.id)
+    session["sid"] = str(row.id)
     session["csrf"] = token
     return token
 
 
-def logout_session(session: dict[str, Any]) -> None:
-    """End the web session."""
+def logout_session(session: dict[str, Any], *, db: Session) -> None:
+    """End the web session: revoke its login row (committed) and clear the cookie."""
+    raw = session.get("sid")
     session.clear()
+    try:
+        session_id = uuid.UUID(str(raw)) if raw else None
+    except ValueError:
+        session_id = None
+    if session_id is not None:
+        revoke_session(db, session_id)
+        db.commit()
 
 
 def csrf_token(session: dict[str, Any]) -> str:
@@ -120,23 +183,29 @@ def csrf_token(session: dict[str, Any]) -> str:
     return token
 
 
-def issue_token(secret_key: str, user: User) -> str:
-    """A signed bearer token naming the user (expiry is checked when it is read)."""
+def issue_token(secret_key: str, user: User, session_id: uuid.UUID) -> str:
+    """A signed bearer token naming the user and its login row ``session_id`` (expiry is
+    checked when it is read, revocation against the row)."""
     return URLSafeTimedSerializer(secret_key, salt=_TOKEN_SALT).dumps(
-        {"uid": str(user.id), "role": user.role}
+        {"uid": str(user.id), "sid": str(session_id), "role": user.role}
     )
 
 
-def read_token(secret_key: str, token: str, *, max_age_s: int) -> uuid.UUID | None:
-    """The user id in a valid, unexpired token, or None."""
+def read_token(
+    secret_key: str, token: str, *, max_age_s: int
+) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """(user id, login id) from a valid, unexpired token, or None."""
     try:
         data = URLSafeTimedSerializer(secret_key, salt=_TOKEN_SALT).loads(token, max_age=max_age_s)
     except (BadSignature, SignatureExpired):
         return None
     try:
-        return uuid.UUID(str(data["uid"]))
+        return uuid.UUID(str(data["uid"])), uuid.UUID(str(data["sid"]))
     except (KeyError, TypeError, ValueError):
         return None
+
+
+TooManyAttemptsError = ThrottledError
 
 
 def parse_role(value: str) -> Role:
@@ -147,67 +216,30 @@ def parse_role(value: str) -> Role:
         raise InputError("role", value, ", ".join(r.value for r in Role)) from None
 
 
-class LoginThrottle:
-    """Refuse logins for a username after ``max_failures`` wrong passwords within
-    ``window_s`` (per server process), so passwords cannot be guessed at network speed.
-
-    OWASP's authentication guidance asks for such a limit; 5 failures per 15 minutes is a
-    common choice. A success clears the count."""
-
-    def __init__(self, *, max_failures: int = 5, window_s: float = 900.0) -> None:
-        self.max_failures = max_failures
-        self.window_s = window_s
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, username: str, now: float) -> list[float]:
-        times = [t for t in self._failures.get(username, []) if now - t < self.window_s]
-        if times:
-            self._failures[username] = times
-        else:
-            self._failures.pop(username, None)
-        return times
-
-    def retry_after_s(self, username: str) -> int:
-        """Seconds until ``username`` may try again (0 = now)."""
-        now = time.monotonic()
-        with self._lock:
-            times = self._recent(username.lower(), now)
-            if len(times) < self.max_failures:
-                return 0
-            return max(1, int(self.window_s - (now - times[-self.max_failures])) + 1)
-
-    def failed(self, username: str) -> None:
-        with self._lock:
-            key = username.lower()
-            self._recent(key, time.monotonic())
-            self._failures.setdefault(key, []).append(time.monotonic())
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username.lower(), None)
-
-
-class TooManyAttemptsError(RuntimeError):
-    """Logins for this username are paused; ``retry_after_s`` says for how long."""
-
-    def __init__(self, username: str, retry_after_s: int) -> None:
-        self.retry_after_s = retry_after_s
-        super().__init__(f"too many failed logins for {username!r}; try again in {retry_after_s} s")
-
-
 def attempt_login(
-    throttle: LoginThrottle, db: Session, username: str, password: str, *, demo: bool
+    throttle: LoginThrottle,
+    db: Session,
+    username: str,
+    password: str,
+    *,
+    address: str,
+    demo: bool,
 ) -> User | None:
     """:func:`authenticate` behind the throttle: None for wrong credentials,
-    :class:`TooManyAttemptsError` while the username is paused. Use this for every login
-    form or endpoint (``request.app.state.login_throttle`` is the app's throttle)."""
-    wait_s = throttle.retry_after_s(username)
-    if wait_s:
-        raise TooManyAttemptsError(username, wait_s)
-    user = authenticate(db, username, password, demo=demo)
+    :class:`ThrottledError` while the account or the client address is paused.
+
+    The attempt is counted (and committed) before the password is checked; the slow hash
+    check runs with no database transaction open. Use this for every login form or
+    endpoint (``request.app.state.login_throttle`` is the app's throttle)."""
+    throttle.reserve(db, username, address)
+    user = db.scalar(select(User).where(User.username == username))
+    db.commit()  # release the connection (and SQLite's write lock) during the hash check
     if user is None:
-        throttle.failed(username)
-    else:
-        throttle.succeeded(username)
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if not user.active or (user.demo and not demo):
+        return None
+    throttle.succeeded(db, username, address)
     return user

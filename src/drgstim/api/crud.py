@@ -130,6 +130,7 @@ class Resource:
     patient_writes: bool = False
     on_create: Hook | None = None
     on_update: Hook | None = None
+    on_delete: Callable[[Session, Any, User], None] | None = None
     order_by: tuple[Any, ...] = ()
     advances_to: Stage | None = None
 
@@ -210,6 +211,8 @@ def _add_read_update_delete(router: APIRouter, spec: Resource) -> None:
 
     def delete_record(record_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> None:
         obj = _load(spec, db, user, spec.model, record_id, "delete")
+        if spec.on_delete is not None:
+            spec.on_delete(db, obj, user)
         delete(db, obj, actor=actor_of(user))
         commit(db)
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Query, Request, status
 from sqlalchemy.orm import Session
 
-from drgstim.api.auth import CSRF_FORM_FIELD, CSRF_HEADER, read_token
+from drgstim.api.auth import CSRF_FORM_FIELD, CSRF_HEADER, read_token, session_is_live
 from drgstim.api.settings import Settings
 from drgstim.storage import Actor, Database, NotFoundError
 from drgstim.storage.models import Role, User
@@ -23,11 +23,13 @@ __all__ = [
     "SessionDep",
     "SettingsDep",
     "actor_of",
+    "client_address",
     "csrf_guard",
     "current_user",
     "ensure_patient_access",
     "get_db",
     "get_settings",
+    "login_id",
     "optional_user",
     "require_roles",
 ]
@@ -84,23 +86,40 @@ async def _check_csrf(request: Request) -> None:
         )
 
 
-def _user_id_from_request(request: Request, settings: Settings) -> tuple[uuid.UUID | None, bool]:
-    """(user id, came from the cookie) for the request's credentials."""
+def client_address(request: Request) -> str:
+    """The client's network address (the proxy's, behind one: run uvicorn with
+    ``--proxy-headers`` and ``--forwarded-allow-ips`` to see the real one)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _credentials(request: Request, settings: Settings) -> tuple[uuid.UUID, uuid.UUID, bool] | None:
+    """(user id, login id, came from the cookie) for the request's credentials."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        uid = read_token(
+        ids = read_token(
             settings.secret_key, header[7:].strip(), max_age_s=settings.token_max_age_s
         )
-        if uid is None:
+        if ids is None:
             raise _unauthorised("bearer token invalid or expired; get a new one at /api/auth/token")
-        return uid, False
-    raw = request.session.get("uid") if "session" in request.scope else None
-    if not raw:
-        return None, False
+        return ids[0], ids[1], False
+    if "session" not in request.scope:
+        return None
+    raw_uid, raw_sid = request.session.get("uid"), request.session.get("sid")
+    if not raw_uid or not raw_sid:
+        return None
     try:
-        return uuid.UUID(str(raw)), True
+        return uuid.UUID(str(raw_uid)), uuid.UUID(str(raw_sid)), True
     except ValueError:
-        return None, False
+        return None
+
+
+def login_id(request: Request, settings: Settings) -> uuid.UUID | None:
+    """The login row named by the request's bearer token, if it sent a valid one."""
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    ids = read_token(settings.secret_key, header[7:].strip(), max_age_s=settings.token_max_age_s)
+    return ids[1] if ids else None
 
 
 async def csrf_guard(request: Request) -> None:
@@ -126,15 +145,17 @@ def optional_user(
 
     A plain ``def``: FastAPI runs it in the thread pool, so the database lookup (which on
     SQLite may wait for the write lock) never blocks the event loop."""
-    uid, from_cookie = _user_id_from_request(request, settings)
-    if uid is None:
+    found = _credentials(request, settings)
+    if found is None:
         return None
+    uid, sid, from_cookie = found
     user = db.get(User, uid)
-    if user is None or not user.active or (user.demo and not settings.demo):
+    live = user is not None and user.active and session_is_live(db, sid, uid)
+    if user is None or not live or (user.demo and not settings.demo):
         if from_cookie:
             request.session.clear()
             return None
-        raise _unauthorised("account no longer active")
+        raise _unauthorised("login revoked or expired, or the account is no longer active")
     return user
 
 
@@ -175,6 +196,10 @@ def actor_of(user: User) -> Actor:
     return Actor(name=user.username, id=user.id)
 
 
+# Every database stores a 32-bit signed offset; a larger one is a 422, not a driver error.
+MAX_OFFSET = 2**31 - 1
+
+
 @dataclass(frozen=True)
 class Paging:
     limit: int
@@ -183,7 +208,7 @@ class Paging:
 
 def paging(
     limit: Annotated[int, Query(ge=1, le=500, description="Page size.")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")] = 0,
 ) -> Paging:
     return Paging(limit=limit, offset=offset)
 

@@ -200,6 +200,8 @@ def transmission(
     start = time.perf_counter()
     kind = DrgType(model)
     _check(rate_Hz=rate_Hz, duration_s=duration_s, window_s=window_s, distance_um=distance_um)
+    if window_s > duration_s:
+        raise InputError("window_s", window_s, f"> 0 and at most duration_s ({duration_s:g} s)")
     _check(stim_frequency_Hz=stim_frequency_Hz, stim_pulse_width_us=stim_pulse_width_us)
     amps = np.asarray(stim_amplitudes_uA, dtype=np.float64).reshape(-1)
     if amps.size == 0 or not np.all(np.isfinite(amps) & (amps >= 0)):

@@ -13,7 +13,13 @@ from typing import Any
 
 import typer
 
-from drgstim.cli.common import emit_json, fail, format_validation_error
+from drgstim.cli.common import (
+    check_output_folder,
+    emit_json,
+    fail,
+    format_validation_error,
+    write_output,
+)
 
 __all__ = ["register"]
 
@@ -117,6 +123,7 @@ def trial_evaluate(
 
 
 def _format(out: Path, fmt: str | None) -> str:
+    check_output_folder(out)
     chosen = fmt or out.suffix.lstrip(".").lower()
     if chosen not in ("html", "pdf"):
         fail(f"format {chosen!r} is not allowed; allowed: html, pdf (or an .html/.pdf --out)")
@@ -153,7 +160,7 @@ def report_trial(
             baseline_mme=baseline_mme,
         )
     data = render_trial_report(trial, review, patient=patient, fmt=kind)
-    out.write_bytes(data)
+    write_output(out, data)
     result = {"path": str(out), "format": kind, "bytes": len(data), "verdict": review.verdict}
     emit_json(result) if as_json else typer.echo(f"wrote {out} ({kind}, {len(data)} bytes)")
 
@@ -173,7 +180,7 @@ def report_followup(
     with _user_errors():
         patient_record = load_record(_existing(record, "record"))
     data = render_followup_report(patient_record, fmt=kind)
-    out.write_bytes(data)
+    write_output(out, data)
     result = {"path": str(out), "format": kind, "bytes": len(data)}
     emit_json(result) if as_json else typer.echo(f"wrote {out} ({kind}, {len(data)} bytes)")
 

@@ -112,7 +112,9 @@ class FollowUpVisit(BaseModel):
     model_config = _FROZEN
 
     visit_on: date
-    month: int = Field(ge=0, le=600, description="Scheduled month since implant.")
+    month: int = Field(
+        ge=0, le=600, strict=True, description="Scheduled month since implant (an integer)."
+    )
     scores: OutcomeScores = Field(default_factory=OutcomeScores)
     notes: str = Field(default="", max_length=5000)
 

@@ -410,6 +410,14 @@ def evaluate_trial(
     c = criteria or SuccessCriteria.default()
     if isinstance(baseline_nrs, bool) or not 0 < baseline_nrs <= 10:
         raise InputError("baseline_nrs", baseline_nrs, "above 0 and at most 10 (NRS)")
+    for name, given in (
+        ("baseline_mme", baseline_mme),
+        ("baseline_activity_minutes", baseline_activity_minutes),
+        ("baseline_steps", baseline_steps),
+    ):
+        # NaN fails every comparison, so "not 0 <= given" also refuses it.
+        if given is not None and (isinstance(given, bool) or not 0 <= given < math.inf):
+            raise InputError(name, given, "a finite number ≥ 0")
     trial = trial_or_entries if isinstance(trial_or_entries, Trial) else None
     entries: list[DiaryEntry] = list(
         trial.entries if trial is not None else trial_or_entries  # type: ignore[arg-type]

@@ -32,6 +32,7 @@ from drgstim.storage.types import UTCDateTime, utc_now
 __all__ = [
     "Assessment",
     "AuditLog",
+    "AuthSession",
     "Base",
     "Complication",
     "Device",
@@ -39,6 +40,7 @@ __all__ = [
     "DiaryEntry",
     "FollowUp",
     "Implant",
+    "LoginAttempts",
     "Patient",
     "Plan",
     "Program",
@@ -118,6 +120,38 @@ class User(Record):
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class AuthSession(Base):
+    """One login: a web session cookie or a bearer token names its row by ``id``.
+
+    Logging out revokes the row; a password change or disabling the account revokes
+    every row of that user, so no cookie or token issued before keeps working."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class LoginAttempts(Base):
+    """Failed-login counter for one key (``account:<name>`` or ``address:<ip>``).
+
+    Updated under a row lock (PostgreSQL) or the write lock (SQLite), so attempts sent
+    at the same moment are all counted."""
+
+    __tablename__ = "login_attempts"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
 class Patient(Record):
     __tablename__ = "patients"
 
@@ -191,6 +225,11 @@ class DiaryEntry(Record):
     pgic: Mapped[int | None] = mapped_column(Integer, nullable=True)
     stim_on: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Set when a trial review used this entry: the patient can no longer change or delete
+    # it; staff correct it as an amendment with a reason (the audit log keeps the original).
+    locked_by_review_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    amended: Mapped[bool] = mapped_column(Boolean, default=False)
+    amendment_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class TrialReview(Record):
@@ -202,6 +241,8 @@ class TrialReview(Record):
     verdict: Mapped[str] = mapped_column(String(32))
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # A diary entry this review used was amended afterwards.
+    rests_on_amended_data: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Implant(Record):

@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
 
-from fastapi import FastAPI, Request, Response
+import anyio.to_thread
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from drgstim import __version__
 from drgstim.api import api_router
 from drgstim.api.auth import SESSION_COOKIE, LoginThrottle
-from drgstim.api.errors import install_error_handlers
+from drgstim.api.errors import install_error_handlers, install_openapi
+from drgstim.api.limits import AdmissionControl, SecurityHeaders
 from drgstim.api.settings import Settings
 from drgstim.storage import Database
 
@@ -44,28 +48,62 @@ def _include_pages(app: FastAPI) -> None:
     app.include_router(pages.router)
 
 
-_SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-}
+_DOCS_ASSETS = "/docs-assets"
+_SWAGGER_PAGE = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>drgstim API (Swagger UI)</title>
+<link rel="stylesheet" href="{_DOCS_ASSETS}/swagger-ui.css">
+<link rel="icon" href="{_DOCS_ASSETS}/favicon.png"></head>
+<body><div id="swagger-ui"></div>
+<script src="{_DOCS_ASSETS}/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script></body></html>
+"""
+_REDOC_PAGE = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>drgstim API (ReDoc)</title>
+<link rel="icon" href="{_DOCS_ASSETS}/favicon.png"></head>
+<body><redoc spec-url="/openapi.json"></redoc>
+<script src="{_DOCS_ASSETS}/redoc.standalone.js"></script></body></html>
+"""
 
 
-async def _security_headers(request: Request, call_next: Any) -> Response:
-    """Headers every answer carries; API answers (patient data) are never cached."""
-    response: Response = await call_next(request)
-    for name, value in _SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.url.path.startswith("/api/"):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+def _include_docs(app: FastAPI) -> None:
+    """/docs (Swagger UI) and /redoc from the assets packaged by ``fastapi-offline``
+    (MIT; it ships the Swagger UI and ReDoc bundles): they work offline, and their start-up
+    script is a static file, so the Content-Security-Policy needs no inline script."""
+    app.mount(
+        _DOCS_ASSETS, StaticFiles(packages=[("fastapi_offline", "static")]), name="docs-assets"
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return HTMLResponse(_SWAGGER_PAGE)
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return HTMLResponse(_REDOC_PAGE)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Every admitted request must find a worker thread: keep the thread pool larger than
+    # the admission limit (each request uses at most one pool thread at a time).
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    settings: Settings = app.state.settings
+    limiter.total_tokens = max(limiter.total_tokens, 2 * settings.max_active_requests)
+    yield
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     """Build the service: migrate (and in demo mode seed) the database, then the app."""
-    settings = settings or Settings()
+    settings = (settings or Settings()).effective()
     settings.check_startable()
-    database = database or Database(settings.resolved_database_url())
+    # More pooled connections than requests admitted at once: no admitted request ever
+    # waits for a connection that another waiting request holds.
+    database = database or Database(
+        settings.resolved_database_url(),
+        pool_size=settings.max_active_requests + 4,
+        max_overflow=4,
+        pool_timeout=10,
+    )
     database.migrate()
     if settings.demo:
         from drgstim.api.demo import seed_demo
@@ -76,12 +114,16 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app = FastAPI(
         title="drgstim clinic service",
         version=__version__,
-        docs_url="/docs",
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/openapi.json",
+        max_body_size=settings.max_body_bytes,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.database = database
     app.state.login_throttle = LoginThrottle()
+    # Added innermost first: the security headers wrap everything, including the 503s.
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -90,9 +132,17 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         same_site="lax",
         https_only=settings.cookie_secure and not settings.demo,
     )
-    app.middleware("http")(_security_headers)
+    app.add_middleware(
+        AdmissionControl,
+        max_active=settings.max_active_requests,
+        max_waiting=settings.max_waiting_requests,
+        wait_s=settings.queue_wait_s,
+    )
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.include_router(api_router(), prefix="/api")
+    install_openapi(app)
+    _include_docs(app)
     static = _static_dir()
     if static.is_dir():
         app.mount("/static", StaticFiles(directory=static), name="static")

@@ -28,7 +28,7 @@ from drgstim.api.auth import (
     login_session,
 )
 from drgstim.api.auth import logout_session as end_session
-from drgstim.api.deps import SessionDep, SettingsDep, optional_user
+from drgstim.api.deps import SessionDep, SettingsDep, client_address, optional_user
 from drgstim.storage.models import Role, User
 from drgstim.web.bodymap import body_map
 from drgstim.web.reference import trial_success_threshold_pct
@@ -152,7 +152,9 @@ def login_submit(
         )
     try:
         throttle = request.app.state.login_throttle
-        user = attempt_login(throttle, db, username, password, demo=settings.demo)
+        user = attempt_login(
+            throttle, db, username, password, address=client_address(request), demo=settings.demo
+        )
     except TooManyAttemptsError as exc:
         response = _render(
             request,
@@ -175,15 +177,15 @@ def login_submit(
             error="Wrong username or password, or the account is disabled.",
             username=username,
         )
-    login_session(request.session, user)
+    login_session(request.session, user, db=db, max_age_s=settings.session_max_age_s)
     target = _safe_next(next) or _home_of(user)
     return RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/logout", response_model=None)
-def logout(request: Request, user: OptionalUser) -> Response:
+def logout(request: Request, user: OptionalUser, db: SessionDep) -> Response:
     # optional_user has already checked the form's CSRF token for a cookie session.
-    end_session(request.session)
+    end_session(request.session, db=db)
     return RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
 
 

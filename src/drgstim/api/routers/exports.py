@@ -3,9 +3,13 @@ patient for their own)."""
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
+from collections.abc import Hashable
 from enum import StrEnum
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
@@ -20,7 +24,7 @@ from drgstim.clinic.reports import render_followup_report, render_trial_report
 from drgstim.clinic.review import TrialReview as ClinicReview
 from drgstim.storage.models import DiaryEntry, Patient, Trial, TrialReview
 
-__all__ = ["router"]
+__all__ = ["content_disposition", "router"]
 
 router = APIRouter(tags=["exports"])
 
@@ -30,12 +34,39 @@ def fhir_bundle(patient_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> JSO
     """The patient's whole record as a FHIR R4 ``collection`` Bundle (staff only)."""
     patient = load_for(db, user, Patient, patient_id, roles=STAFF)
     bundle: dict[str, Any] = export_fhir_bundle(patient_record(db, patient))
-    filename = f"drgstim-{patient.mrn}-fhir.json".replace('"', "")
     return JSONResponse(
         bundle,
         media_type="application/fhir+json",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": content_disposition(f"drgstim-{patient.mrn}-fhir.json")},
     )
+
+
+class _RenderedReports:
+    """The last rendered reports, keyed by everything they show (record ids *and* versions,
+    so any change to the trial, a diary entry or the review renders anew). Drawing the
+    chart costs far more CPU than any other request; clinicians open the same report
+    repeatedly."""
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> bytes | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def put(self, key: Hashable, data: bytes) -> None:
+        with self._lock:
+            self._items[key] = data
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_REPORTS = _RenderedReports()
 
 
 class ReportFormat(StrEnum):
@@ -51,12 +82,24 @@ def _download(data: bytes, fmt: ReportFormat, stem: str) -> Response:
     return Response(
         data,
         media_type=_MEDIA[fmt],
-        headers={"Content-Disposition": f'{disposition}; filename="{stem}.{fmt.value}"'},
+        headers={"Content-Disposition": content_disposition(f"{stem}.{fmt.value}", disposition)},
     )
 
 
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """A Content-Disposition header for any file name (RFC 6266): an ASCII fallback in
+    ``filename`` and the exact name, UTF-8 percent-encoded, in ``filename*`` (RFC 8187).
+    Control characters never reach the header."""
+    printable = "".join(ch for ch in filename if ch.isprintable())
+    fallback = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in printable
+    )
+    encoded = quote(printable, safe="")
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+
+
 def _safe(text: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)
+    return "".join(ch if ch.isprintable() and ch not in "/\\" else "_" for ch in text)
 
 
 @router.get("/trials/{trial_id}/report", response_class=Response)
@@ -81,13 +124,25 @@ def trial_report(
         .where(TrialReview.trial_id == trial.id)
         .order_by(TrialReview.created_at.desc())
     ).first()
-    result = stored.result if stored is not None else evaluate_trial(trial, entries)
-    data = render_trial_report(
-        clinic_trial(trial, entries),
-        ClinicReview.model_validate(result),
-        patient=f"{patient.given_name} {patient.family_name}",
-        fmt=format.value,
+    name = f"{patient.given_name} {patient.family_name}"
+    key = (
+        trial.id,
+        trial.version,
+        tuple((e.id, e.version) for e in entries),
+        (stored.id, stored.version) if stored is not None else None,
+        name,
+        format.value,
     )
+    data = _REPORTS.get(key)
+    if data is None:
+        result = stored.result if stored is not None else evaluate_trial(trial, entries)
+        data = render_trial_report(
+            clinic_trial(trial, entries),
+            ClinicReview.model_validate(result),
+            patient=name,
+            fmt=format.value,
+        )
+        _REPORTS.put(key, data)
     return _download(data, format, _safe(f"trial-report-{patient.mrn}-{trial.started_on}"))
 
 

@@ -17,6 +17,7 @@ from drgstim.api.schemas import clinical as c
 from drgstim.api.schemas import devices as d
 from drgstim.api.schemas.patients import Stage
 from drgstim.errors import InputError
+from drgstim.storage import ConflictError, update
 from drgstim.storage.models import (
     Assessment,
     Complication,
@@ -29,6 +30,7 @@ from drgstim.storage.models import (
     ProgrammingSession,
     Role,
     Trial,
+    TrialReview,
     User,
 )
 
@@ -56,6 +58,42 @@ def _check_diary_day(db: Session, trial: Trial, data: dict[str, Any], user: User
     if day > _today() + timedelta(days=1):  # a day of slack for time zones
         raise InputError("day", day.isoformat(), f"up to today ({_today().isoformat()})")
     return data
+
+
+def _locked(entry: DiaryEntry) -> str:
+    return (
+        f"the diary entry of {entry.day.isoformat()} is locked: trial review "
+        f"{entry.locked_by_review_id} rests on it"
+    )
+
+
+def _amend_diary(
+    db: Session, entry: DiaryEntry, changes: dict[str, Any], user: User
+) -> dict[str, Any]:
+    """A patient may change an entry until a trial review uses it; after that a clinician
+    or nurse corrects it as an amendment with a reason (audited old → new, and the review
+    is marked as resting on amended data)."""
+    reason = changes.pop("amendment_reason", None)
+    if entry.locked_by_review_id is None:
+        return changes
+    if user.role == Role.PATIENT:
+        raise ConflictError(_locked(entry) + "; ask your clinician or nurse to amend it")
+    if not reason:
+        raise InputError(
+            "amendment_reason",
+            reason,
+            "a reason of 3–500 characters",
+            reason=_locked(entry) + ", so a change is an amendment",
+        )
+    review = db.get(TrialReview, entry.locked_by_review_id)
+    if review is not None and not review.rests_on_amended_data:
+        update(db, review, {"rests_on_amended_data": True}, actor=actor_of(user))
+    return {**changes, "amended": True, "amendment_reason": str(reason)}
+
+
+def _refuse_locked_delete(db: Session, entry: DiaryEntry, user: User) -> None:
+    if entry.locked_by_review_id is not None:
+        raise ConflictError(_locked(entry) + "; amend it instead of deleting it")
 
 
 def _check_pain_map(db: Session, parent: Any, data: dict[str, Any], user: User) -> dict[str, Any]:
@@ -119,6 +157,8 @@ RESOURCES: tuple[Resource, ...] = (
         patient_writes=True,
         delete_roles=CLINICAL_WRITERS,
         on_create=_check_diary_day,
+        on_update=_amend_diary,
+        on_delete=_refuse_locked_delete,
         order_by=(DiaryEntry.day,),
     ),
     Resource(

@@ -14,7 +14,7 @@ from drgstim.api.deps import CurrentUser, PagingDep, SessionDep, actor_of
 from drgstim.api.schemas.clinical import ReviewCreate, ReviewPublic
 from drgstim.api.schemas.common import Page
 from drgstim.api.schemas.patients import Stage
-from drgstim.storage import commit, create, page
+from drgstim.storage import commit, create, page, update
 from drgstim.storage.models import DiaryEntry, Role, Trial, TrialReview
 
 __all__ = ["router"]
@@ -49,11 +49,13 @@ def review(
     trial_id: uuid.UUID, body: ReviewCreate, db: SessionDep, user: CurrentUser
 ) -> TrialReview:
     """Evaluate the trial and record the review (clinicians); the patient moves to
-    ``trial_reviewed``."""
+    ``trial_reviewed``. The diary entries it used are locked: patients can no longer
+    change or delete them, staff amend them with a reason."""
     trial = load_for(db, user, Trial, trial_id, roles=CLINICIAN)
+    entries = _entries(db, trial)
     result = domain.evaluate_trial(
         trial,
-        _entries(db, trial),
+        entries,
         criteria=body.criteria,
         goals_met=body.goals_met,
         baseline_activity_minutes=body.baseline_activity_minutes,
@@ -64,6 +66,9 @@ def review(
     )
     actor = actor_of(user)
     create(db, record, actor=actor)
+    for entry in entries:  # the decision rests on them: lock them (audited)
+        if entry.locked_by_review_id is None:
+            update(db, entry, {"locked_by_review_id": record.id}, actor=actor)
     advance_stage(db, trial.patient_id, Stage.TRIAL_REVIEWED, user=user)
     commit(db)
     return record

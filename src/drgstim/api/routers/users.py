@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 
 from drgstim.api.accounts import check_patient_link, create_account
-from drgstim.api.auth import hash_password
+from drgstim.api.auth import hash_password, revoke_all_sessions
 from drgstim.api.deps import PagingDep, SessionDep, actor_of, require_roles
 from drgstim.api.schemas.accounts import AuditPublic, UserCreate, UserPublic, UserUpdate
 from drgstim.api.schemas.common import Page
@@ -62,6 +62,8 @@ def update_user(user_id: uuid.UUID, body: UserUpdate, db: SessionDep, user: Admi
     if "role" in changes:
         changes["role"] = role.value
     update(db, target, changes, actor=actor_of(user), expected_version=body.version)
+    if "password_hash" in changes or changes.get("active") is False:
+        revoke_all_sessions(db, target.id)  # copies of old cookies and tokens stop working
     commit(db)
     return target
 

@@ -189,6 +189,12 @@ class DiaryUpdate(UpdateModel):
     pgic: int | None = Field(default=None, ge=1, le=7)
     stim_on: bool | None = None
     notes: str | None = Field(default=None, max_length=2000)
+    amendment_reason: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=500,
+        description="Required (staff only) to correct an entry a trial review rests on.",
+    )
 
 
 class DiaryPublic(RecordPublic):
@@ -204,6 +210,11 @@ class DiaryPublic(RecordPublic):
     pgic: int | None
     stim_on: bool
     notes: str
+    locked_by_review_id: uuid.UUID | None = Field(
+        description="The trial review that rests on this entry (then only staff may amend it)."
+    )
+    amended: bool
+    amendment_reason: str
 
 
 class ReviewCreate(StrictModel):
@@ -221,6 +232,9 @@ class ReviewPublic(RecordPublic):
     verdict: str
     result: dict[str, Any]
     notes: str
+    rests_on_amended_data: bool = Field(
+        description="A diary entry this review used was amended afterwards (see the audit log)."
+    )
 
 
 class Procedure(StrEnum):

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from drgstim.device import Side, SpineLocation
 from drgstim.device.vocabulary import RECORDABLE_LEVELS
 from drgstim.errors import InputError
 
-__all__ = ["LeadLevel", "LeadSide", "Page", "RecordPublic", "StrictModel", "UpdateModel"]
+__all__ = [
+    "ErrorPublic",
+    "FieldError",
+    "Identifier",
+    "LeadLevel",
+    "LeadSide",
+    "Page",
+    "RecordPublic",
+    "StrictModel",
+    "UpdateModel",
+    "ValidationErrorPublic",
+]
 
 
 def _lead_side(side: str) -> str:
@@ -46,10 +58,48 @@ LeadLevel = Annotated[
 T = TypeVar("T")
 
 
-class StrictModel(BaseModel):
-    """Input model: unknown fields are an error, not silently dropped."""
+# An identifier (MRN, serial number) ends up in file names and headers: no control
+# characters (a CR/LF would split a header), no leading or trailing space.
+Identifier = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[^\x00-\x1f\x7f\s](?:[^\x00-\x1f\x7f]*[^\x00-\x1f\x7f\s])?$",
+    ),
+]
 
-    model_config = ConfigDict(extra="forbid")
+
+def _first_non_finite(value: Any, path: str) -> tuple[str, float] | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return path, value
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _first_non_finite(item, f"{path}.{key}" if path else str(key))
+        if found:
+            return found
+    return None
+
+
+class StrictModel(BaseModel):
+    """Input model: unknown fields are an error, not silently dropped; NaN and ±Infinity
+    are refused everywhere, also inside free-form JSON fields (JSON has no such numbers,
+    but Python's parser accepts them)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _finite_numbers_only(cls, data: Any) -> Any:
+        found = _first_non_finite(data, "")
+        if found:
+            raise ValueError(f"{found[0]} = {found[1]} is not allowed; allowed: a finite number")
+        return data
 
 
 class UpdateModel(StrictModel):
@@ -78,3 +128,24 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+class ErrorPublic(BaseModel):
+    """The body of every 4xx/5xx answer except 422: one sentence saying what went wrong."""
+
+    detail: str
+
+
+class FieldError(BaseModel):
+    """One refused input: the field, the value sent, what is allowed, and a message."""
+
+    field: str
+    value: Any = None
+    allowed: str
+    message: str
+
+
+class ValidationErrorPublic(BaseModel):
+    """The body of a 422 answer, whether pydantic or a domain rule refused the input."""
+
+    detail: list[FieldError]

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Self
 from pydantic import AfterValidator, BaseModel, Field, Strict, model_validator
 
 from drgstim.api.schemas.common import (
+    Identifier,
     LeadLevel,
     LeadSide,
     RecordPublic,
@@ -95,7 +96,7 @@ Leads = Annotated[list[LeadInfo], Field(max_length=MAX_LEADS), AfterValidator(_d
 
 class DeviceCreate(StrictModel):
     kind: DeviceKind
-    serial: str = Field(min_length=1, max_length=64)
+    serial: Identifier
     leads: Leads = Field(default_factory=list)
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from drgstim.api.schemas.common import RecordPublic, StrictModel, UpdateModel
+from drgstim.api.schemas.common import Identifier, RecordPublic, StrictModel, UpdateModel
 
 __all__ = ["PatientCreate", "PatientPublic", "PatientUpdate", "Sex", "Stage"]
 
@@ -34,7 +34,7 @@ class Stage(StrEnum):
 
 
 class PatientCreate(StrictModel):
-    mrn: str = Field(min_length=1, max_length=64, description="Medical record number.")
+    mrn: Identifier = Field(description="Medical record number (no control characters).")
     given_name: str = Field(min_length=1, max_length=100)
     family_name: str = Field(min_length=1, max_length=100)
     birth_date: date

@@ -167,7 +167,7 @@ def test_an_unsafe_program_is_refused_with_the_device_reasons_and_not_stored(
     )
     assert refused.status_code == 422
     message = refused.json()["detail"][0]["message"]
-    assert "30 µC/cm²" in message and "1.85" in message
+    assert "Shannon (1992) k" in message and "1.85" in message
     bipolar = {"leads": [_lead(["-", "off", "off", "off"], 500)]}
     no_anode = client.post(
         f"/api/devices/{device.id}/programs",

@@ -1,4 +1,4 @@
-"""Clinic commands: ``trial evaluate`` and the ``report`` group (issue 6).
+"""Clinic commands: ``trial evaluate`` and the ``report`` group.
 
 Only Typer and the standard library are imported at module top; the clinic layer (pydantic,
 matplotlib, reportlab) is imported inside each command so ``drgstim --help`` stays fast.
@@ -79,6 +79,15 @@ def trial_evaluate(
         "default", "--criteria", help="default, immpact-moderate, or a JSON file of thresholds."
     ),
     baseline_mme: float | None = typer.Option(None, "--baseline-mme", help="Baseline MME/day."),
+    baseline_activity: float | None = typer.Option(
+        None, "--baseline-activity-minutes", help="Baseline active minutes per day (function)."
+    ),
+    baseline_steps: float | None = typer.Option(
+        None, "--baseline-steps", help="Baseline steps per day (function)."
+    ),
+    baseline_sleep: float | None = typer.Option(
+        None, "--baseline-sleep-hours", help="Baseline sleep hours per night."
+    ),
     start_date: str | None = typer.Option(None, "--start-date", help=_START_HELP),
     end_date: str | None = typer.Option(None, "--end-date", help="Trial end date (YYYY-MM-DD)."),
     programmed_on: str | None = typer.Option(None, "--programmed-on", help=_PROG_HELP),
@@ -99,6 +108,9 @@ def trial_evaluate(
             baseline_nrs=baseline_nrs,
             criteria=SuccessCriteria.load(criteria),
             baseline_mme=baseline_mme,
+            baseline_activity_minutes=baseline_activity,
+            baseline_steps=baseline_steps,
+            baseline_sleep_hours=baseline_sleep,
             goals_met=goals_met,
         )
     if as_json:
@@ -113,6 +125,8 @@ def trial_evaluate(
         typer.echo(f"  {c.name}: {mark} — {c.detail}")
     for flag in review.flags:
         typer.echo(f"  flag {flag.code}: {flag.message}")
+    for reason in review.review_reasons:
+        typer.echo(f"  needs review: {reason}")
     typer.echo(f"recommendation: {review.recommendation_text}")
 
 
@@ -132,6 +146,15 @@ def report_trial(
     patient: str = typer.Option("", "--patient", help="Patient name or id shown on the report."),
     criteria: str = typer.Option("default", "--criteria", help="Criteria name or JSON file."),
     baseline_mme: float | None = typer.Option(None, "--baseline-mme", help="Baseline MME/day."),
+    baseline_activity: float | None = typer.Option(
+        None, "--baseline-activity-minutes", help="Baseline active minutes per day (function)."
+    ),
+    baseline_steps: float | None = typer.Option(
+        None, "--baseline-steps", help="Baseline steps per day (function)."
+    ),
+    baseline_sleep: float | None = typer.Option(
+        None, "--baseline-sleep-hours", help="Baseline sleep hours per night."
+    ),
     start_date: str | None = typer.Option(None, "--start-date", help=_START_HELP),
     end_date: str | None = typer.Option(None, "--end-date", help="Trial end date (YYYY-MM-DD)."),
     programmed_on: str | None = typer.Option(None, "--programmed-on", help=_PROG_HELP),

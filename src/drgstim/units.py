@@ -1,6 +1,6 @@
 """The one place where units are converted.
 
-Layers keep one unit system each (see ``shared/design/style.md``): SI in the field solver,
+Layers keep one unit system each (see ``docs/architecture.md``): SI in the field solver,
 NEURON's units (mV, ms, µm, mA/cm², S/cm², µF/cm², Ω·cm) in the cable solver, device units
 (µA, µs, Hz) in the device and clinic. Every factor that moves a number between them lives
 here, is named after both units, and is tested in ``tests/test_units.py``.

@@ -1,5 +1,6 @@
 """A patient's pain map: painful regions with side, intensity and character, and
-"widespread" detection (a stop signal for DRG therapy, shared/spec/clinical.md)."""
+"widespread" detection (a stop signal for DRG therapy: NACC DRG best practices, Deer et al.
+2019)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ __all__ = ["MANY_REGIONS", "PainCharacter", "PainEntry", "PainMap", "parse_regio
 
 MANY_REGIONS = 6
 """More painful (region, side) sites than this is widespread for DRG purposes: 4 leads
-(the labelled maximum, shared/spec/device.md) at 1–2 levels per region cannot follow more
+(Axium clinician manual: up to four leads) at 1–2 levels per region cannot follow more
 (project heuristic, documented in docs/planning.md)."""
 
 

@@ -41,6 +41,11 @@ def _user_errors() -> Iterator[None]:
         fail("; ".join(mine) if mine else format_validation_error(exc))
 
 
+_DETAILS_HELP = (
+    "JSON of the report's clinical details: patient (name, id, birth date), clinician, "
+    "clinic, referring clinician, diagnosis (ICD-10-CM), leads, program, adverse events, "
+    "baseline/end scores, goals, decision, plan (see docs/clinical.md)."
+)
 _START_HELP = "Trial start date (YYYY-MM-DD): enables the missing-day and long-trial checks."
 _PROG_HELP = "Date of the first programming: earlier diary days are not evaluated."
 
@@ -158,10 +163,11 @@ def report_trial(
     start_date: str | None = typer.Option(None, "--start-date", help=_START_HELP),
     end_date: str | None = typer.Option(None, "--end-date", help="Trial end date (YYYY-MM-DD)."),
     programmed_on: str | None = typer.Option(None, "--programmed-on", help=_PROG_HELP),
+    details: Path | None = typer.Option(None, "--details", help=_DETAILS_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Write the trial report (plain-language summary, NRS chart, verdict, criteria)."""
-    from drgstim.clinic.reports import render_trial_report
+    """Write the trial report (summary, charts, verdict, criteria and the payer sections)."""
+    from drgstim.clinic.reports import ReportDetails, render_trial_report
     from drgstim.clinic.review import SuccessCriteria, evaluate_trial
     from drgstim.clinic.trial import read_diary_csv
 
@@ -174,8 +180,14 @@ def report_trial(
             baseline_nrs=baseline_nrs,
             criteria=SuccessCriteria.load(criteria),
             baseline_mme=baseline_mme,
+            baseline_activity_minutes=baseline_activity,
+            baseline_steps=baseline_steps,
+            baseline_sleep_hours=baseline_sleep,
         )
-    data = render_trial_report(trial, review, patient=patient, fmt=kind)
+        extra = None
+        if details is not None:
+            extra = ReportDetails.model_validate_json(_existing(details, "details").read_text())
+    data = render_trial_report(trial, review, patient=patient, fmt=kind, details=extra)
     out.write_bytes(data)
     result = {"path": str(out), "format": kind, "bytes": len(data), "verdict": review.verdict}
     emit_json(result) if as_json else typer.echo(f"wrote {out} ({kind}, {len(data)} bytes)")

@@ -153,3 +153,21 @@ def test_every_stop_or_review_rule_names_alternatives_with_sources() -> None:
             assert rule["alternatives"], rule["id"]
             for key in rule["alternatives"]:
                 assert doc["alternatives"][key]["sources"], key
+
+
+def test_hand_crps_is_outside_the_labelled_range_with_alternatives() -> None:
+    case = _case([{"region": "hand", "side": "right", "intensity": 8}], diagnoses=["crps1"])
+    result = screen(ScreeningInput.model_validate(case)).to_dict()
+    assert result["verdict"] == "needs_review"
+    fired = {r["id"]: r for r in result["rules"]}
+    assert "hand → C7" in fired["outside_labelled_range"]["reason"]
+    assert {"pns", "scs"} <= {a["id"] for a in result["alternatives"]}
+
+
+def test_widespread_pain_across_arms_neck_and_legs_stops() -> None:
+    case = _case([{"region": "neck", "side": "midline", "intensity": 6},
+                  {"region": "forearm", "side": "bilateral", "intensity": 6},
+                  {"region": "knee", "side": "bilateral", "intensity": 6}])  # fmt: skip
+    result = screen(ScreeningInput.model_validate(case)).to_dict()
+    assert result["verdict"] == "not_eligible"
+    assert "ACR 1990" in next(r for r in result["rules"] if r["id"] == "widespread_pain")["reason"]

@@ -147,3 +147,24 @@ def test_cli_refuses_a_conflicting_bundle_with_exit_2(
     assert result.returncode == 2 and not out.exists()
     assert "PHQ-9 total" in result.stderr and "valueQuantity.value" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_api_answers_409_for_a_conflicting_import(bundle: dict[str, Any]) -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from drgstim.api.errors import install_error_handlers
+
+    app = FastAPI()
+    install_error_handlers(app)
+    edited = _edit(bundle, _is_phq9, lambda r: r["valueQuantity"].update(value=25))
+
+    @app.post("/import")
+    def _import() -> dict[str, str]:
+        import_fhir_bundle(edited)
+        return {"imported": "yes"}
+
+    answer = TestClient(app).post("/import")
+    assert answer.status_code == 409
+    detail = answer.json()["detail"][0]
+    assert "PHQ-9 total" in detail["field"] and "valueQuantity.value" in detail["field"]

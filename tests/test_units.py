@@ -50,6 +50,7 @@ def test_charge_from_current_and_duration():
 def test_voltage_from_current_and_resistance():
     # 2875 µA into 1600 Ω is exactly the 4.6 V compliance limit
     assert units.V_from_uA_ohm(current_uA=2875.0, resistance_ohm=1600.0) == pytest.approx(4.6)
+    assert units.uA_from_V_ohm(voltage_V=4.6, resistance_ohm=1600.0) == pytest.approx(2875.0)
 
 
 def test_round_trips_are_exact():

@@ -1,6 +1,6 @@
 """The one place where units are converted.
 
-Layers keep one unit system each (see ``shared/design/style.md``): SI in the field solver,
+Layers keep one unit system each (see ``docs/architecture.md``): SI in the field solver,
 NEURON's units (mV, ms, µm, mA/cm², S/cm², µF/cm², Ω·cm) in the cable solver, device units
 (µA, µs, Hz) in the device and clinic. Every factor that moves a number between them lives
 here, is named after both units, and is tested in ``tests/test_units.py``.
@@ -43,6 +43,7 @@ __all__ = [
     "ohm_cm_from_ohm_m",
     "s_from_ms",
     "s_from_us",
+    "uA_from_V_ohm",
     "uA_from_mA",
     "uC_from_uA_us",
     "uW_from_W",
@@ -173,6 +174,11 @@ def uC_from_uA_us(*, current_uA: float, duration_us: float) -> float:
 def V_from_uA_ohm(*, current_uA: float, resistance_ohm: float) -> float:
     """Voltage in V across a resistance in Ω carrying a current in µA (Ohm's law)."""
     return current_uA * 1e-6 * resistance_ohm
+
+
+def uA_from_V_ohm(*, voltage_V: float, resistance_ohm: float) -> float:
+    """Current (µA) that drives ``voltage_V`` across ``resistance_ohm`` (Ohm's law)."""
+    return voltage_V / resistance_ohm * 1e6
 
 
 def years_from_hours(value: T) -> T:

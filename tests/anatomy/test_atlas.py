@@ -1,4 +1,4 @@
-"""The dermatome atlas against the spec's region → DRG level table (shared/spec/clinical.md)."""
+"""The dermatome atlas against the usual DRG level per pain region (NACC DRG practice; Lee 2008)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,14 @@ SPEC_TOP = {
     Region.BUTTOCK: {"S1", "S2"},
     Region.ABDOMEN: {f"T{i}" for i in range(4, 13)},
     Region.CHEST_WALL: {f"T{i}" for i in range(4, 13)},
+    # Upper body (Lee, McPhee & Stringer 2008): occiput C2, neck C3-C4, shoulder C4-C5,
+    # lateral arm C5, lateral forearm and thumb C6, middle finger C7.
+    Region.HEAD: {"C2"},
+    Region.NECK: {"C3", "C4"},
+    Region.SHOULDER: {"C4", "C5"},
+    Region.UPPER_ARM: {"C5"},
+    Region.FOREARM: {"C6"},
+    Region.HAND: {"C6", "C7", "C8"},
 }
 # Spec's second-line levels (in brackets) must carry weight too.
 SPEC_ALSO = {

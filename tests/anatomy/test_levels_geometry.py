@@ -8,10 +8,11 @@ from drgstim.anatomy import DRGPosition, Side, SpinalLevel, drg_geometry
 from drgstim.errors import InputError
 
 
-def test_levels_run_t1_to_s5_in_anatomical_order() -> None:
+def test_levels_run_c2_to_s5_in_anatomical_order() -> None:
     levels = list(SpinalLevel)
-    assert [lvl.value for lvl in levels[:2]] == ["T1", "T2"] and levels[-1] == SpinalLevel.S5
-    assert len(levels) == 12 + 5 + 5
+    assert [lvl.value for lvl in levels[:2]] == ["C2", "C3"] and levels[-1] == SpinalLevel.S5
+    assert len(levels) == 7 + 12 + 5 + 5
+    assert SpinalLevel.C8 < SpinalLevel.T1 and SpinalLevel.C5.segment == "cervical"
     assert SpinalLevel.T12 < SpinalLevel.L1 < SpinalLevel.L5 < SpinalLevel.S1
     assert sorted([SpinalLevel.S1, SpinalLevel.T10, SpinalLevel.L2]) == [
         SpinalLevel.T10, SpinalLevel.L2, SpinalLevel.S1]  # fmt: skip

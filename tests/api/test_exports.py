@@ -78,7 +78,7 @@ def test_fhir_bundle_carries_the_whole_pathway(client: TestClient, team: Team) -
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("application/fhir+json")
     bundle = answer.json()
-    assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "collection")
+    assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "transaction")
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
     for kind in ("Patient", "Observation", "Procedure", "AdverseEvent"):
         assert kind in kinds, kinds

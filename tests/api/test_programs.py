@@ -178,9 +178,9 @@ def test_an_unsafe_program_is_refused_with_the_device_reasons_and_not_stored(
     assert refused.status_code == 422
     detail = refused.json()["detail"][0]
     assert detail["field"] == "settings.leads[0].amplitude_uA"
-    assert "Shannon k must stay below 1.85" in detail["message"]
-    # 1175 µA × 1000 µs on the 1.3 × 3 mm ring contact: D = 29.9 µC/cm² (the last step ≤ 30)
-    assert detail["allowed"].startswith("0–1175 µA")
+    assert "Shannon (1992) k" in detail["message"] and "1.85" in detail["message"]
+    # the largest step with Shannon k < 1.85 at 1000 µs on this ring contact (k(1675 µA) = 1.857)
+    assert detail["allowed"].startswith("0–1650 µA"), detail["allowed"]
     bipolar = {"leads": [_lead(["-", "0", "0", "0"], 500)]}
     no_anode = client.post(
         f"/api/devices/{device.id}/programs",

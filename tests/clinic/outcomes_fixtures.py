@@ -40,7 +40,7 @@ def sample_trial() -> Trial:
             mme=30.0 if i < 3 else 20.0,
             sleep_hours=5.5 + i * 0.3,
             steps=3000 + 400 * i,
-            pgic=6 if i == 6 else None,
+            pgic=2 if i == 6 else None,
             stim_on=i != 4,
             notes="walked to the shop" if i == 5 else "",
         )
@@ -76,7 +76,7 @@ def sample_record() -> PatientRecord:
             scores=OutcomeScores(
                 nrs=NRSScores(average=nrs, worst=nrs + 2),
                 odi_pct=odi,
-                pgic=6,
+                pgic=2,
                 phq9=5,
                 mme_per_day=mme,
             ),

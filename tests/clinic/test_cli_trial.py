@@ -27,7 +27,7 @@ def test_evaluate_prints_the_json_contract(tmp_path: Path) -> None:
         tmp_path,
         "date,nrs_average,nrs_worst,relief_pct,mme,sleep_hours,pgic,stim_on\n"
         "2026-03-01,4,6,45,30,6,,1\n2026-03-02,3.5,5,55,30,7,,1\n"
-        "2026-03-03,3.75,5,50,20,7,6,1\n2026-03-04,8,9,0,40,5,,0\n",
+        "2026-03-03,3.75,5,50,20,7,2,1\n2026-03-04,8,9,0,40,5,,0\n",
     )
     out = _run("trial", "evaluate", str(diary), "--baseline-nrs", "7.5", "--json")
     assert out.returncode == 0, out.stderr

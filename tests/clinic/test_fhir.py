@@ -45,7 +45,7 @@ def _of(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 def test_bundle_validates_and_has_every_resource_type(bundle: dict[str, Any]) -> None:
     parsed = Bundle.model_validate(json.loads(json.dumps(bundle)))
-    assert parsed.type == "collection"
+    assert parsed.type == "transaction"
     kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
     assert kinds == {
         "Patient",
@@ -77,8 +77,8 @@ def test_nrs_phq9_gad7_use_loinc(bundle: dict[str, Any]) -> None:
         for o in _of(bundle, "Observation")
     ]
     loinc = [c for c in codes if c[0] == "http://loinc.org"]
-    assert ("http://loinc.org", "44249-1", 8) in loinc  # PHQ-9 at assessment
-    assert ("http://loinc.org", "69737-5", 6) in loinc  # GAD-7
+    assert ("http://loinc.org", "44261-6", 8) in loinc  # PHQ-9 total score at assessment
+    assert ("http://loinc.org", "70274-6", 6) in loinc  # GAD-7 total score
     nrs = [c[2] for c in loinc if c[1] == "72514-3"]
     # assessment avg/worst/current (3) + trial baseline + 7 diary days + 4 visits × (avg, worst)
     assert len(nrs) == 3 + 1 + 7 + 8
@@ -92,11 +92,15 @@ def test_patient_condition_adverse_event_standard_elements(bundle: dict[str, Any
     (condition,) = _of(bundle, "Condition")
     assert condition["code"]["coding"][0]["code"] == "G90.522"
     (event,) = _of(bundle, "AdverseEvent")
-    assert event["event"]["coding"][0]["code"] == "lead_migration"
+    assert event["event"]["coding"][0] == {
+        "system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "T85.122A",
+        "display": "Displacement of implanted electronic neurostimulator of spinal cord "
+        "electrode (lead), initial encounter"}  # fmt: skip
+    assert event["event"]["coding"][1]["code"] == "lead_migration"
     assert event["severity"]["coding"][0]["code"] == "moderate"
     assert event["outcome"]["coding"][0]["code"] == "resolved"
     review = [
-        o for o in _of(bundle, "Observation") if o["code"]["coding"][0]["code"] == "trial-review"
+        o for o in _of(bundle, "Observation") if o["code"]["coding"][-1]["code"] == "trial-review"
     ]
     assert review[0]["valueCodeableConcept"]["coding"][0]["code"] == "success"
 

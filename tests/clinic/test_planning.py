@@ -86,7 +86,7 @@ def test_widespread_map_is_warned() -> None:
 
 def test_no_pain_gives_empty_plan() -> None:
     plan = _plan("knee:left:0")
-    assert plan == {"targets": [], "leads": [], "uncovered": [], "warnings": []}
+    assert plan == {"targets": [], "leads": [], "uncovered": [], "warnings": [], "rules": []}
 
 
 _entries = st.lists(

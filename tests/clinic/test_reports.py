@@ -82,7 +82,7 @@ def test_trial_html_is_self_contained_with_inline_chart() -> None:
     ]  # type: ignore[arg-type]
     review = evaluate_trial(entries, baseline_nrs=7.0)
     html = render_trial_report(entries, review, patient="<Bob & Co>", fmt="html").decode()
-    assert html.count("<svg") == 1 and "Pain during the trial" in html
+    assert html.count("<svg") == 2 and "Pain during the trial" in html  # pain and trends
     assert "&lt;Bob &amp; Co&gt;" in html  # patient text is escaped
     assert "Trial not successful" in html and "do_not_implant" in html
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from outside

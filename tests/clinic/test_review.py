@@ -36,7 +36,7 @@ def _by_name(review: object) -> dict[str, object]:
 def test_default_criteria_come_from_the_cited_data_file() -> None:
     c = SuccessCriteria.default()
     assert (c.primary_reduction_pct, c.moderate_reduction_pct) == (50.0, 30.0)
-    assert (c.min_evaluable_days, c.max_trial_days, c.pgic_min_improved) == (3, 30, 6)
+    assert (c.min_evaluable_days, c.max_trial_days, c.pgic_max_improved) == (3, 30, 2)
 
 
 @pytest.mark.parametrize(
@@ -161,7 +161,7 @@ def test_implausible_worst_below_average_is_flagged() -> None:
 
 def test_secondary_criteria_report_their_figures() -> None:
     entries = _days(3, 3, 3)
-    entries = [e.model_copy(update={"mme": 40.0, "steps": 6000, "pgic": 6}) for e in entries]
+    entries = [e.model_copy(update={"mme": 40.0, "steps": 6000, "pgic": 2}) for e in entries]
     review = evaluate_trial(
         entries, baseline_nrs=7, baseline_mme=60, baseline_steps=4000, goals_met=False
     )

@@ -43,6 +43,14 @@ FIRES: dict[str, dict[str, Any]] = {
     "no_failed_conservative_treatment": {"failed_treatments": []},
     "expectations_not_aligned": {"expectations_aligned": False},
     "depression": {"phq9": 10},
+    "severe_depression": {"phq9": 20},
+    "age_under_18": {"birth_date": "2011-03-02", "assessed_on": "2026-06-01"},
+    "pain_below_floor": {"pain_average_nrs": 3},
+    "neurological_deficit": {"neurological_deficit": True},
+    "fibromyalgia": {"diagnoses": ["fibromyalgia"]},
+    "axial_back_main": {"pain_map": [{"region": "lower_back", "side": "midline", "intensity": 8}]},
+    "diabetic_polyneuropathy": {"diagnoses": ["diabetic_neuropathy"]},
+    "hba1c_high": {"hba1c_pct": 8.4},
     "anxiety": {"gad7": 10},
     "catastrophizing": {"pcs": 30},
     **{c: {"conditions": [c]} for c in (
@@ -54,6 +62,10 @@ FIRES: dict[str, dict[str, Any]] = {
 SILENT: dict[str, dict[str, Any]] = {"focal_diagnosis": {"diagnoses": ["other"]}}
 # Just below each threshold must not fire.
 BELOW = {"pain_duration_short": {"pain_duration_months": 6}, "depression": {"phq9": 9},
+         "severe_depression": {"phq9": 19, "phq9_item9": 0},
+         "pain_below_floor": {"pain_average_nrs": 6},
+         "age_under_18": {"birth_date": "2008-06-01", "assessed_on": "2026-06-01"},
+         "hba1c_high": {"hba1c_pct": 7.9},
          "anxiety": {"gad7": 9}, "catastrophizing": {"pcs": 29},
          "few_medication_classes": {"medication_classes_tried": 2}}  # fmt: skip
 
@@ -111,7 +123,7 @@ def test_reason_names_the_values() -> None:
 def test_stop_signal_outranks_review_and_every_fired_rule_is_listed() -> None:
     result = _run({"conditions": ["diabetes", "pregnancy"], "phq9": 20})
     assert result["verdict"] == "not_eligible"
-    assert {"diabetes", "pregnancy", "depression"} <= _ids(result)
+    assert {"diabetes", "pregnancy", "severe_depression"} <= _ids(result)
 
 
 def test_abdomen_at_t10_is_inside_the_labelled_range() -> None:

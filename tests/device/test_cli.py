@@ -48,6 +48,14 @@ def test_check_refused_exit_1_with_reason(args: list[str], needle: str) -> None:
     assert data["safe"] is False and needle in " ".join(data["errors"])
 
 
+def test_check_without_impedance_is_not_safe() -> None:
+    result = run("check", *PROGRAM, "--contacts=-+00", "--json")
+    data = json.loads(result.stdout)
+    assert result.returncode == 1 and data["safe"] is False and data["needs_impedance"]
+    assert data["errors"] == [] and "impedance not measured" in data["warnings"][0]
+    assert "NEEDS IMPEDANCE" in run("check", *PROGRAM, "--contacts=-+00").stdout
+
+
 def test_check_polarity_and_compliance_refused() -> None:
     assert run("check", *PROGRAM, "--contacts=--00", "--json").returncode == 1
     over = run("check", *PROGRAM, "--contacts=-+00", "--impedance-ohm", "6000", "--json")
@@ -74,7 +82,7 @@ def test_malformed_arguments_exit_2_without_traceback(args: list[str]) -> None:
 
 
 def test_check_table_without_json() -> None:
-    result = run("check", *PROGRAM, "--contacts=-+00")
+    result = run("check", *PROGRAM, "--contacts=-+00", "--impedance-ohm", "1600")
     assert result.returncode == 0 and "Shannon k" in result.stdout and "SAFE" in result.stdout
 
 

@@ -67,8 +67,11 @@ def test_off_grid_value_refused_with_nearest_and_state_unchanged() -> None:
 def test_unsafe_charge_and_compliance_refused() -> None:
     ipg, session = programmed(1)
     session.set_pulse_width(0, 1000)
-    with pytest.raises(InputError, match=r"lead 0 .*D = 38\.2 µC/cm².*must not exceed 30"):
-        session.set_amplitude(0, 1500)  # 1.5 µC on 0.039 cm²: k = 1.76 but D = 38 > 30
+    session.set_amplitude(0, 1500)  # 1.5 µC on 0.039 cm²: D = 38 > 30 but k = 1.76 < 1.85
+    assert ipg.lead_settings(0).amplitude_uA == 1500  # a published clinical program passes
+    with pytest.raises(InputError, match=r"lead 0 .*D = 50\.9 µC/cm².*Shannon \(1992\) k"):
+        session.set_amplitude(0, 2000)  # 2 µC: k = 2.01 >= 1.85
+    session.set_amplitude(0, 800)
     with pytest.raises(InputError, match="maximum output reached"):
         session.set_pulse_width(0, 300)
         session.set_amplitude(0, 3000)  # 3 mA × 1600 Ω = 4.8 V > 4.6 V
@@ -184,7 +187,18 @@ def test_magnet_wakes_and_optional_turn_off() -> None:
     assert ipg.apply_magnet(held_s=2) is True
     assert ipg.apply_magnet(held_s=5) is False and not ipg.delivering(0)
     with pytest.raises(InputError):
-        Magnet(turn_off_hold_s=7)
+        Magnet(turn_off_hold_s=12)
+
+
+def test_magnet_turn_off_times_are_the_manuals_list() -> None:
+    # Axium clinician manual, Appendix I: Off; 1-10 s; 15, 20, 25, 30, 40, 50 s; 1 min;
+    # 70-110 s in 10 s steps; 2 min.
+    listed = [*range(1, 11), 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]
+    for hold in [0, *listed]:
+        assert Magnet(turn_off_hold_s=hold).turn_off_hold_s == hold
+    for hold in (11, 35, 45, 55, 65, 115, 121, 180):
+        with pytest.raises(InputError, match="turn_off_hold_s"):
+            Magnet(turn_off_hold_s=hold)
 
 
 def test_trial_stimulator_wear_limit_and_reset() -> None:

@@ -74,6 +74,7 @@ def test_body_map_marks_regions_by_mouse_and_keyboard_and_saves(page: Any) -> No
     page.get_by_label("Expectations realistic (discussed)").select_option("yes")
     page.locator("#diagnoses-choices").get_by_label("CRPS 1").check()
     page.locator("#conditions-choices").get_by_label("anticoagulant").check()
+    page.locator("#anticoagulants-choices").get_by_label("apixaban").check()
     page.get_by_text(re.compile(r"Saved \(version \d+\)")).wait_for()
     assert page.locator("#region-knee-left").get_attribute("aria-pressed") == "true"
     assert page.locator("#region-knee-right").get_attribute("aria-pressed") == "false"
@@ -92,7 +93,10 @@ def test_body_map_marks_regions_by_mouse_and_keyboard_and_saves(page: Any) -> No
         assert outcome.inner_text().startswith("Outcome:")
         # The blood thinner asks for a review, with the rule's reason and source shown.
         assert "needs review" in outcome.inner_text()
-        assert "anticoag" in page.locator("#screening-rules").inner_text().lower()
+        rules_text = page.locator("#screening-rules").inner_text().lower()
+        assert "anticoag" in rules_text and "apixaban: stop 3 days before" in rules_text
+        assert "pns_lower_bleeding_risk" not in rules_text  # ids are not shown, labels are
+        assert "peripheral nerve" in page.locator("#screening-alternatives").inner_text()
         levels = page.locator("#plan-table tbody tr").all_inner_texts()
         # clinical.md: knee → L3 (± L4); top of foot → L5, S1 (L4)
         assert any(row.startswith("L3\tleft") for row in levels), levels

@@ -1,4 +1,4 @@
-"""Spinal levels T1–S5 (ordered cranial to caudal) and body sides."""
+"""Spinal levels C2–S5 (ordered cranial to caudal) and body sides."""
 
 from __future__ import annotations
 
@@ -37,6 +37,13 @@ class Side(StrEnum):
 class SpinalLevel(StrEnum):
     """A spinal segment; compares in anatomical order (T12 < L1 < S1)."""
 
+    C2 = "C2"
+    C3 = "C3"
+    C4 = "C4"
+    C5 = "C5"
+    C6 = "C6"
+    C7 = "C7"
+    C8 = "C8"
     T1 = "T1"
     T2 = "T2"
     T3 = "T3"
@@ -62,13 +69,13 @@ class SpinalLevel(StrEnum):
 
     @property
     def order(self) -> int:
-        """Position cranial → caudal (T1 = 0)."""
+        """Position cranial → caudal (C2 = 0)."""
         return _ORDER.index(self)
 
     @property
     def segment(self) -> str:
-        """ "thoracic", "lumbar" or "sacral"."""
-        return {"T": "thoracic", "L": "lumbar", "S": "sacral"}[self.value[0]]
+        """ "cervical", "thoracic", "lumbar" or "sacral"."""
+        return {"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}[self.value[0]]
 
     @classmethod
     def parse(cls, text: str, *, field: str = "level") -> SpinalLevel:
@@ -76,7 +83,7 @@ class SpinalLevel(StrEnum):
         try:
             return cls(text.strip().upper())
         except ValueError:
-            raise InputError(field, text, "T1–T12, L1–L5, S1–S5") from None
+            raise InputError(field, text, "C2–C8, T1–T12, L1–L5, S1–S5") from None
 
     def __lt__(self, other: str) -> bool:
         return self.order < SpinalLevel(other).order

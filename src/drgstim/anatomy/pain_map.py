@@ -1,5 +1,6 @@
 """A patient's pain map: painful regions with side, intensity and character, and
-"widespread" detection (a stop signal for DRG therapy, shared/spec/clinical.md)."""
+"widespread" detection (a stop signal for DRG therapy: NACC DRG best practices, Deer et al.
+2019)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,12 @@ __all__ = ["MANY_REGIONS", "PainCharacter", "PainEntry", "PainMap", "parse_regio
 
 MANY_REGIONS = 6
 """More painful (region, side) sites than this is widespread for DRG purposes: 4 leads
-(the labelled maximum, shared/spec/device.md) at 1–2 levels per region cannot follow more
+(Axium clinician manual: up to four leads) at 1–2 levels per region cannot follow more
 (project heuristic, documented in docs/planning.md)."""
+
+
+_ABOVE_WAIST = frozenset({"upper_trunk", "upper_limb", "head_neck"})
+_BELOW_WAIST = frozenset({"lower_trunk", "lower_limb"})
 
 
 class PainCharacter(StrEnum):
@@ -156,18 +161,17 @@ class PainMap:
         """Why this map looks widespread rather than focal (empty when focal)."""
         reasons: list[str] = []
         zones = {r.zone for r in self.regions}
-        if (
-            len(self.sides) == 2
-            and "upper_trunk" in zones
-            and zones & {"lower_trunk", "lower_limb"}
-            and "axial" in zones
-        ):
+        above = zones & _ABOVE_WAIST
+        below = zones & _BELOW_WAIST
+        axial = zones & {"axial"} or {r for r in self.regions if r.value == "neck"}
+        if len(self.sides) == 2 and above and below and axial:
             reasons.append(
                 "pain on both sides, above and below the waist and axial (ACR 1990 definition "
                 "of widespread pain: Wolfe F et al., Arthritis Rheum 1990;33:160-172)"
             )
-        elif "upper_trunk" in zones and "lower_limb" in zones:
-            reasons.append("pain in both the upper body (chest wall) and the lower limb")
+        elif above and "lower_limb" in zones:
+            names = ", ".join(sorted(r.value for r in self.regions if r.zone in _ABOVE_WAIST))
+            reasons.append(f"pain in both the upper body ({names}) and the lower limb")
         if len(self.sites()) > MANY_REGIONS:
             reasons.append(
                 f"{len(self.sites())} painful sites (region and side), more than {MANY_REGIONS} "

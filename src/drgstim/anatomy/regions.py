@@ -40,6 +40,12 @@ class Region(StrEnum):
     PERINEUM = "perineum"
     ABDOMEN = "abdomen"
     CHEST_WALL = "chest_wall"
+    HEAD = "head"
+    NECK = "neck"
+    SHOULDER = "shoulder"
+    UPPER_ARM = "upper_arm"
+    FOREARM = "forearm"
+    HAND = "hand"
 
     @property
     def label(self) -> str:
@@ -48,7 +54,8 @@ class Region(StrEnum):
 
     @property
     def zone(self) -> str:
-        """ "axial", "upper_trunk", "lower_trunk" or "lower_limb" (widespread detection)."""
+        """ "head_neck", "upper_limb", "axial", "upper_trunk", "lower_trunk" or "lower_limb"
+        (widespread detection)."""
         return str(_entry(self)["zone"])
 
     @classmethod

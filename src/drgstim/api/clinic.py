@@ -78,6 +78,11 @@ _SCREENING_HISTORY = (
     "medication_classes_tried",
     "conditions",
     "expectations_aligned",
+    "phq9_item9",
+    "active_substance_use",
+    "anticoagulants",
+    "hba1c_pct",
+    "neurological_deficit",
 )
 _SCREENING_SCORES = ("phq9", "gad7", "pcs")
 
@@ -93,12 +98,18 @@ def screen_assessment(patient: Patient, assessment: Assessment) -> tuple[str, di
 
     The screening inputs are the assessment's ``history`` (pain_duration_months,
     neuropathic, diagnoses, failed_treatments, medication_classes_tried, conditions,
-    expectations_aligned), its PHQ-9 / GAD-7 / PCS scores and its pain map; a missing
-    input is a 422 naming it."""
+    expectations_aligned, and optionally phq9_item9, active_substance_use, anticoagulants,
+    hba1c_pct, neurological_deficit), its PHQ-9 / GAD-7 / PCS scores and average NRS, its
+    pain map, the patient's birth date and the assessment date (age); a missing input is a
+    422 naming it."""
     history = assessment.history
     data: dict[str, Any] = {k: history[k] for k in _SCREENING_HISTORY if k in history}
     data |= {k: assessment.scores[k] for k in _SCREENING_SCORES if k in assessment.scores}
     data["pain_map"] = list(assessment.pain_map)
+    if assessment.scores.get("nrs_average") is not None:
+        data["pain_average_nrs"] = assessment.scores["nrs_average"]
+    data["birth_date"] = patient.birth_date
+    data["assessed_on"] = assessment.assessed_on
     result = screening.screen(screening.ScreeningInput.model_validate(data)).to_dict()
     return str(result["verdict"]), dict(result)
 

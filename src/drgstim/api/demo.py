@@ -260,7 +260,7 @@ def _seed_implanted(db: Session, patient: Patient, today: date) -> None:
                 patient_id=patient.id,
                 visit_on=implanted_on + timedelta(days=30 * month),
                 month=month,
-                scores={"nrs_average": nrs, "pgic": 6},
+                scores={"nrs_average": nrs, "pgic": 2},
             ),
             actor=SYSTEM_ACTOR,
         )

@@ -85,8 +85,11 @@ def validation_detail(errors: list[Any]) -> list[dict[str, Any]]:
 
 async def _input_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InputError)
+    # A FHIR import whose resource was edited elsewhere (drgstim.clinic.fhir's
+    # FhirConflictError, matched by name so this module imports no clinic code): 409.
+    conflict = any(k.__name__ == "FhirConflictError" for k in type(exc).__mro__)
     return JSONResponse(
-        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        status_code=status.HTTP_409_CONFLICT if conflict else status.HTTP_422_UNPROCESSABLE_CONTENT,
         content={"detail": [input_error_detail(exc)]},
     )
 

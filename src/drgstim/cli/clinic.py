@@ -1,4 +1,4 @@
-"""Clinic commands: ``trial evaluate`` and the ``report`` group (issue 6).
+"""Clinic commands: ``trial evaluate`` and the ``report`` group.
 
 Only Typer and the standard library are imported at module top; the clinic layer (pydantic,
 matplotlib, reportlab) is imported inside each command so ``drgstim --help`` stays fast.
@@ -47,6 +47,11 @@ def _user_errors() -> Iterator[None]:
         fail("; ".join(mine) if mine else format_validation_error(exc))
 
 
+_DETAILS_HELP = (
+    "JSON of the report's clinical details: patient (name, id, birth date), clinician, "
+    "clinic, referring clinician, diagnosis (ICD-10-CM), leads, program, adverse events, "
+    "baseline/end scores, goals, decision, plan (see docs/clinical.md)."
+)
 _START_HELP = "Trial start date (YYYY-MM-DD): enables the missing-day and long-trial checks."
 _PROG_HELP = "Date of the first programming: earlier diary days are not evaluated."
 
@@ -85,6 +90,15 @@ def trial_evaluate(
         "default", "--criteria", help="default, immpact-moderate, or a JSON file of thresholds."
     ),
     baseline_mme: float | None = typer.Option(None, "--baseline-mme", help="Baseline MME/day."),
+    baseline_activity: float | None = typer.Option(
+        None, "--baseline-activity-minutes", help="Baseline active minutes per day (function)."
+    ),
+    baseline_steps: float | None = typer.Option(
+        None, "--baseline-steps", help="Baseline steps per day (function)."
+    ),
+    baseline_sleep: float | None = typer.Option(
+        None, "--baseline-sleep-hours", help="Baseline sleep hours per night."
+    ),
     start_date: str | None = typer.Option(None, "--start-date", help=_START_HELP),
     end_date: str | None = typer.Option(None, "--end-date", help="Trial end date (YYYY-MM-DD)."),
     programmed_on: str | None = typer.Option(None, "--programmed-on", help=_PROG_HELP),
@@ -105,6 +119,9 @@ def trial_evaluate(
             baseline_nrs=baseline_nrs,
             criteria=SuccessCriteria.load(criteria),
             baseline_mme=baseline_mme,
+            baseline_activity_minutes=baseline_activity,
+            baseline_steps=baseline_steps,
+            baseline_sleep_hours=baseline_sleep,
             goals_met=goals_met,
         )
     if as_json:
@@ -119,6 +136,8 @@ def trial_evaluate(
         typer.echo(f"  {c.name}: {mark} — {c.detail}")
     for flag in review.flags:
         typer.echo(f"  flag {flag.code}: {flag.message}")
+    for reason in review.review_reasons:
+        typer.echo(f"  needs review: {reason}")
     typer.echo(f"recommendation: {review.recommendation_text}")
 
 
@@ -139,13 +158,23 @@ def report_trial(
     patient: str = typer.Option("", "--patient", help="Patient name or id shown on the report."),
     criteria: str = typer.Option("default", "--criteria", help="Criteria name or JSON file."),
     baseline_mme: float | None = typer.Option(None, "--baseline-mme", help="Baseline MME/day."),
+    baseline_activity: float | None = typer.Option(
+        None, "--baseline-activity-minutes", help="Baseline active minutes per day (function)."
+    ),
+    baseline_steps: float | None = typer.Option(
+        None, "--baseline-steps", help="Baseline steps per day (function)."
+    ),
+    baseline_sleep: float | None = typer.Option(
+        None, "--baseline-sleep-hours", help="Baseline sleep hours per night."
+    ),
     start_date: str | None = typer.Option(None, "--start-date", help=_START_HELP),
     end_date: str | None = typer.Option(None, "--end-date", help="Trial end date (YYYY-MM-DD)."),
     programmed_on: str | None = typer.Option(None, "--programmed-on", help=_PROG_HELP),
+    details: Path | None = typer.Option(None, "--details", help=_DETAILS_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Write the trial report (plain-language summary, NRS chart, verdict, criteria)."""
-    from drgstim.clinic.reports import render_trial_report
+    """Write the trial report (summary, charts, verdict, criteria and the payer sections)."""
+    from drgstim.clinic.reports import ReportDetails, render_trial_report
     from drgstim.clinic.review import SuccessCriteria, evaluate_trial
     from drgstim.clinic.trial import read_diary_csv
 
@@ -158,8 +187,14 @@ def report_trial(
             baseline_nrs=baseline_nrs,
             criteria=SuccessCriteria.load(criteria),
             baseline_mme=baseline_mme,
+            baseline_activity_minutes=baseline_activity,
+            baseline_steps=baseline_steps,
+            baseline_sleep_hours=baseline_sleep,
         )
-    data = render_trial_report(trial, review, patient=patient, fmt=kind)
+        extra = None
+        if details is not None:
+            extra = ReportDetails.model_validate_json(_existing(details, "details").read_text())
+    data = render_trial_report(trial, review, patient=patient, fmt=kind, details=extra)
     write_output(out, data)
     result = {"path": str(out), "format": kind, "bytes": len(data), "verdict": review.verdict}
     emit_json(result) if as_json else typer.echo(f"wrote {out} ({kind}, {len(data)} bytes)")

@@ -1,7 +1,8 @@
 """Device commands: ``device check`` (program safety) and ``device longevity`` (battery).
 
 Only Typer and the standard library at module top; the device layer is imported inside the
-commands. Exit codes: 0 valid and safe, 1 refused, 2 malformed arguments.
+commands. Exit codes: 0 valid and safe, 1 refused or not yet safe (no impedance given),
+2 malformed arguments.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def _print_report(data: dict[str, Any]) -> None:
         ]
         for c in data["contacts"]
     ]
-    verdict = "SAFE" if data["safe"] else "REFUSED"
+    verdict = "SAFE" if data["safe"] else "REFUSED" if data["errors"] else "NEEDS IMPEDANCE"
     columns = ["contact", "polarity", "Q (µC)", "D (µC/cm²)", "Shannon k"]
     _table(f"Program check: {verdict}", columns, rows)
     for error in data["errors"]:
@@ -166,6 +167,7 @@ def longevity(
             "pulse_width_us": x.pulse_width_us,
             "frequency_Hz": x.frequency_Hz,
             "impedance_ohm": x.impedance_ohm,
+            "delivered_uA": x.delivered_uA,
         }
         for x in loads
     ]

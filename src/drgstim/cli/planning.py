@@ -63,6 +63,10 @@ def plan(
         typer.echo(f"uncovered: {site['region']} {site['side']}")
     for w in data["warnings"]:
         typer.echo(f"warning: {w}")
+    for rule in data["rules"]:
+        typer.echo(f"rule {rule['id']}: {rule['reason']}")
+        typer.echo(f"  action: {rule['action']}")
+        typer.echo(f"  source: {rule['source']}")
 
 
 def screen(
@@ -93,6 +97,13 @@ def screen(
     typer.echo(f"verdict: {data['verdict']} (supports the clinician; never decides alone)")
     for rule in data["rules"]:
         typer.echo(f"- [{rule['outcome']}] {rule['id']}: {rule['reason']}")
+        if rule["action"]:
+            before = " (before any trial)" if rule["before_trial"] else ""
+            typer.echo(f"  action{before}: {rule['action']}")
+        typer.echo(f"  source: {rule['source']}")
+    for alt in data["alternatives"]:
+        typer.echo(f"alternative: {alt['label']} — because {alt['reason']}")
+        typer.echo(f"  source: {alt['source']}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,8 +1,8 @@
 """A patient assessment: pain map, pain scores, function, mood, medication, sleep, goals.
 
-Scales and ranges are those of ``shared/spec/clinical.md`` (outcome measures table): NRS
-0–10 (LOINC 72514-3), ODI 0–100 %, BPI interference 0–10, PGIC 1–7, PHQ-9 0–27 (LOINC
-44249-1), GAD-7 0–21 (LOINC 69737-5), Pain Catastrophizing Scale 0–52, opioid use in
+Scales and ranges are those of the instruments: NRS 0–10 (LOINC 72514-3), ODI 0–100 %,
+BPI interference 0–10, PGIC 1–7 (1 = very much improved), PHQ-9 0–27 (total LOINC
+44261-6), GAD-7 0–21 (total LOINC 70274-6), Pain Catastrophizing Scale 0–52, opioid use in
 morphine milligram equivalents per day, sleep in hours.
 """
 

@@ -1,7 +1,7 @@
-"""Complications after trial or implant, with the taxonomy of ``shared/spec/device.md``.
+"""Complications after trial or implant, with the adverse-event taxonomy of DRG stimulation.
 
 Types, their labels and whether they are device-related are read from
-``data/clinic/complications.json`` (sources there: the spec's event taxonomy; Sivanesan et
+``data/clinic/complications.json`` (sources there: ACCURATE's adverse events; Sivanesan et
 al. 2019 for how events were managed). Severity is mild / moderate / severe (FHIR R4
 AdverseEvent.severity); the action taken is none / reprogramming / revision / explant.
 """

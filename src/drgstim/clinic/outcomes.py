@@ -1,7 +1,7 @@
 """Permanent implant, follow-up visits, programming sessions and responder status.
 
 Outcome visits are scheduled at 1, 3, 6 and 12 months after implant, then yearly
-(``data/clinic/visit_schedule.json``, from ``shared/spec/clinical.md`` step 7). A visit is a
+(``data/clinic/visit_schedule.json``: ACCURATE's visit months, then yearly). A visit is a
 responder when its average NRS is at least 50 % below the pre-trial baseline (the
 definition of the ACCURATE trial and the pooled 12-month analysis).
 """
@@ -43,8 +43,9 @@ __all__ = [
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 _SCHEDULE = "visit_schedule"
-# Device labelling (shared/spec/device.md): more than 4 leads, or leads above T10, were not
-# evaluated; the system warns but a clinician may record them.
+# Device labelling (Axium clinician manual: up to 4 leads, spine locations T10-S2): more
+# leads, or leads above T10, were not evaluated; the system warns but a clinician may
+# record them.
 _LABELLED_MAX_LEADS = 4
 _ABOVE_T10 = {f"T{n}" for n in range(1, 10)}
 

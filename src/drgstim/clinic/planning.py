@@ -7,8 +7,9 @@ regions not yet covered, until every painful region is covered or ``max_leads`` 
 reached. A lead only counts for a region where its level holds at least
 ``MIN_COVER_WEIGHT`` of the region. A region counts as covered once its leads' levels hold
 at least ``COVERAGE_TARGET`` of its dermatome weight or ``LEVELS_PER_REGION`` leads reach
-it, which gives 1–2 levels per region as the spec's table expects
-(shared/spec/clinical.md).
+it, which gives 1–2 levels per region, as DRG practice uses (Deer et al. 2019, NACC DRG
+best practices). Every painful region's rule (its atlas weights, the leads that follow
+from them, and the atlas sources) is listed in ``TargetPlan.rules``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from drgstim.anatomy import (
     Side,
     SpinalLevel,
     dermatome_weights,
+    region_sources,
 )
 from drgstim.device._data import limit
 from drgstim.errors import InputError
@@ -47,7 +49,8 @@ choice: the primary level of most regions, or its two best levels, clear it)."""
 MIN_COVER_WEIGHT = 0.2
 """A lead covers a region when its level holds at least this weight there."""
 LEVELS_PER_REGION = 2
-"""Usually 1–2 levels per region (shared/spec/clinical.md): two leads cover a region."""
+"""Usually 1–2 levels per region (Deer et al. 2019, NACC DRG best practices): two leads
+cover a region."""
 
 Site = tuple[Region, Side]
 
@@ -81,6 +84,8 @@ class TargetPlan:
     leads: tuple[Lead, ...]
     uncovered: tuple[Site, ...]
     warnings: tuple[str, ...]
+    rules: tuple[dict[str, str], ...] = ()
+    """Per painful region: the atlas rule that placed its leads (id, reason, action, source)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,7 +93,24 @@ class TargetPlan:
             "leads": [lead.to_dict() for lead in self.leads],
             "uncovered": [{"region": r.value, "side": s.value} for r, s in self.uncovered],
             "warnings": list(self.warnings),
+            "rules": [dict(r) for r in self.rules],
         }
+
+
+def _rules(pain_map: PainMap, leads: list[Lead]) -> tuple[dict[str, str], ...]:
+    out = []
+    for region in sorted(pain_map.regions):
+        weights = ", ".join(f"{lvl.value} {w:.2f}" for lvl, w in dermatome_weights(region).items())
+        placed = [
+            f"{lead.level.value} {lead.side.value}" for lead in leads if region in lead.covers
+        ]
+        out.append({
+            "id": f"dermatome_atlas.{region.value}",
+            "reason": f"{region.label}: dermatome weights {weights}",
+            "action": "leads at " + ", ".join(placed) if placed else "no lead within the cap",
+            "source": "; ".join(region_sources(region)),
+        })  # fmt: skip
+    return tuple(out)
 
 
 def _intensities(pain_map: PainMap) -> dict[Site, float]:
@@ -191,4 +213,5 @@ def plan_targets(pain_map: PainMap, *, max_leads: int = MAX_LEADS) -> TargetPlan
     warnings = _warnings(leads, uncovered, max_leads)
     if pain_map.is_widespread():
         warnings.extend(f"widespread pain: {r}" for r in pain_map.widespread_reasons())
-    return TargetPlan(tuple(targets), tuple(leads), tuple(uncovered), tuple(warnings))
+    rules = _rules(pain_map, leads)
+    return TargetPlan(tuple(targets), tuple(leads), tuple(uncovered), tuple(warnings), rules)

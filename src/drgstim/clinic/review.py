@@ -1,11 +1,14 @@
 """Trial success review: configurable criteria, data completeness and a verdict.
 
 Default primary criterion (``data/clinic/success_criteria.json``): mean average-NRS over the
-trial's evaluable days at least 50 % below baseline (ACCURATE, Deer et al. 2017). Also
-reported: ≥ 30 % (IMMPACT moderate), PGIC "much"/"very much improved", functional gain,
-medication reduction and goals met. Fewer evaluable days than the minimum (default 3)
-gives ``insufficient_data``, never a verdict. The review supports a clinician; it never
-decides alone.
+trial's evaluable days at least 50 % below baseline (ACCURATE, Deer et al. 2017). Pain,
+function (activity minutes or steps), sleep, opioid use (MME) and the PGIC (1 = very much
+improved … 7 = very much worse) are judged together: a trial that meets the pain criterion
+while opioid use, function or sleep clearly worsen, or the patient feels worse, is
+``needs_review`` with the reasons, never ``success``. Fewer evaluable days than the
+minimum (default 3) gives ``insufficient_data``. No recommendation runs the trial past its
+configured maximum (default 30 days, the trial stimulator's labelled wear time). The
+review supports a clinician; it never decides alone.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ _DECIMALS = 9
 class Verdict(StrEnum):
     SUCCESS = "success"
     FAILURE = "failure"
+    NEEDS_REVIEW = "needs_review"
     INSUFFICIENT_DATA = "insufficient_data"
 
 
@@ -52,6 +56,7 @@ class Recommendation(StrEnum):
     PROCEED_TO_IMPLANT = "proceed_to_implant"
     DO_NOT_IMPLANT = "do_not_implant"
     EXTEND_TRIAL = "extend_trial"
+    CLINICIAN_REVIEW = "clinician_review"
 
 
 class SuccessCriteria(BaseModel):
@@ -62,11 +67,16 @@ class SuccessCriteria(BaseModel):
     name: str = "default"
     primary_reduction_pct: float = Field(gt=0, le=100)
     moderate_reduction_pct: float = Field(gt=0, le=100)
-    pgic_min_improved: int = Field(ge=1, le=7)
+    pgic_max_improved: int = Field(ge=1, le=7, description="1 = very much improved.")
+    pgic_min_worse: int = Field(ge=1, le=7, description="7 = very much worse.")
     function_gain_pct: float = Field(gt=0, le=1000)
+    function_worsening_pct: float = Field(gt=0, le=100)
+    sleep_gain_pct: float = Field(gt=0, le=1000)
+    sleep_worsening_pct: float = Field(gt=0, le=100)
     medication_reduction_pct: float = Field(gt=0, le=100)
+    opioid_rise_pct: float = Field(gt=0, le=1000)
     min_evaluable_days: int = Field(ge=1, le=30)
-    max_trial_days: int = Field(ge=1, le=365)
+    max_trial_days: int = Field(ge=1, le=30, description="The trial stimulator's 30 days.")
 
     @classmethod
     def default(cls) -> SuccessCriteria:
@@ -74,9 +84,14 @@ class SuccessCriteria(BaseModel):
             name="default",
             primary_reduction_pct=value(_DATA, "primary_reduction_pct"),
             moderate_reduction_pct=value(_DATA, "moderate_reduction_pct"),
-            pgic_min_improved=value(_DATA, "pgic_min_improved"),
+            pgic_max_improved=value(_DATA, "pgic_max_improved"),
+            pgic_min_worse=value(_DATA, "pgic_min_worse"),
             function_gain_pct=value(_DATA, "function_gain_activity_pct"),
+            function_worsening_pct=value(_DATA, "function_worsening_pct"),
+            sleep_gain_pct=value(_DATA, "sleep_gain_pct"),
+            sleep_worsening_pct=value(_DATA, "sleep_worsening_pct"),
             medication_reduction_pct=value(_DATA, "medication_reduction_pct"),
+            opioid_rise_pct=value(_DATA, "opioid_rise_pct"),
             min_evaluable_days=value(_DATA, "min_evaluable_days"),
             max_trial_days=value(_DATA, "max_trial_days"),
         )
@@ -120,6 +135,8 @@ class CriterionResult(BaseModel):
     met: bool | None
     detail: str
     primary: bool = False
+    worse: bool = False
+    """A clear worsening that withholds a success verdict."""
 
 
 class Flag(BaseModel):
@@ -149,6 +166,9 @@ class TrialReview(BaseModel):
     flags: tuple[Flag, ...]
     recommendation: Recommendation
     recommendation_text: str
+    review_reasons: tuple[str, ...] = ()
+    trial_days: int | None = None
+    max_trial_days: int = 30
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -268,9 +288,18 @@ def _pgic_criterion(entries: Sequence[DiaryEntry], c: SuccessCriteria) -> Criter
     if not reported:
         return CriterionResult(name="pgic_improved", met=None, detail="PGIC not reported")
     last = reported[-1]
-    met = last.pgic is not None and last.pgic >= c.pgic_min_improved
-    detail = f"last PGIC {last.pgic} on {last.date} (needs ≥ {c.pgic_min_improved})"
-    return CriterionResult(name="pgic_improved", met=met, detail=detail)
+    score = int(last.pgic or 0)
+    met = score <= c.pgic_max_improved
+    worse = score >= c.pgic_min_worse
+    detail = (
+        f"last PGIC {score} ({_PGIC[score]}) on {last.date}; needs ≤ {c.pgic_max_improved} "
+        "(1 = very much improved … 7 = very much worse)"
+    )
+    return CriterionResult(name="pgic_improved", met=met, detail=detail, worse=worse)
+
+
+_PGIC = {1: "very much improved", 2: "much improved", 3: "minimally improved", 4: "no change",
+         5: "minimally worse", 6: "much worse", 7: "very much worse"}  # fmt: skip
 
 
 def _gain_criterion(
@@ -281,6 +310,7 @@ def _gain_criterion(
     threshold_pct: float,
     what: str,
     lower_is_better: bool,
+    worse_pct: float | None = None,
 ) -> CriterionResult:
     trial_mean = _mean(values)
     if baseline is None or trial_mean is None:
@@ -291,12 +321,15 @@ def _gain_criterion(
     gain = -change if lower_is_better else change
     met = gain >= threshold_pct
     word = "fell" if change < 0 else "rose"
+    worse = worse_pct is not None and -gain >= worse_pct
     detail = (
         f"{what} {word} {abs(change):.1f} % (baseline {baseline:g}, trial mean "
         f"{trial_mean:.1f}; needs a {'fall' if lower_is_better else 'rise'} "
         f"≥ {threshold_pct:g} %)"
     )
-    return CriterionResult(name=name, met=met, detail=detail)
+    if worse:
+        detail += f"; clearly worse (a {'rise' if lower_is_better else 'fall'} ≥ {worse_pct:g} %)"
+    return CriterionResult(name=name, met=met, detail=detail, worse=worse)
 
 
 def _function_criterion(
@@ -315,6 +348,7 @@ def _function_criterion(
             threshold_pct=c.function_gain_pct,
             what="activity minutes",
             lower_is_better=False,
+            worse_pct=c.function_worsening_pct,
         )
     counts = [float(e.steps) for e in entries if e.steps is not None]
     return _gain_criterion(
@@ -324,6 +358,7 @@ def _function_criterion(
         threshold_pct=c.function_gain_pct,
         what="daily steps",
         lower_is_better=False,
+        worse_pct=c.function_worsening_pct,
     )
 
 
@@ -334,12 +369,38 @@ def _goals_criterion(goals_met: bool | None) -> CriterionResult:
     return CriterionResult(name="goals_met", met=goals_met, detail=text)
 
 
-def _recommend(verdict: Verdict, criteria: Sequence[CriterionResult]) -> tuple[Recommendation, str]:
+def _extension(trial_days: int | None, c: SuccessCriteria) -> int | None:
+    """Days the trial may still run within its maximum (None: trial length unknown)."""
+    return None if trial_days is None else max(c.max_trial_days - trial_days, 0)
+
+
+def _recommend(
+    verdict: Verdict,
+    criteria: Sequence[CriterionResult],
+    c: SuccessCriteria,
+    trial_days: int | None,
+) -> tuple[Recommendation, str]:
     by_name = {r.name: r for r in criteria}
+    left = _extension(trial_days, c)
+    limit = f"the {c.max_trial_days}-day trial maximum"
+    if verdict is Verdict.NEEDS_REVIEW:
+        worse = "; ".join(r.detail for r in criteria if r.worse)
+        return (
+            Recommendation.CLINICIAN_REVIEW,
+            f"Pain criterion met but not a success while something clearly worsened ({worse}): "
+            "review with the patient before any implant decision.",
+        )
     if verdict is Verdict.INSUFFICIENT_DATA:
+        if left == 0:
+            return (
+                Recommendation.CLINICIAN_REVIEW,
+                f"Too few evaluable diary days and the trial has reached {limit}: do not "
+                "extend; remove the trial leads and decide on the data there are.",
+            )
+        within = "" if left is None else f" by at most {_n_days(left)} (within {limit})"
         return (
             Recommendation.EXTEND_TRIAL,
-            "Too few evaluable diary days: extend the trial and keep the diary daily "
+            f"Too few evaluable diary days: extend the trial{within} and keep the diary daily "
             "before deciding.",
         )
     if verdict is Verdict.SUCCESS:
@@ -348,10 +409,17 @@ def _recommend(verdict: Verdict, criteria: Sequence[CriterionResult]) -> tuple[R
             text += " Note the patient's goals were not met; weigh this before implant."
         return Recommendation.PROCEED_TO_IMPLANT, text
     if by_name["moderate_nrs_reduction"].met or by_name["pgic_improved"].met:
+        if left == 0:
+            return (
+                Recommendation.CLINICIAN_REVIEW,
+                f"Below the success threshold with a partial response, and the trial has "
+                f"reached {limit}: do not extend; decide with the patient.",
+            )
+        within = "" if left is None else f" by at most {_n_days(left)} (within {limit})"
         return (
             Recommendation.EXTEND_TRIAL,
             "Below the success threshold but a partial response: consider reprogramming "
-            "and extending the trial.",
+            f"and extending the trial{within}.",
         )
     return (
         Recommendation.DO_NOT_IMPLANT,
@@ -367,6 +435,7 @@ def _criteria(
     baseline_activity_minutes: float | None,
     baseline_steps: float | None,
     goals_met: bool | None,
+    baseline_sleep_hours: float | None = None,
 ) -> tuple[CriterionResult, ...]:
     """Every criterion, the primary first."""
     return (
@@ -391,6 +460,16 @@ def _criteria(
             threshold_pct=c.medication_reduction_pct,
             what="opioid MME per day",
             lower_is_better=True,
+            worse_pct=c.opioid_rise_pct,
+        ),
+        _gain_criterion(
+            "sleep_improved",
+            values=[e.sleep_hours for e in usable if e.sleep_hours is not None],
+            baseline=baseline_sleep_hours,
+            threshold_pct=c.sleep_gain_pct,
+            what="sleep hours",
+            lower_is_better=False,
+            worse_pct=c.sleep_worsening_pct,
         ),
         _goals_criterion(goals_met),
     )
@@ -405,8 +484,13 @@ def evaluate_trial(
     baseline_activity_minutes: float | None = None,
     baseline_steps: float | None = None,
     goals_met: bool | None = None,
+    baseline_sleep_hours: float | None = None,
 ) -> TrialReview:
-    """Review a trial (or bare diary entries) against baseline and the criteria."""
+    """Review a trial (or bare diary entries) against baseline and the criteria.
+
+    Baselines of opioid use, activity, steps and sleep come from the assessment; when one
+    is absent, the first evaluable diary day stands in for it (so a rise during the trial
+    is still seen)."""
     c = criteria or SuccessCriteria.default()
     if isinstance(baseline_nrs, bool) or not 0 < baseline_nrs <= 10:
         raise InputError("baseline_nrs", baseline_nrs, "above 0 and at most 10 (NRS)")
@@ -425,14 +509,26 @@ def evaluate_trial(
     usable, flags = _completeness(trial, entries, c)
     mean = _mean([e.nrs_average for e in usable])
     red = None if mean is None else reduction_pct(baseline_nrs=baseline_nrs, mean_nrs=mean)
+    first = usable[0] if usable else None
     results = _criteria(
-        usable, red, c, baseline_mme, baseline_activity_minutes, baseline_steps, goals_met
+        usable,
+        red,
+        c,
+        _or_first(baseline_mme, first, "mme"),
+        _or_first(baseline_activity_minutes, first, "activity_minutes"),
+        _or_first(baseline_steps, first, "steps"),
+        goals_met,
+        _or_first(baseline_sleep_hours, first, "sleep_hours"),
     )
+    reasons = tuple(r.detail for r in results if r.worse)
     if len(usable) < c.min_evaluable_days:
         verdict = Verdict.INSUFFICIENT_DATA
+    elif results[0].met:
+        verdict = Verdict.NEEDS_REVIEW if reasons else Verdict.SUCCESS
     else:
-        verdict = Verdict.SUCCESS if results[0].met else Verdict.FAILURE
-    rec, text = _recommend(verdict, results)
+        verdict = Verdict.FAILURE
+    trial_days = _trial_days(trial, entries)
+    rec, text = _recommend(verdict, results, c, trial_days)
     return TrialReview(
         verdict=verdict,
         baseline_nrs=baseline_nrs,
@@ -446,4 +542,25 @@ def evaluate_trial(
         flags=tuple(flags),
         recommendation=rec,
         recommendation_text=text,
+        review_reasons=reasons,
+        trial_days=trial_days,
+        max_trial_days=c.max_trial_days,
     )
+
+
+def _or_first(baseline: float | None, first: DiaryEntry | None, field: str) -> float | None:
+    if baseline is not None or first is None:
+        return baseline
+    found = getattr(first, field)
+    return None if found is None else float(found)
+
+
+def _trial_days(trial: Trial | None, entries: Sequence[DiaryEntry]) -> int | None:
+    """Days the trial has run (start to end, or to the last diary day)."""
+    if trial is None:
+        if not entries:
+            return None
+        days = [e.date for e in entries]
+        return (max(days) - min(days)).days + 1
+    end = trial.end_date or max((e.date for e in trial.entries), default=trial.start_date)
+    return (end - trial.start_date).days + 1

@@ -1,7 +1,7 @@
 """The trial: temporary leads, an external stimulator and the patient's daily diary.
 
-Pathway step 4 of ``shared/spec/clinical.md``: the trial commonly lasts 3–8 days, up to 30
-(the trial stimulator is worn up to 30 days, ``shared/spec/device.md``). A longer trial is
+The trial commonly lasts 3–8 days (NACC DRG best practices, Deer et al. 2019), up to 30 (the
+trial stimulator is worn for up to 30 days: Axium patient programmer manual). A longer trial is
 recorded but flagged by the review. Diary values are checked at the boundary
 (:func:`validate_diary_entry`, :func:`read_diary_csv`) with an :class:`InputError` that names
 the row, the field, the value and the allowed range.
@@ -35,8 +35,8 @@ __all__ = [
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
-# (kind, low, high) of every diary field; ranges from shared/spec/clinical.md's outcome
-# measures table (NRS 0–10, relief 0–100 %, PGIC 1–7) and physical limits of a day.
+# (kind, low, high) of every diary field; ranges of the instruments (NRS 0–10, relief
+# 0–100 %, PGIC 1–7) and physical limits of a day.
 _NUMERIC: dict[str, tuple[type, float, float]] = {
     "nrs_average": (float, 0, 10),
     "nrs_worst": (float, 0, 10),

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from drgstim.device._data import device_data
+from drgstim.device.safety import delivered_uA
 from drgstim.units import (
     SECONDS_PER_YEAR,
     A_from_mA,
@@ -55,15 +56,25 @@ class LeadLoad:
     frequency_Hz: float
     impedance_ohm: float | None = None
 
+    @property
+    def load_ohm(self) -> float:
+        """The measured impedance, or the manual's 1600 Ω when unknown."""
+        if self.impedance_ohm is not None:
+            return self.impedance_ohm
+        return _battery("default_impedance_ohm")
+
+    @property
+    def delivered_uA(self) -> float:
+        """The amplitude the generator can deliver into this load: the programmed one
+        capped by the 4.6 V output compliance. The clinician manual's longevity-by-amplitude
+        curve plateaus at that point ("When the INS reaches maximum output, the expected
+        longevity plateaus", Battery Longevity)."""
+        return delivered_uA(amplitude_uA=self.amplitude_uA, impedance_ohm=self.load_ohm)
+
     def power_W(self) -> float:
-        """Mean power delivered into the load, I² × Z × PW × f."""
-        current_A = A_from_mA(mA_from_uA(self.amplitude_uA))
-        impedance = (
-            self.impedance_ohm
-            if self.impedance_ohm is not None
-            else _battery("default_impedance_ohm")
-        )
-        return current_A**2 * impedance * s_from_us(self.pulse_width_us) * self.frequency_Hz
+        """Mean power delivered into the load, I² × Z × PW × f at the delivered amplitude."""
+        current_A = A_from_mA(mA_from_uA(self.delivered_uA))
+        return current_A**2 * self.load_ohm * s_from_us(self.pulse_width_us) * self.frequency_Hz
 
 
 def stimulation_power_W(leads: Sequence[LeadLoad]) -> float:

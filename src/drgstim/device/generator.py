@@ -290,5 +290,5 @@ def _check_stored_programs(generator: Generator) -> None:
                 impedance_ohm=generator.impedance_ohm[lead],
                 lead_model=generator.lead_model,
             )
-            if not report.safe:
+            if report.errors:
                 raise InputError(where, s.to_dict(), "a safe program", reason=report.errors[0])

@@ -22,16 +22,20 @@ from drgstim.device.lead import (
     parse_contacts,
 )
 from drgstim.errors import InputError
-from drgstim.units import V_from_uA_ohm, uC_from_uA_us
+from drgstim.units import V_from_uA_ohm, uA_from_V_ohm, uC_from_uA_us
 
 __all__ = [
+    "DENSITY_RULE",
     "MAXIMUM_OUTPUT_REACHED",
+    "NEEDS_IMPEDANCE",
     "POLARITY_RULE",
+    "SHANNON_RULE",
     "ContactCharge",
     "SafetyReport",
     "charge_limits",
     "check_program",
     "contact_charges",
+    "delivered_uA",
 ]
 
 MAXIMUM_OUTPUT_REACHED = "maximum output reached"
@@ -79,10 +83,14 @@ class SafetyReport:
     contacts: list[ContactCharge]
     compliance_V: float | None = None
     program: dict[str, Any] = field(default_factory=dict)
+    needs_impedance: bool = False
+    """No impedance given: never "safe", whatever else holds (the reference device needs
+    a transferred impedance first); ``errors`` lists only broken rules."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "safe": self.safe,
+            "needs_impedance": self.needs_impedance,
             "errors": list(self.errors),
             "warnings": list(self.warnings),
             "contacts": [c.to_dict() for c in self.contacts],
@@ -148,9 +156,31 @@ def _fraction_problems(
     return problems
 
 
-def _charge_problems(charges: Sequence[ContactCharge]) -> list[str]:
+SHANNON_RULE = "Shannon (1992) k limit"
+DENSITY_RULE = "30 µC/cm² convention (McCreery 1990)"
+NEEDS_IMPEDANCE = (
+    "impedance not measured: the reference device needs a transferred impedance before "
+    "other stimulation parameters can be set (Axium clinician manual, Stim workspace, "
+    "Impedance); output compliance (4.6 V) and the delivered charge are unknown"
+)
+
+
+def delivered_uA(*, amplitude_uA: float, impedance_ohm: float | None) -> float:
+    """The amplitude actually delivered: the programmed one, capped by the 4.6 V output
+    compliance at the lead's impedance (Axium clinician manual, Appendix II: "Maximum
+    stimulation output has been reached (4.6V)"). Unknown impedance: the programmed one."""
+    if impedance_ohm is None or not math.isfinite(impedance_ohm) or impedance_ohm <= 0:
+        return amplitude_uA
+    cap = uA_from_V_ohm(voltage_V=float(limit("compliance_V")), resistance_ohm=impedance_ohm)
+    return min(amplitude_uA, cap)
+
+
+def _charge_problems(charges: Sequence[ContactCharge]) -> tuple[list[str], list[str]]:
+    """(errors, warnings): at or above Shannon's k the program is refused; above the
+    30 µC/cm² convention with k below the limit it is allowed with a warning naming why."""
     k_max, d_max = charge_limits()
-    problems = []
+    problems: list[str] = []
+    warnings: list[str] = []
     for c in charges:
         # Named as the programmer labels it (E1–E4), with the JSON index beside it.
         where = f"contact {contact_label(c.index)} (index {c.index}, {c.polarity.name.lower()})"
@@ -159,12 +189,18 @@ def _charge_problems(charges: Sequence[ContactCharge]) -> list[str]:
             f"k = {c.shannon_k:.2f}"
         )
         if c.shannon_k >= k_max:
-            problems.append(f"{where}: {figures}; Shannon k must stay below {k_max}")
-        if c.charge_density_uC_per_cm2 > d_max:
             problems.append(
-                f"{where}: {figures}; charge density must not exceed {d_max:g} µC/cm² per phase"
+                f"{where}: {figures}; refused by the {SHANNON_RULE}: k must stay below "
+                f"{k_max} (tissue damage seen at k >= {k_max})"
             )
-    return problems
+        elif c.charge_density_uC_per_cm2 > d_max:
+            warnings.append(
+                f"{where}: {figures}; above the {DENSITY_RULE} of {d_max:g} µC/cm² per "
+                f"phase, allowed because k is below the {SHANNON_RULE} of {k_max}: the "
+                "30 µC/cm² figure is a convention from larger electrodes (deep-brain "
+                "stimulation labelling), not a damage threshold measured for this contact"
+            )
+    return problems, warnings
 
 
 def _impedance_problems(
@@ -172,7 +208,7 @@ def _impedance_problems(
 ) -> tuple[list[str], list[str], float | None]:
     """(errors, warnings, compliance voltage) for a measured impedance."""
     if impedance_ohm is None:
-        return [], ["impedance not given: output compliance (4.6 V) not checked"], None
+        return [], [NEEDS_IMPEDANCE], None
     if not math.isfinite(impedance_ohm) or impedance_ohm <= 0:
         return [f"impedance_ohm = {impedance_ohm} is not a positive number of Ω"], [], None
     if impedance_ohm >= limit("open_circuit_ohm"):
@@ -187,11 +223,13 @@ def _impedance_problems(
             None,
         )
     volts = V_from_uA_ohm(current_uA=amplitude_uA, resistance_ohm=impedance_ohm)
-    if volts > limit("compliance_V"):
+    if volts > limit("compliance_V") + 1e-9:
+        capped = delivered_uA(amplitude_uA=amplitude_uA, impedance_ohm=impedance_ohm)
         return (
             [
                 f"{MAXIMUM_OUTPUT_REACHED}: {amplitude_uA:g} µA × {impedance_ohm:g} Ω = "
-                f"{volts:.2f} V exceeds the {limit('compliance_V')} V compliance"
+                f"{volts:.2f} V exceeds the {limit('compliance_V')} V compliance; the device "
+                f"would deliver only {capped:.0f} µA"
             ],
             [],
             volts,
@@ -214,6 +252,7 @@ def check_program(
     Never raises for a bad value; each problem is a message in ``errors``.
     """
     errors: list[str] = []
+    warnings: list[str] = []
     for name, value in (
         ("amplitude_uA", amplitude_uA),
         ("pulse_width_us", pulse_width_us),
@@ -247,15 +286,18 @@ def check_program(
     finite = math.isfinite(amplitude_uA) and math.isfinite(pulse_width_us)
     if polarities and not fraction_errors and finite and amplitude_uA >= 0 and pulse_width_us > 0:
         charges = contact_charges(
-            amplitude_uA=amplitude_uA,
+            amplitude_uA=delivered_uA(amplitude_uA=amplitude_uA, impedance_ohm=impedance_ohm),
             pulse_width_us=pulse_width_us,
             polarities=polarities,
             lead_model=lead_model,
             current_fractions=current_fractions,
         )
-        errors += _charge_problems(charges)
-    imp_errors, warnings, volts = _impedance_problems(amplitude_uA, impedance_ohm)
+        charge_errors, charge_warnings = _charge_problems(charges)
+        errors += charge_errors
+        warnings += charge_warnings
+    imp_errors, imp_warnings, volts = _impedance_problems(amplitude_uA, impedance_ohm)
     errors += imp_errors
+    warnings += imp_warnings
     program = {
         "amplitude_uA": amplitude_uA,
         "pulse_width_us": pulse_width_us,
@@ -264,4 +306,6 @@ def check_program(
         "impedance_ohm": impedance_ohm,
         "lead_model": lead_model.name,
     }
-    return SafetyReport(not errors, errors, warnings, charges, volts, program)
+    measured = impedance_ohm is not None
+    return SafetyReport(not errors and measured, errors, warnings, charges, volts, program,
+                        needs_impedance=not measured)  # fmt: skip

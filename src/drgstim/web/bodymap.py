@@ -60,6 +60,14 @@ _BOXES: dict[str, _Box] = {
     "thigh_back": _Box(View.BACK, 64, 178, 20, 64),
     "lower_leg_back": _Box(View.BACK, 70, 270, 22, 58),
     "foot_bottom": _Box(View.BACK, 70, 346, 26, 24),
+    # Upper body: arm boxes lie inside the outline's arm, the occipital head and the back of
+    # the neck on the back view (where they are painted), so widespread pain can be drawn.
+    "shoulder": _Box(View.FRONT, 38, 60, 20, 18),
+    "upper_arm": _Box(View.FRONT, 38, 80, 20, 34),
+    "forearm": _Box(View.FRONT, 38, 116, 20, 36),
+    "hand": _Box(View.FRONT, 38, 154, 20, 16, rounded=5),
+    "head": _Box(View.BACK, 84, 14, 15, 30, rounded=7),
+    "neck": _Box(View.BACK, 90, 46, 9, 10, rounded=3),
 }
 
 

@@ -241,8 +241,10 @@ def assessment_page(
 
 def _screening_choices() -> dict[str, list[tuple[str, str]]]:
     """The screening's controlled vocabularies (value, label) for the assessment form's
-    check boxes: diagnoses, treatments tried, conditions to review."""
-    from drgstim.clinic.screening import Condition, Diagnosis, Treatment
+    check boxes: diagnoses, treatments tried, conditions to review, anticoagulants (the
+    drug labels of the screening rules' ASRA table)."""
+    from drgstim.clinic._screening_rules import load_rules
+    from drgstim.clinic.screening import Anticoagulant, Condition, Diagnosis, Treatment
 
     def choices(kind: Any) -> list[tuple[str, str]]:
         return [(m.value, m.value.replace("_", " ").replace("crps", "CRPS ")) for m in kind]
@@ -251,6 +253,10 @@ def _screening_choices() -> dict[str, list[tuple[str, str]]]:
         "diagnoses": choices(Diagnosis),
         "failed_treatments": choices(Treatment),
         "conditions": choices(Condition),
+        "anticoagulants": [
+            (m.value, load_rules()["anticoagulants"]["drugs"][m.value]["label"])
+            for m in Anticoagulant
+        ],
     }
 
 

@@ -1,6 +1,6 @@
 """Assessments, trials, diary entries, reviews, implants, follow-ups and complications.
 
-Ranges come from the clinical spec's outcome-measure table (NRS 0–10, ODI 0–100 %,
+Ranges are those of the instruments (NRS 0–10, ODI 0–100 %,
 PHQ-9 0–27, GAD-7 0–21, PGIC 1–7) and its pathway (trial up to 30 days).
 """
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from drgstim.clinic.fhir._common import FHIR_RELEASE
+from drgstim.clinic.fhir._common import FHIR_RELEASE, FhirConflictError, FhirSystems
 from drgstim.clinic.fhir.export import export_fhir_bundle
 from drgstim.clinic.fhir.importer import import_fhir_bundle
 from drgstim.clinic.outcomes import PatientRecord
 from drgstim.errors import InputError
 
-__all__ = ["FHIR_RELEASE", "export_fhir_bundle", "import_fhir_bundle", "load_record"]
+__all__ = [
+    "FHIR_RELEASE",
+    "FhirConflictError",
+    "FhirSystems",
+    "export_fhir_bundle",
+    "import_fhir_bundle",
+    "load_record",
+]
 
 
 def load_record(path: Path) -> PatientRecord:

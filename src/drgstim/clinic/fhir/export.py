@@ -1,9 +1,12 @@
-"""Export a :class:`PatientRecord` as a FHIR R4 (R4B) ``collection`` Bundle.
+"""Export a :class:`PatientRecord` as a FHIR R4 (R4B) ``transaction`` Bundle.
 
-Every part of the record becomes the resource a FHIR system expects: Patient, Condition,
-Observation (NRS with LOINC 72514-3, PHQ-9 44249-1, GAD-7 69737-5, the trial diary and the
-trial review), QuestionnaireResponse (ODI, BPI, PGIC, PCS, MME, sleep per assessment and
-visit), Procedure (trial, implant, revision, explant, programming), Device and AdverseEvent.
+Every part of the record becomes the resource a FHIR system expects: Patient, Condition
+(billable ICD-10-CM), Observation (NRS LOINC 72514-3, PHQ-9 total 44261-6, GAD-7 total
+70274-6, the trial diary and the trial review; UCUM units; an observation category),
+QuestionnaireResponse (ODI, BPI, PGIC, PCS, MME, sleep per assessment and visit), Procedure
+(CPT: trial, implant, revision, explant, programming), Device and AdverseEvent (ICD-10-CM
+complication codes). Every entry is a conditional create (``POST`` with ``ifNoneExist`` on
+the resource's identifier), so posting the bundle twice to a server creates nothing twice.
 The bundle is validated by parsing it through ``fhir.resources`` before it is returned.
 """
 
@@ -12,9 +15,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from drgstim.clinic._outcomes_data import load
 from drgstim.clinic.assessment import OutcomeScores
 from drgstim.clinic.complications import Complication
-from drgstim.clinic.fhir._common import PROCEDURE_CODES, carry, code, local_coding, ref, urn
+from drgstim.clinic.fhir._common import (
+    PROCEDURE_CODES,
+    SYSTEMS,
+    FhirSystems,
+    billable_icd10,
+    carry,
+    category,
+    code,
+    local_coding,
+    quantity,
+    ref,
+    urn,
+)
 from drgstim.clinic.outcomes import (
     DeviceInfo,
     FollowUpVisit,
@@ -24,6 +40,7 @@ from drgstim.clinic.outcomes import (
     TrialRecord,
 )
 from drgstim.clinic.trial import DiaryEntry
+from drgstim.errors import InputError
 
 __all__ = ["DIARY_COMPONENTS", "export_fhir_bundle"]
 
@@ -39,6 +56,11 @@ DIARY_COMPONENTS = (
     ("steps", "valueInteger"),
     ("pgic", "valueInteger"),
 )
+# UCUM code (and the unit shown) of each quantity component.
+_UNITS = {"nrs_worst": ("{score}", ""), "relief_pct": ("%", ""), "mme": ("mg/d", "MME/day"),
+          "sleep_hours": ("h", ""), "activity_minutes": ("min", "")}  # fmt: skip
+# Resources whose ``identifier`` is one Identifier, not a list (FHIR R4).
+_SINGLE_IDENTIFIER = {"QuestionnaireResponse", "AdverseEvent"}
 _QR_ITEMS = (  # (linkId / local code, score attribute, FHIR answer type)
     ("odi_pct", "odi_pct", "valueDecimal"),
     ("bpi_interference", "bpi_interference", "valueDecimal"),
@@ -54,13 +76,23 @@ _QR_ITEMS = (  # (linkId / local code, score attribute, FHIR answer type)
 class _Builder:
     """Collects bundle entries for one patient."""
 
-    def __init__(self, record: PatientRecord) -> None:
+    def __init__(self, record: PatientRecord, systems: FhirSystems) -> None:
         self.pid = record.patient.patient_id
         self.patient_url = urn(self.pid, "Patient")
+        self.systems = systems
         self.entries: list[dict[str, Any]] = []
 
     def add(self, full_url: str, resource: dict[str, Any]) -> str:
-        self.entries.append({"fullUrl": full_url, "resource": resource})
+        """A conditional create: POST unless a resource with this identifier exists."""
+        kind = resource["resourceType"]
+        if kind == "Patient":
+            system, value = self.systems.patient, self.pid
+        else:
+            system, value = self.systems.resource, full_url.removeprefix("urn:uuid:")
+            ident = {"system": system, "value": value}
+            resource["identifier"] = ident if kind in _SINGLE_IDENTIFIER else [ident]
+        request = {"method": "POST", "url": kind, "ifNoneExist": f"identifier={system}|{value}"}
+        self.entries.append({"fullUrl": full_url, "resource": resource, "request": request})
         return full_url
 
     def subject(self) -> dict[str, str]:
@@ -72,6 +104,7 @@ class _Builder:
         resource = {
             "resourceType": "Observation",
             "status": "final",
+            "category": category(fields.pop("category_", "survey")),
             "code": code_,
             "subject": self.subject(),
             "effectiveDateTime": when,
@@ -84,7 +117,7 @@ def _patient(b: _Builder, record: PatientRecord) -> None:
     p = record.patient
     resource: dict[str, Any] = {
         "resourceType": "Patient",
-        "identifier": [{"system": "https://drgstim.example.org/patient-id", "value": p.patient_id}],
+        "identifier": [{"system": b.systems.patient, "value": p.patient_id}],
         "gender": p.sex,
     }
     if p.family_name or p.given_names:
@@ -99,9 +132,36 @@ def _patient(b: _Builder, record: PatientRecord) -> None:
     b.add(b.patient_url, resource)
 
 
+def _side(text: str) -> str | None:
+    words = set(text.lower().replace(",", " ").split())
+    for side in ("bilateral", "left", "right"):
+        if side in words:
+            return side
+    return None
+
+
+def _billable(system: str, code_: str, body_site: str, i: int) -> str:
+    """A billable ICD-10-CM code: a non-billable parent becomes its child for the side in
+    ``body_site``; without a side it is refused, naming the children."""
+    if system != load("codes")["icd10cm"]["system"]:
+        return code_
+    side = _side(body_site)
+    child = billable_icd10(code_, side or "unspecified")
+    if child is None:
+        return code_
+    if side is None:
+        kids = load("codes")["billable"]["parents"][code_.strip().upper()]
+        raise InputError(
+            f"conditions[{i}].code", code_, ", ".join(f"{v} ({k})" for k, v in kids.items()),
+            reason="a non-billable ICD-10-CM category; the 6th character gives the side",
+        )  # fmt: skip
+    return child
+
+
 def _conditions(b: _Builder, record: PatientRecord) -> None:
     for i, c in enumerate(record.conditions):
-        coding: dict[str, Any] = {"system": c.system, "code": c.code}
+        billable = _billable(c.system, c.code, c.body_site, i)
+        coding: dict[str, Any] = {"system": c.system, "code": billable}
         if c.display:
             coding["display"] = c.display
         resource: dict[str, Any] = {
@@ -128,7 +188,7 @@ def _scores(
                 (*key, f"nrs-{part}"),
                 when,
                 code("nrs"),
-                valueQuantity={"value": nrs, "unit": "{score}"},
+                valueQuantity=quantity(nrs, "{score}"),
                 method=local_coding(f"nrs-{part}", f"NRS {part}"),
                 **derived,
             )
@@ -139,7 +199,7 @@ def _scores(
                 (*key, name),
                 when,
                 code(name),
-                valueQuantity={"value": value, "unit": "{score}"},
+                valueQuantity=quantity(value, "{score}"),
                 **derived,
             )
 
@@ -157,7 +217,7 @@ def _questionnaire(
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "status": "completed",
-        "questionnaire": f"https://drgstim.example.org/fhir/Questionnaire/{kind}",
+        "questionnaire": b.systems.questionnaire(kind),
         "subject": b.subject(),
         "authored": when,
     }
@@ -186,7 +246,7 @@ def _trial(b: _Builder, i: int, tr: TrialRecord) -> None:
     resource: dict[str, Any] = {
         "resourceType": "Procedure",
         "status": "completed" if t.end_date else "in-progress",
-        "code": local_coding("drg-trial", "DRG stimulation trial"),
+        "code": local_coding("drg-trial", "DRG stimulation trial", also=_cpt("drg-trial")),
         "subject": b.subject(),
         "performedPeriod": period,
     }
@@ -198,7 +258,7 @@ def _trial(b: _Builder, i: int, tr: TrialRecord) -> None:
         t.start_date.isoformat(),
         code("nrs"),
         partOf=[ref(url)],
-        valueQuantity={"value": tr.baseline_nrs, "unit": "{score}"},
+        valueQuantity=quantity(tr.baseline_nrs, "{score}"),
         method=local_coding("nrs-baseline", "Baseline average pain before the trial"),
     )
     for e in t.entries:
@@ -207,14 +267,23 @@ def _trial(b: _Builder, i: int, tr: TrialRecord) -> None:
         _review_observation(b, ("trial", i, "review"), tr, url)
 
 
-def _component_value(answer: str, value: float) -> Any:
-    return {"value": value} if answer == "valueQuantity" else value
+def _cpt(local: str) -> dict[str, Any]:
+    table = load("codes")["procedures"]
+    entry = table["codes"][local]
+    return {"system": table["system"], "code": entry["code"], "display": entry["display"]}
+
+
+def _component_value(name: str, answer: str, value: float) -> Any:
+    if answer != "valueQuantity":
+        return value
+    unit, shown = _UNITS[name]
+    return quantity(value, unit, shown=shown)
 
 
 def _diary_observation(b: _Builder, key: tuple[object, ...], e: DiaryEntry, trial_url: str) -> None:
     """One diary day: average NRS as the value, the other fields as components."""
     components: list[dict[str, Any]] = [
-        {"code": local_coding(name), answer: _component_value(answer, getattr(e, name))}
+        {"code": local_coding(name), answer: _component_value(name, answer, getattr(e, name))}
         for name, answer in DIARY_COMPONENTS
         if getattr(e, name) is not None
     ]
@@ -225,7 +294,7 @@ def _diary_observation(b: _Builder, key: tuple[object, ...], e: DiaryEntry, tria
         e.date.isoformat(),
         code("nrs"),
         partOf=[ref(trial_url)],
-        valueQuantity={"value": e.nrs_average, "unit": "{score}"},
+        valueQuantity=quantity(e.nrs_average, "{score}"),
         method=local_coding("nrs-average-diary", "Diary: average pain today"),
         component=components,
         **extra,
@@ -238,11 +307,11 @@ def _review_observation(
     r = tr.review
     assert r is not None
     components = [
-        {"code": local_coding(k), "valueQuantity": {"value": v}}
-        for k, v in (
-            ("baseline_nrs", r.baseline_nrs),
-            ("trial_mean_nrs", r.trial_mean_nrs),
-            ("reduction_pct", r.reduction_pct),
+        {"code": local_coding(k), "valueQuantity": quantity(v, unit)}
+        for k, v, unit in (
+            ("baseline_nrs", r.baseline_nrs, "{score}"),
+            ("trial_mean_nrs", r.trial_mean_nrs, "{score}"),
+            ("reduction_pct", r.reduction_pct, "%"),
         )
         if v is not None
     ]
@@ -254,6 +323,7 @@ def _review_observation(
         partOf=[ref(trial_url)],
         valueCodeableConcept=local_coding(r.verdict.value),
         component=components,
+        category_="procedure",
     )
 
 
@@ -276,7 +346,11 @@ def _procedure(b: _Builder, i: int, p: ImplantProcedure, device_url: str | None)
     resource: dict[str, Any] = {
         "resourceType": "Procedure",
         "status": "completed",
-        "code": local_coding(PROCEDURE_CODES[p.kind], f"DRG stimulator {p.kind.value}"),
+        "code": local_coding(
+            PROCEDURE_CODES[p.kind],
+            f"DRG stimulator {p.kind.value}",
+            also=_cpt(PROCEDURE_CODES[p.kind]),
+        ),
         "subject": b.subject(),
         "performedDateTime": p.performed_on.isoformat(),
     }
@@ -291,7 +365,9 @@ def _programming(b: _Builder, i: int, s: ProgrammingSession) -> None:
     resource: dict[str, Any] = {
         "resourceType": "Procedure",
         "status": "completed",
-        "code": local_coding("drg-programming", "DRG stimulator programming session"),
+        "code": local_coding(
+            "drg-programming", "DRG stimulator programming session", also=_cpt("drg-programming")
+        ),
         "subject": b.subject(),
         "performedDateTime": s.date.isoformat(),
     }
@@ -300,13 +376,19 @@ def _programming(b: _Builder, i: int, s: ProgrammingSession) -> None:
     b.add(urn(b.pid, "Procedure", "programming", i), carry(resource, s))
 
 
+def _event_code(kind: str) -> dict[str, Any]:
+    table = load("codes")["adverse_events"]
+    entry = table["codes"][kind]
+    return {"system": table["system"], "code": entry["code"], "display": entry["display"]}
+
+
 def _adverse_event(b: _Builder, i: int, c: Complication) -> None:
     resource: dict[str, Any] = {
         "resourceType": "AdverseEvent",
         "actuality": "actual",
         "subject": b.subject(),
         "date": c.occurred_on.isoformat(),
-        "event": local_coding(c.type.value, c.label),
+        "event": local_coding(c.type.value, c.label, also=_event_code(c.type.value)),
         "severity": {"coding": [{"system": _SEVERITY, "code": c.severity.value}]},
         "outcome": {
             "coding": [
@@ -317,11 +399,16 @@ def _adverse_event(b: _Builder, i: int, c: Complication) -> None:
     b.add(urn(b.pid, "AdverseEvent", i), carry(resource, c))
 
 
-def export_fhir_bundle(record: PatientRecord) -> dict[str, Any]:
-    """The record as a FHIR R4B ``collection`` Bundle (JSON-ready dict), validated."""
+def export_fhir_bundle(
+    record: PatientRecord, *, systems: FhirSystems | None = None
+) -> dict[str, Any]:
+    """The record as a FHIR R4B ``transaction`` Bundle (JSON-ready dict), validated.
+
+    ``systems`` sets the identifier systems (default: ``DRGSTIM_FHIR_BASE`` /
+    ``DRGSTIM_FHIR_PATIENT_SYSTEM``, else ``urn:drgstim``)."""
     from fhir.resources.R4B.bundle import Bundle
 
-    b = _Builder(record)
+    b = _Builder(record, systems or SYSTEMS)
     _patient(b, record)
     _conditions(b, record)
     _assessments(b, record)
@@ -335,7 +422,7 @@ def export_fhir_bundle(record: PatientRecord) -> dict[str, Any]:
     _follow_ups(b, record)
     for i, c in enumerate(record.complications):
         _adverse_event(b, i, c)
-    raw = {"resourceType": "Bundle", "type": "collection", "entry": b.entries}
+    raw = {"resourceType": "Bundle", "type": "transaction", "entry": b.entries}
     bundle = Bundle.model_validate(raw)
     data: dict[str, Any] = json.loads(bundle.model_dump_json(by_alias=True, exclude_none=True))
     return data

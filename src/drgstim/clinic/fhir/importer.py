@@ -1,9 +1,12 @@
 """Import a FHIR R4B Bundle into a PatientRecord.
 
 A bundle made by :func:`export_fhir_bundle` round-trips exactly: resources carry the drgstim
-object they were made from (record extension), checked against their standard elements; a
-mismatch (a bundle edited elsewhere) is refused. Resources without the extension are read
-from their standard elements (:mod:`drgstim.clinic.fhir.standard`).
+object they were made from (record extension), checked against every standard element they
+were written to, including the Observations derived from them (scores, diary days); a
+mismatch (a value edited elsewhere, e.g. a PHQ-9 changed from 9 to 25) is refused with a
+:class:`FhirConflictError` naming the resource and the field, and nothing is imported.
+Resources without the extension are read from their standard elements
+(:mod:`drgstim.clinic.fhir.standard`).
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ import json
 from datetime import date
 from typing import Any
 
-from drgstim.clinic.assessment import Assessment
+from drgstim.clinic.assessment import Assessment, OutcomeScores
 from drgstim.clinic.complications import Complication
-from drgstim.clinic.fhir._common import PROCEDURE_CODES, carried
+from drgstim.clinic.fhir._common import PROCEDURE_CODES, FhirConflictError, carried
 from drgstim.clinic.fhir.standard import Index, local_code
 from drgstim.clinic.outcomes import (
     ConditionRecord,
@@ -90,12 +93,52 @@ _local_code = local_code
 
 def _check(field: str, standard: object, carried_value: object) -> None:
     if standard != carried_value:
-        raise InputError(
-            field,
-            standard,
-            f"{carried_value!r} as in the carried record",
-            reason="the bundle was edited outside drgstim",
-        )
+        resource, _, element = field.partition(".")
+        raise FhirConflictError(resource, element, standard, carried_value)
+
+
+_SCORE_RESOURCE = {
+    "phq9": "Observation (PHQ-9 total, LOINC 44261-6)",
+    "gad7": "Observation (GAD-7 total, LOINC 70274-6)",
+}
+
+
+def _check_scores(url: str, standard: OutcomeScores, carried_scores: OutcomeScores) -> None:
+    """Every score the bundle's standard elements hold must equal the carried one."""
+    for part in ("average", "worst", "current"):
+        found, want = getattr(standard.nrs, part), getattr(carried_scores.nrs, part)
+        if found != want:
+            where = f"Observation (NRS {part}, LOINC 72514-3, derived from {url})"
+            raise FhirConflictError(where, "valueQuantity.value", found, want)
+    for name in OutcomeScores.model_fields:
+        if name == "nrs":
+            continue
+        found, want = getattr(standard, name), getattr(carried_scores, name)
+        if found != want:
+            where = _SCORE_RESOURCE.get(name, f"QuestionnaireResponse {url}")
+            element = "valueQuantity.value" if name in _SCORE_RESOURCE else f"item[{name}].answer"
+            raise FhirConflictError(where, element, found, want)
+
+
+def _check_trial(standard: TrialRecord | None, tr: TrialRecord) -> None:
+    """The trial's baseline and every diary day's value and components, as carried."""
+    if standard is None:
+        raise FhirConflictError("Observation (trial baseline NRS)", "valueQuantity", None,
+                                tr.baseline_nrs)  # fmt: skip
+    if standard.baseline_nrs != tr.baseline_nrs:
+        raise FhirConflictError("Observation (trial baseline NRS)", "valueQuantity.value",
+                                standard.baseline_nrs, tr.baseline_nrs)  # fmt: skip
+    days = {e.date: e for e in standard.trial.entries}
+    for entry in tr.trial.entries:
+        where = f"Observation (trial diary {entry.date.isoformat()})"
+        found = days.get(entry.date)
+        if found is None:
+            raise FhirConflictError(where, "effectiveDateTime", None, entry.date.isoformat())
+        for name in type(entry).model_fields:
+            a, b = getattr(found, name), getattr(entry, name)
+            if a != b:
+                element = "valueQuantity.value" if name == "nrs_average" else f"component[{name}]"
+                raise FhirConflictError(where, element, a, b)
 
 
 def _iso(value: date | None) -> str | None:
@@ -118,17 +161,25 @@ class _Collector:
             a = carried(r, Assessment)
             if a is None:
                 a = self.index.assessment(url, r)
+            else:
+                _check_scores(url, self.index.scores(url, r), a.scores)
             _check("QuestionnaireResponse.authored", r.get("authored"), _iso(a.assessed_on))
             self.parts["assessments"].append(a)
         elif form.endswith("/followup"):
             v = carried(r, FollowUpVisit)
             if v is None:
                 v = self.index.follow_up(url, r)
+            else:
+                _check_scores(url, self.index.scores(url, r), v.scores)
             _check("QuestionnaireResponse.authored", r.get("authored"), _iso(v.visit_on))
             self.parts["follow_ups"].append(v)
 
     def trial(self, url: str, r: dict[str, Any]) -> None:
-        tr = carried(r, TrialRecord) or self.index.trial(url, r)
+        tr = carried(r, TrialRecord)
+        if tr is not None:
+            _check_trial(self.index.trial(url, r), tr)
+        else:
+            tr = self.index.trial(url, r)
         if tr is None:
             return  # a trial without a baseline NRS cannot be reviewed; not imported
         start = r.get("performedPeriod", {}).get("start")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from drgstim.clinic._outcomes_data import load
 from drgstim.clinic.assessment import Assessment, NRSScores, OutcomeScores
 from drgstim.clinic.complications import Complication
 from drgstim.clinic.fhir._common import LOCAL_SYSTEM, PROCEDURE_CODES
@@ -30,14 +31,17 @@ from drgstim.errors import InputError
 __all__ = ["Index"]
 
 _LOINC = "http://loinc.org"
-_SCORE_LOINC = {"44249-1": "phq9", "69737-5": "gad7"}
+# Total-score codes (and the panel codes older exports used).
+_SCORE_LOINC = {load("codes")["phq9"]["code"]: "phq9", load("codes")["gad7"]["code"]: "gad7",
+                "44249-1": "phq9", "69737-5": "gad7"}  # fmt: skip
+_LOCAL = (LOCAL_SYSTEM, "https://drgstim.example.org/fhir/CodeSystem/drgstim")
 _NRS_METHODS = {"nrs-average": "average", "nrs-worst": "worst", "nrs-current": "current"}
 
 
 def local_code(resource: dict[str, Any], element: str) -> str:
     """The drgstim local code of a CodeableConcept element, or ''."""
     for coding in (resource.get(element) or {}).get("coding", []):
-        if coding.get("system") == LOCAL_SYSTEM:
+        if coding.get("system") in _LOCAL:
             return str(coding["code"])
     return ""
 

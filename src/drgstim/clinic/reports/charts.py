@@ -16,7 +16,7 @@ from drgstim.clinic.trial import DiaryEntry
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["followup_chart", "trial_nrs_chart"]
+__all__ = ["TRENDS", "followup_chart", "trend_rows", "trial_nrs_chart", "trial_trends_chart"]
 
 _BLUE, _GREY, _GREEN, _RED = "#1f5fa8", "#7a7a7a", "#2e7d32", "#b23b3b"
 
@@ -31,12 +31,64 @@ def _figure(width_in: float = 7.0, height_in: float = 3.2) -> Figure:
 
 
 def _save(fig: Figure, fmt: str) -> bytes:
+    """SVG for the browser; PNG at 200 dpi so the printed PDF stays sharp at A4 width."""
     if fmt not in ("svg", "png"):
         raise ValueError(f"chart format {fmt!r}; allowed: svg, png")
     buf = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {}
-    fig.savefig(buf, format=fmt, dpi=150 if fmt == "png" else 100, metadata=metadata)
+    fig.savefig(buf, format=fmt, dpi=200 if fmt == "png" else 100, metadata=metadata)
     return buf.getvalue()
+
+
+# Diary trends on the trial report: (field, title, y label); each panel prints in grey
+# scale too (markers and line styles differ, not only colours).
+TRENDS = (
+    ("nrs_worst", "Worst pain", "NRS 0-10"),
+    ("sleep_hours", "Sleep", "hours"),
+    ("activity_minutes", "Activity", "minutes"),
+    ("steps", "Steps", "steps/day"),
+    ("mme", "Opioid use", "MME/day"),
+)
+
+
+def trend_rows(entries: Sequence[DiaryEntry]) -> list[list[str]]:
+    """Per trend: first diary value, last, and the trial mean (the table beside the chart)."""
+    days = sorted(entries, key=lambda e: e.date)
+    rows = []
+    for name, title, unit in TRENDS:
+        values = [float(getattr(e, name)) for e in days if getattr(e, name) is not None]
+        if values:
+            mean = sum(values) / len(values)
+            rows.append([f"{title} ({unit})", f"{values[0]:g}", f"{values[-1]:g}", f"{mean:.1f}"])
+        else:
+            rows.append([f"{title} ({unit})", "not recorded", "not recorded", "not recorded"])
+    return rows
+
+
+def trial_trends_chart(entries: Sequence[DiaryEntry], *, fmt: str = "svg") -> bytes:
+    """Worst pain, sleep, activity, steps and opioid MME per diary day, one panel each; a
+    panel without data says so."""
+    from matplotlib.dates import DateFormatter, date2num
+
+    fig = _figure(width_in=7.0, height_in=6.4)
+    days = sorted(entries, key=lambda e: e.date)
+    axes = fig.subplots(len(TRENDS), 1, sharex=True)
+    markers = ("o", "s", "^", "D", "v")
+    for ax, (name, title, unit), marker in zip(axes, TRENDS, markers, strict=True):
+        have = [e for e in days if getattr(e, name) is not None]
+        if have:
+            x = date2num([e.date for e in have])  # type: ignore[no-untyped-call]
+            ax.plot(x, [float(getattr(e, name)) for e in have], marker=marker, color=_BLUE,
+                    lw=1.2, ms=4)  # fmt: skip
+        else:
+            ax.text(0.5, 0.5, "not recorded", transform=ax.transAxes, ha="center",
+                    va="center", color=_GREY, fontsize=9)  # fmt: skip
+        ax.set_ylabel(unit, fontsize=8)
+        ax.set_title(title, fontsize=9, loc="left")
+        ax.tick_params(labelsize=8)
+        ax.grid(True, color="#dddddd", lw=0.5)
+    axes[-1].xaxis.set_major_formatter(DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
+    return _save(fig, fmt)
 
 
 def trial_nrs_chart(

@@ -31,10 +31,21 @@ def _inline_svg(svg: bytes) -> Any:
     return Markup(text[start:])
 
 
-def render_html(template: str, context: dict[str, Any], *, chart_svg: bytes | None) -> bytes:
+def render_html(
+    template: str,
+    context: dict[str, Any],
+    *,
+    chart_svg: bytes | None,
+    trends_svg: bytes | None = None,
+) -> bytes:
     """Render a report template to self-contained UTF-8 HTML."""
     from drgstim import __version__
 
     chart = _inline_svg(chart_svg) if chart_svg else ""
-    html = _env().get_template(template).render(**context, chart_svg=chart, version=__version__)
+    trends = _inline_svg(trends_svg) if trends_svg else ""
+    html = (
+        _env()
+        .get_template(template)
+        .render(**context, chart_svg=chart, trends_svg=trends, version=__version__)
+    )
     return html.encode("utf-8")

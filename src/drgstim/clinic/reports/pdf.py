@@ -110,7 +110,28 @@ def _build(story: list[Any], *, title: str) -> bytes:
     return buf.getvalue()
 
 
-def _trial_story(ctx: dict[str, Any], chart_png: bytes, s: dict[str, Any]) -> list[Any]:
+def _sections(ctx: dict[str, Any], s: dict[str, Any]) -> list[Any]:
+    """The payer sections (the same list the HTML template loops over)."""
+    from reportlab.platypus import KeepTogether, Paragraph
+
+    story: list[Any] = []
+    for sec in ctx.get("sections", []):
+        part: list[Any] = [Paragraph(_esc(sec["title"]), s["h2"])]
+        if sec.get("rows"):
+            part.append(_table(["Item", "Recorded"], sec["rows"], [55, 119], s))
+        elif sec.get("table") and sec["table"]["rows"]:
+            header = sec["table"]["header"]
+            width = 174 / len(header)
+            part.append(_table(header, sec["table"]["rows"], [width] * len(header), s))
+        else:
+            part.append(Paragraph(_esc(sec.get("empty", "")), s["body"]))
+        story.append(KeepTogether(part))
+    return story
+
+
+def _trial_story(
+    ctx: dict[str, Any], chart_png: bytes, s: dict[str, Any], trends_png: bytes | None = None
+) -> list[Any]:
     from reportlab.platypus import Paragraph
 
     review = ctx["review"]
@@ -131,6 +152,21 @@ def _trial_story(ctx: dict[str, Any], chart_png: bytes, s: dict[str, Any]) -> li
             s["note"],
         ),
     ]
+    if trends_png:
+        story += [
+            Paragraph("Diary trends", s["h2"]),
+            _image(trends_png, 165),
+            Paragraph(
+                "Worst pain, sleep, activity, steps and opioid use (MME/day) for each diary day.",
+                s["note"],
+            ),
+            _table(
+                ["Measure", "First day", "Last day", "Trial mean"],
+                ctx["trend_rows"],
+                [60, 38, 38, 38],
+                s,
+            ),
+        ]
     story += [
         Paragraph("Criteria", s["h2"]),
         _table(
@@ -144,7 +180,21 @@ def _trial_story(ctx: dict[str, Any], chart_png: bytes, s: dict[str, Any]) -> li
     story += [Paragraph("• " + _esc(f), s["body"]) for f in ctx["flags"]] or [
         Paragraph("The diary is complete for the evaluated days.", s["body"])
     ]
-    return story
+    review = ctx["review"]
+    mean = "n/a" if review.trial_mean_nrs is None else f"{review.trial_mean_nrs:.2f}"
+    red = "n/a" if review.reduction_pct is None else f"{review.reduction_pct:.1f}"
+    story += [
+        Paragraph("For the referring clinician", s["h2"]),
+        Paragraph(
+            _esc(
+                f"Baseline NRS {review.baseline_nrs:g}; trial mean NRS {mean}; reduction "
+                f"{red} %; verdict {ctx['verdict']}; recommendation "
+                f"{review.recommendation.value}."
+            ),
+            s["body"],
+        ),
+    ]
+    return story + _sections(ctx, s)
 
 
 def _followup_story(ctx: dict[str, Any], chart_png: bytes | None, s: dict[str, Any]) -> list[Any]:
@@ -200,17 +250,20 @@ def _followup_story(ctx: dict[str, Any], chart_png: bytes | None, s: dict[str, A
     story += [
         Paragraph(_esc(f"{x['date']}: {x['description']}"), s["body"]) for x in ctx["sessions"]
     ] or [Paragraph("None recorded.", s["body"])]
-    return story
+    return story + _sections(ctx, s)
 
 
-def render_pdf(kind: str, ctx: dict[str, Any], *, chart_png: bytes | None) -> bytes:
+def render_pdf(
+    kind: str, ctx: dict[str, Any], *, chart_png: bytes | None, trends_png: bytes | None = None
+) -> bytes:
     """Render the ``trial`` or ``followup`` report context to PDF bytes."""
     from reportlab.platypus import Paragraph, Spacer
 
     s = _styles()
     if kind == "trial":
         assert chart_png is not None
-        story, title = _trial_story(ctx, chart_png, s), "DRG stimulation trial report"
+        story = _trial_story(ctx, chart_png, s, trends_png)
+        title = "DRG stimulation trial report"
     else:
         story, title = _followup_story(ctx, chart_png, s), "DRG stimulation follow-up report"
     story += [Spacer(1, 8), Paragraph(_esc(ctx["disclaimer"]), s["note"])]

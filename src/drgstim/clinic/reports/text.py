@@ -18,6 +18,7 @@ DISCLAIMER = (
 _VERDICT_TITLE = {
     Verdict.SUCCESS: "Trial successful",
     Verdict.FAILURE: "Trial not successful",
+    Verdict.NEEDS_REVIEW: "Pain target met, but something clearly worsened: needs review",
     Verdict.INSUFFICIENT_DATA: "Not enough diary data to judge the trial",
 }
 _MET = {True: "met", False: "not met", None: "not assessed"}
@@ -26,7 +27,8 @@ _MET = {True: "met", False: "not met", None: "not assessed"}
 _TITLES = {
     "primary_nrs_reduction": "Pain reduced by the success target (primary)",
     "moderate_nrs_reduction": "Pain reduced by a moderate amount (IMMPACT)",
-    "pgic_improved": "Patient feels much or very much improved (PGIC)",
+    "pgic_improved": "Patient feels much or very much improved (PGIC 1-2 of 7)",
+    "sleep_improved": "More sleep",
     "functional_gain": "More daily activity",
     "medication_reduction": "Less opioid medication",
     "goals_met": "Patient's goals met",
@@ -53,6 +55,12 @@ def trial_summary(review: TrialReview) -> list[str]:
         out.append(f"This meets the usual success target: at least {goal} % less pain.")
     elif review.verdict is Verdict.FAILURE:
         out.append(f"This is short of the usual success target of {goal} % less pain.")
+    elif review.verdict is Verdict.NEEDS_REVIEW:
+        out.append(
+            f"Pain fell by the usual target ({goal} %), but this was not a clear success: "
+            + "; ".join(review.review_reasons)
+            + "."
+        )
     else:
         out.append("There were too few usable diary days to say whether the trial worked.")
     out.append(review.recommendation_text)

@@ -91,16 +91,16 @@
     return v === "" ? null : Number(v);
   }
 
-  // The screening's inputs: yes/no answers, counts and the three check-box lists.
-  const YES_NO = ["neuropathic", "expectations_aligned"];
-  const LISTS = ["diagnoses", "failed_treatments", "conditions"];
+  // The screening's inputs: yes/no answers, counts and the check-box lists.
+  const YES_NO = ["neuropathic", "expectations_aligned", "neurological_deficit", "active_substance_use"];
+  const LISTS = ["diagnoses", "failed_treatments", "conditions", "anticoagulants"];
   const checked = (name) => [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((box) => box.value);
 
   function body() {
     const scores = {};
     for (const name of ["nrs_average", "phq9", "gad7", "pcs"]) if (number(name) !== null) scores[name] = number(name);
     const history = { ...(record?.history || {}) };
-    for (const name of ["pain_duration_months", "medication_classes_tried"]) {
+    for (const name of ["pain_duration_months", "medication_classes_tried", "phq9_item9", "hba1c_pct"]) {
       if (number(name) !== null) history[name] = number(name); else delete history[name];
     }
     if (form.elements.diagnosis.value) history.diagnosis = form.elements.diagnosis.value;
@@ -144,15 +144,22 @@
     const text = rule.reason || rule.id;
     const kind = (rule.outcome || "").replaceAll("_", " ");
     const source = rule.source || "";
-    return el("li", {}, kind ? el("strong", {}, `${kind}: `) : null, text, source ? el("details", { class: "muted source" }, el("summary", {}, "Source"), source) : null);
+    const action = rule.action ? el("div", { class: "action" }, el("em", {}, rule.before_trial ? "Before any trial: " : "Action: "), rule.action) : null;
+    return el("li", {}, kind ? el("strong", {}, `${kind}: `) : null, text, action, source ? el("details", { class: "muted source" }, el("summary", {}, "Source"), source) : null);
+  }
+
+  function alternativeItem(alt) {
+    return el("li", {}, el("strong", {}, alt.label), ` (${alt.reason})`, el("details", { class: "muted source" }, el("summary", {}, "Source"), alt.source));
   }
 
   function showScreening(result) {
     const outcome = result.outcome;
     const rules = result.result.rules || [];
+    const alternatives = result.result.alternatives || [];
     document.getElementById("screening").replaceChildren(
       el("p", { id: "screening-outcome", class: `result-${outcome}` }, el("strong", {}, "Outcome: "), outcome.replaceAll("_", " ")),
       rules.length ? el("ul", { class: "rules", id: "screening-rules" }, rules.map(ruleItem)) : el("p", { class: "muted" }, "No rule fired."),
+      alternatives.length ? el("div", { id: "screening-alternatives" }, el("h3", {}, "Alternatives to offer"), el("ul", {}, alternatives.map(alternativeItem))) : null,
       el("p", { class: "muted" }, "Screening supports the clinician's decision; it never decides alone."));
   }
 

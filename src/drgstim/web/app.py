@@ -42,6 +42,8 @@ def _include_pages(app: FastAPI) -> None:
         return
     pages = importlib.import_module("drgstim.web.pages")
     app.include_router(pages.router)
+    guide = importlib.import_module("drgstim.web.guide")
+    app.include_router(guide.router)
 
 
 _SECURITY_HEADERS = {

@@ -29,3 +29,13 @@ class Team:
 
     def headers(self, role: Role | str) -> dict[str, str]:
         return {"Authorization": f"Bearer {issue_token(SECRET, self.users[Role(role)])}"}
+
+
+def sign_consent(client: object, team: Team, patient_id: object, procedure: str) -> None:
+    """Record the patient's signed consent (needed before a trial or implant is recorded)."""
+    answer = client.post(  # type: ignore[attr-defined]
+        f"/api/patients/{patient_id}/consents",
+        json={"procedure": procedure, "signed_by_name": "Test Patient"},
+        headers=team.headers(Role.NURSE),
+    )
+    assert answer.status_code == 201, answer.text

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from api_support import Team
+from api_support import Team, sign_consent
 from fastapi.testclient import TestClient
 
 from drgstim.storage.models import Role
@@ -17,6 +17,7 @@ TODAY = datetime.now(UTC).date()
 
 def _trial(client: TestClient, team: Team, patient_id: object, **extra: Any) -> dict[str, Any]:
     body = {"started_on": (TODAY - timedelta(days=3)).isoformat(), "baseline_nrs": 7.0, **extra}
+    sign_consent(client, team, patient_id, "trial")
     answer = client.post(
         f"/api/patients/{patient_id}/trials", json=body, headers=team.headers(Role.CLINICIAN)
     )
@@ -231,6 +232,8 @@ def test_each_record_type_round_trips_with_audit(
     client: TestClient, team: Team, path: str, body: dict[str, Any]
 ) -> None:
     headers = team.headers(Role.CLINICIAN)
+    if path == "implants":
+        sign_consent(client, team, team.own_patient.id, "implant")
     created = client.post(f"/api/patients/{team.own_patient.id}/{path}", json=body, headers=headers)
     assert created.status_code == 201, created.text
     record = created.json()

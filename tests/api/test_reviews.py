@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from api_support import Team
+from api_support import Team, sign_consent
 from fastapi.testclient import TestClient
 
 from drgstim.storage.models import Role
@@ -16,6 +16,7 @@ TODAY = datetime.now(UTC).date()
 def _trial_with_diary(client: TestClient, team: Team, nrs: list[float]) -> dict[str, Any]:
     clinician = team.headers(Role.CLINICIAN)
     start = TODAY - timedelta(days=len(nrs))
+    sign_consent(client, team, team.own_patient.id, "trial")
     trial = client.post(
         f"/api/patients/{team.own_patient.id}/trials",
         json={"started_on": start.isoformat(), "baseline_nrs": 8.0},

@@ -19,6 +19,7 @@ from drgstim.storage import SYSTEM_ACTOR, create
 from drgstim.storage.models import (
     Assessment,
     Complication,
+    Consent,
     Device,
     DiaryEntry,
     FollowUp,
@@ -159,6 +160,8 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
     for patient, stage in stages.items():
         patient.stage = stage
     eve.stage = "follow_up"
+    _seed_consents(db, {cara: ("trial",), dan: ("trial",), eve: ("trial", "implant")}, today)
+    _seed_trial_stimulator(db, cara)
     for username, role in DEMO_ACCOUNTS.items():
         create(
             db,
@@ -255,5 +258,70 @@ def _seed_implanted(db: Session, patient: Patient, today: date) -> None:
             management="revision",
             resolved=True,
         ),
+        actor=SYSTEM_ACTOR,
+    )
+
+
+def _seed_consents(db: Session, signed: dict[Patient, tuple[str, ...]], today: date) -> None:
+    """The signed consents every recorded procedure needs (signed by the patient)."""
+    from drgstim.clinic.patient_guide import consent_document
+
+    for patient, procedures in signed.items():
+        for procedure in procedures:
+            create(
+                db,
+                Consent(
+                    patient_id=patient.id,
+                    procedure=procedure,
+                    document=consent_document(procedure),
+                    signed_by_name=f"{patient.given_name} {patient.family_name}",
+                    signed_at=datetime.now(UTC) - timedelta(days=1),
+                ),
+                actor=SYSTEM_ACTOR,
+            )
+
+
+def _seed_trial_stimulator(db: Session, patient: Patient) -> None:
+    """The in-trial patient's external trial stimulator with its two trial leads and the
+    program the team set at the trial's start (checked by the device's rules)."""
+    device = create(
+        db,
+        Device(
+            patient_id=patient.id,
+            kind="trial_stimulator",
+            serial="DEMO-TNS-0003",
+            leads=[
+                {"lead": 1, "level": "L5", "side": "left", "impedance_ohm": 1380},
+                {"lead": 2, "level": "S1", "side": "left", "impedance_ohm": 1510},
+            ],
+        ),
+        actor=SYSTEM_ACTOR,
+    )
+    settings = {
+        "leads": [
+            {
+                "lead": 1,
+                "contacts": ["-", "+", "off", "off"],
+                "amplitude_uA": 700,
+                "patient_max_uA": 1100,
+                "pulse_width_us": 300,
+                "frequency_Hz": 20,
+            },
+            {
+                "lead": 2,
+                "contacts": ["off", "-", "+", "off"],
+                "amplitude_uA": 600,
+                "patient_max_uA": 1000,
+                "pulse_width_us": 300,
+                "frequency_Hz": 20,
+            },
+        ]
+    }
+    checked = check_program(device, settings)
+    if not checked["safe"]:
+        raise RuntimeError(f"demo trial program refused: {checked['report']['errors']}")
+    create(
+        db,
+        Program(device_id=device.id, name="Trial", settings=settings, safety=checked["report"]),
         actor=SYSTEM_ACTOR,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
 from importlib.resources import files
@@ -20,18 +20,22 @@ from drgstim.clinic.outcomes import visit_schedule
 from drgstim.errors import InputError
 
 __all__ = [
+    "ConsentProcedure",
     "GuidePage",
     "PlanItem",
     "PlanProcedure",
     "Source",
+    "consent_document",
     "fact",
     "facts",
     "guide_data",
     "page",
     "pages",
     "pathway_figures",
+    "patient_labels",
     "recovery_plan",
     "sources",
+    "to_icalendar",
 ]
 
 
@@ -195,3 +199,93 @@ def recovery_plan(
             )
             items.append(PlanItem(f"visit-{month}m", "visit", text, due, due, ("nacc_drg",)))
     return sorted(items, key=lambda item: (item.starts_on, item.id))
+
+
+_KIND_TITLES = {
+    "restriction": "Recovery limit",
+    "wound_check": "Wound check",
+    "visit": "Visit",
+    "diary": "Diary reminder",
+}
+
+
+def _ical_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 §3.1: lines longer than 75 octets continue on lines starting with a space."""
+    out, current = [], ""
+    for char in line:
+        if len((current + char).encode("utf-8")) > 75:
+            out.append(current)
+            current = " "
+        current += char
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def to_icalendar(items: list[PlanItem], *, stamp: datetime) -> str:
+    """The plan as an iCalendar (RFC 5545) document of all-day events; a restriction spans
+    its days (DTEND is the day after it ends, as the standard counts)."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//drgstim//recovery plan//EN",
+        "CALSCALE:GREGORIAN",
+    ]
+    for item in items:
+        summary = f"{_KIND_TITLES.get(item.kind, item.kind)}: {item.text}"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{item.id}-{item.starts_on:%Y%m%d}@drgstim",
+            f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
+            f"DTSTART;VALUE=DATE:{item.starts_on:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{item.ends_on + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ical_text(summary)}",
+            f"CATEGORIES:{item.kind.upper()}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+# --- informed consent and patient-facing labels ------------------------------------------
+
+
+class ConsentProcedure(StrEnum):
+    TRIAL = "trial"
+    IMPLANT = "implant"
+    REVISION = "revision"
+    EXPLANT = "explant"
+
+
+def consent_document(procedure: ConsentProcedure | str) -> dict[str, Any]:
+    """The consent document for ``procedure``: what is done, every risk and the
+    alternatives, with the sources; stored as shown with each signed consent."""
+    try:
+        kind = ConsentProcedure(procedure)
+    except ValueError:
+        allowed = ", ".join(p.value for p in ConsentProcedure)
+        raise InputError("procedure", procedure, allowed) from None
+    data = guide_data()["consent"]
+    entry = data["procedures"][kind.value]
+    risks = [data["risks"][key] for key in entry["risks"]]
+    keys = sorted({key for risk in risks for key in risk["sources"]})
+    known = sources()
+    return {
+        "procedure": kind.value,
+        "version": data["version"],
+        "title": entry["title"],
+        "what": entry["what"],
+        "risks": [risk["text"] for risk in risks],
+        "alternatives": list(data["alternatives"]),
+        "sources": [known[key].citation for key in keys],
+    }
+
+
+def patient_labels(vocabulary: str) -> dict[str, str]:
+    """Plain words for a screening vocabulary's values (``treatments`` or ``conditions``);
+    only the values a patient is asked about have one."""
+    labels: dict[str, str] = guide_data()["labels"][vocabulary]
+    return labels

@@ -33,7 +33,9 @@ __all__ = [
     "Assessment",
     "AuditLog",
     "Base",
+    "Checklist",
     "Complication",
+    "Consent",
     "Device",
     "DeviceEvent",
     "DiaryEntry",
@@ -285,6 +287,32 @@ class Complication(Record):
     management: Mapped[str] = mapped_column(String(32), default="observation")
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Checklist(Record):
+    """A patient's pre-consultation checklist (pain areas, treatments tried, goals, ...)."""
+
+    __tablename__ = "checklists"
+
+    patient_id: Mapped[uuid.UUID] = _patient_fk()
+    submitted_on: Mapped[date] = mapped_column(Date)
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Consent(Record):
+    """Informed consent for one procedure: the document shown and who signed it, when."""
+
+    __tablename__ = "consents"
+
+    patient_id: Mapped[uuid.UUID] = _patient_fk()
+    procedure: Mapped[str] = mapped_column(String(16))
+    document: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    signed_by_name: Mapped[str] = mapped_column(String(200))
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    signed_at: Mapped[datetime] = mapped_column(default=utc_now)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class AuditLog(Base):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from drgstim.api import domain
 from drgstim.api.crud import STAFF, Resource, crud_router
+from drgstim.api.routers.patient_side import require_consent
 from drgstim.api.schemas import clinical as c
 from drgstim.api.schemas import devices as d
 from drgstim.api.schemas.patients import Stage
@@ -63,6 +64,18 @@ def _check_pain_map(db: Session, parent: Any, data: dict[str, Any], user: User) 
     return data
 
 
+def _trial_consented(db: Session, patient: Any, data: dict[str, Any], user: User) -> dict[str, Any]:
+    require_consent(db, patient.id, "trial")
+    return data
+
+
+def _procedure_consented(
+    db: Session, patient: Any, data: dict[str, Any], user: User
+) -> dict[str, Any]:
+    require_consent(db, patient.id, str(data["procedure"]))
+    return data
+
+
 RESOURCES: tuple[Resource, ...] = (
     Resource(
         model=Assessment,
@@ -89,6 +102,7 @@ RESOURCES: tuple[Resource, ...] = (
         public_schema=c.TrialPublic,
         write_roles=CLINICIAN_ONLY | {Role.NURSE},
         patient_reads=True,
+        on_create=_trial_consented,
         order_by=(Trial.started_on.desc(),),
         advances_to=Stage.IN_TRIAL,
     ),
@@ -117,6 +131,7 @@ RESOURCES: tuple[Resource, ...] = (
         update_schema=c.ImplantUpdate,
         public_schema=c.ImplantPublic,
         write_roles=CLINICIAN_ONLY,
+        on_create=_procedure_consented,
         order_by=(Implant.performed_on,),
         advances_to=Stage.IMPLANTED,
     ),

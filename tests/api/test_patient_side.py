@@ -1,0 +1,213 @@
+"""The patient's side: consent before a procedure, the pre-visit checklist and its import
+into an assessment, and the recovery plan with its calendar file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from api_support import Team, sign_consent
+from fastapi.testclient import TestClient
+
+from drgstim.clinic import patient_guide as guide
+from drgstim.storage.models import Role
+
+TODAY = datetime.now(UTC).date()
+# The risks every consent for an operation must name (the patient guide's risk page).
+RISK_WORDS = (
+    "Infection",
+    "Bleeding",
+    "lead can move",
+    "soreness",
+    "reprogramming",
+    "Nerve irritation",
+    "jolt",
+    "may not help",
+    "paralysis",
+)
+
+
+def _audit(client: TestClient, team: Team, record_id: str) -> list[dict[str, Any]]:
+    answer = client.get(
+        "/api/audit", params={"entity_id": record_id}, headers=team.headers(Role.ADMIN)
+    )
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()["items"])
+
+
+def test_a_trial_needs_the_patients_signed_consent(client: TestClient, team: Team) -> None:
+    clinician = team.headers(Role.CLINICIAN)
+    url = f"/api/patients/{team.own_patient.id}/trials"
+    body = {"started_on": TODAY.isoformat(), "baseline_nrs": 7.0}
+    refused = client.post(url, json=body, headers=clinician)
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["field"] == "consent"
+    assert "trial consent" in refused.json()["detail"][0]["allowed"]
+
+    signed = client.post(
+        f"/api/patients/{team.own_patient.id}/consents",
+        json={"procedure": "trial", "signed_by_name": "Own Test"},
+        headers=team.headers(Role.PATIENT),
+    )
+    assert signed.status_code == 201, signed.text
+    consent = signed.json()
+    assert consent["recorded_by_id"] == str(team.users[Role.PATIENT].id)
+    assert consent["signed_by_name"] == "Own Test"
+    assert abs(datetime.fromisoformat(consent["signed_at"]) - datetime.now(UTC)) < timedelta(
+        minutes=1
+    )
+    assert [e["action"] for e in _audit(client, team, consent["id"])] == ["create"]
+    assert client.post(url, json=body, headers=clinician).status_code == 201
+
+    withdrawn = client.patch(
+        f"/api/consents/{consent['id']}", json={"withdrawn": True}, headers=clinician
+    )
+    assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn_at"]
+    assert client.post(url, json=body, headers=clinician).status_code == 422
+
+
+def test_an_implant_needs_a_consent_for_that_procedure(client: TestClient, team: Team) -> None:
+    clinician = team.headers(Role.CLINICIAN)
+    own = team.own_patient.id
+    sign_consent(client, team, own, "trial")
+    body = {"procedure": "revision", "performed_on": TODAY.isoformat()}
+    assert (
+        client.post(f"/api/patients/{own}/implants", json=body, headers=clinician).status_code
+        == 422
+    )
+    sign_consent(client, team, own, "revision")
+    assert (
+        client.post(f"/api/patients/{own}/implants", json=body, headers=clinician).status_code
+        == 201
+    )
+
+
+def test_each_consent_document_lists_the_risks_and_the_alternatives(
+    client: TestClient, team: Team
+) -> None:
+    headers = team.headers(Role.PATIENT)
+    for procedure in ("trial", "implant", "revision"):
+        doc = client.get(f"/api/consent-documents/{procedure}", headers=headers).json()
+        text = " ".join(doc["risks"])
+        missing = [w for w in RISK_WORDS if w.lower() not in text.lower()]
+        assert missing == [], (procedure, missing)
+        assert len(doc["alternatives"]) == len(guide.guide_data()["consent"]["alternatives"])
+        assert any("Spinal cord stimulation" in a for a in doc["alternatives"])
+        assert doc["sources"]
+    explant = client.get("/api/consent-documents/explant", headers=headers).json()
+    assert {"Infection", "Bleeding", "paralysis"} <= {
+        w for w in RISK_WORDS if w in " ".join(explant["risks"])
+    }
+    unknown = client.get("/api/consent-documents/tattoo", headers=headers)
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["field"] == "procedure"
+
+
+def test_a_patient_signs_only_their_own_consent(client: TestClient, team: Team) -> None:
+    answer = client.post(
+        f"/api/patients/{team.other_patient.id}/consents",
+        json={"procedure": "trial", "signed_by_name": "Someone"},
+        headers=team.headers(Role.PATIENT),
+    )
+    assert answer.status_code == 404
+
+
+CHECKLIST = {
+    "submitted_on": TODAY.isoformat(),
+    "pain_areas": [{"region": "knee", "side": "left"}],
+    "pain_duration_months": 14,
+    "nrs_average": 7,
+    "nrs_worst": 9,
+    "treatments_tried": ["medication", "physiotherapy"],
+    "conditions": ["diabetes"],
+    "medications": "gabapentin 300 mg three times a day",
+    "goals": "walk the dog for 30 minutes",
+    "questions": "How long is the trial?",
+}
+
+
+def test_a_clinician_imports_the_patients_checklist_into_an_assessment(
+    client: TestClient, team: Team
+) -> None:
+    own = team.own_patient.id
+    sent = client.post(
+        f"/api/patients/{own}/checklists", json=CHECKLIST, headers=team.headers(Role.PATIENT)
+    )
+    assert sent.status_code == 201, sent.text
+    checklist = sent.json()
+    imported = client.post(
+        f"/api/checklists/{checklist['id']}/assessment", headers=team.headers(Role.CLINICIAN)
+    )
+    assert imported.status_code == 201, imported.text
+    assessment = imported.json()
+    assert assessment["pain_map"] == [{"region": "knee", "side": "left", "intensity": 7}]
+    assert assessment["scores"] == {"nrs_average": 7, "nrs_worst": 9}
+    history = assessment["history"]
+    assert history["pain_duration_months"] == 14
+    assert history["failed_treatments"] == ["medication", "physiotherapy"]
+    assert history["conditions"] == ["diabetes"]
+    assert history["goals"] == "walk the dog for 30 minutes"
+    assert history["checklist_id"] == checklist["id"]
+    patient = client.get(f"/api/patients/{own}", headers=team.headers(Role.CLINICIAN)).json()
+    assert patient["stage"] == "assessed"
+    assert [e["action"] for e in _audit(client, team, assessment["id"])] == ["create"]
+    # a patient cannot start an assessment
+    refused = client.post(
+        f"/api/checklists/{checklist['id']}/assessment", headers=team.headers(Role.PATIENT)
+    )
+    assert refused.status_code == 403
+
+
+def test_a_checklist_answer_outside_the_vocabulary_is_refused(
+    client: TestClient, team: Team
+) -> None:
+    for field, value in (("treatments_tried", ["magic"]), ("conditions", ["flu"])):
+        answer = client.post(
+            f"/api/patients/{team.own_patient.id}/checklists",
+            json={**CHECKLIST, field: value},
+            headers=team.headers(Role.PATIENT),
+        )
+        assert answer.status_code == 422
+        assert answer.json()["detail"][0]["field"] == field
+    bad_region = {**CHECKLIST, "pain_areas": [{"region": "elbowz", "side": "left"}]}
+    answer = client.post(
+        f"/api/patients/{team.own_patient.id}/checklists",
+        json=bad_region,
+        headers=team.headers(Role.PATIENT),
+    )
+    assert answer.status_code == 422
+
+
+def test_the_recovery_plan_and_its_calendar_follow_the_implant(
+    client: TestClient, team: Team
+) -> None:
+    own = team.own_patient.id
+    performed = TODAY - timedelta(days=3)
+    sign_consent(client, team, own, "implant")
+    client.post(
+        f"/api/patients/{own}/implants",
+        json={"procedure": "implant", "performed_on": performed.isoformat()},
+        headers=team.headers(Role.CLINICIAN),
+    ).raise_for_status()
+    plan = client.get(f"/api/patients/{own}/recovery-plan", headers=team.headers(Role.PATIENT))
+    assert plan.status_code == 200
+    items = {i["id"]: i for i in plan.json()["items"]}
+    weeks = guide.fact("activity_limit_weeks_after_implant")
+    lifting = items["implant_activity"]
+    assert lifting["ends_on"] == (performed + timedelta(weeks=weeks)).isoformat()
+    assert lifting["current"] is True
+    assert f"{guide.fact('lift_limit_lb')} pounds" in lifting["text"]
+    assert items["implant_wound_check"]["kind"] == "wound_check"
+    assert {"visit-1m", "visit-3m", "visit-6m", "visit-12m"} <= set(items)
+
+    ics = client.get(f"/api/patients/{own}/recovery-plan.ics", headers=team.headers(Role.PATIENT))
+    assert ics.headers["content-type"].startswith("text/calendar")
+    text = ics.text
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert text.count("BEGIN:VEVENT") == len(items)
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    end = performed + timedelta(weeks=weeks, days=1)  # DTEND is exclusive
+    assert f"DTEND;VALUE=DATE:{end:%Y%m%d}" in text
+    other = client.get(
+        f"/api/patients/{team.other_patient.id}/recovery-plan", headers=team.headers(Role.PATIENT)
+    )
+    assert other.status_code == 404

@@ -33,6 +33,7 @@ __all__ = [
     "pages",
     "pathway_figures",
     "patient_labels",
+    "patient_questions",
     "recovery_plan",
     "sources",
     "to_icalendar",
@@ -289,3 +290,8 @@ def patient_labels(vocabulary: str) -> dict[str, str]:
     only the values a patient is asked about have one."""
     labels: dict[str, str] = guide_data()["labels"][vocabulary]
     return labels
+
+
+def patient_questions() -> list[tuple[str, list[str]]]:
+    """Questions to bring to the visit, in groups (title, questions)."""
+    return [(g["title"], list(g["items"])) for g in guide_data()["questions"]["groups"]]

@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from markupsafe import Markup
 
 from drgstim.clinic import patient_guide as guide
 from drgstim.errors import InputError
+from drgstim.storage.models import Role
+from drgstim.web.bodymap import body_map
 from drgstim.web.pages import OptionalUser, _render
 
 __all__ = ["cite_function", "router"]
@@ -42,7 +44,7 @@ def cite_function(page: guide.GuidePage) -> Any:
 
 
 def _figures() -> dict[str, Any]:
-    return {**guide.facts(), **guide.pathway_figures()}
+    return {**guide.facts(), **guide.pathway_figures(), "questions": guide.patient_questions()}
 
 
 def _public(response: HTMLResponse) -> HTMLResponse:
@@ -62,6 +64,54 @@ def guide_all(request: Request, user: OptionalUser) -> HTMLResponse:
     cites = {p.slug: cite_function(p) for p in pages}
     return _public(
         _render(request, "learn/all.html", user, guide_pages=pages, cites=cites, **_figures())
+    )
+
+
+@router.get("/learn/checklist", response_class=HTMLResponse)
+def checklist_page(request: Request, user: OptionalUser) -> HTMLResponse:
+    """The pre-visit checklist: anyone may fill it in and print it; a logged-in patient
+    may also send it to their record."""
+    own = ""
+    if user is not None and user.role == Role.PATIENT and user.patient_id is not None:
+        own = str(user.patient_id)
+    treatments = guide.patient_labels("treatments")
+    conditions = guide.patient_labels("conditions")
+    response = _render(
+        request,
+        "learn/checklist.html",
+        user,
+        own_patient_id=own,
+        body_map=body_map(),
+        treatments=list(treatments.items()),
+        conditions=list(conditions.items()),
+        questions=guide.patient_questions(),
+    )
+    return response
+
+
+@router.get("/learn/checklist.pdf")
+def checklist_pdf() -> Response:
+    from drgstim.clinic.patient_forms import checklist_pdf as build
+
+    return Response(
+        build(),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": 'inline; filename="pre-visit-checklist.pdf"',
+            "Cache-Control": "public, max-age=3600",
+        },
+    )
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico whatever the page says; answer with the SVG icon."""
+    from importlib import resources
+    from pathlib import Path
+
+    icon = Path(str(resources.files("drgstim.web"))) / "static" / "favicon.svg"
+    return FileResponse(
+        icon, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
     )
 
 

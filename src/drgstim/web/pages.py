@@ -315,6 +315,55 @@ def follow_up_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) 
     )
 
 
+@router.get("/patients/{patient_id}/consent", response_model=None)
+def consent_page(
+    request: Request,
+    user: OptionalUser,
+    db: SessionDep,
+    patient_id: uuid.UUID,
+    procedure: str = "trial",
+    id: uuid.UUID | None = None,
+) -> Response:
+    """Read and sign a consent (``procedure``), or one signed consent (``id``), printable."""
+    from drgstim.api.crud import load_for
+    from drgstim.clinic.patient_guide import ConsentProcedure, consent_document
+    from drgstim.errors import InputError
+    from drgstim.storage import get
+    from drgstim.storage.models import Consent, Patient
+
+    roles = frozenset({Role.CLINICIAN, Role.NURSE, Role.PATIENT})
+    if user is None:
+        return _login_redirect(request)
+    refusal = _refusal(user, patient_id, roles)
+    if refusal is not None:
+        return _render(request, "error.html", user, status_code=refusal[0], message=refusal[1])
+    patient = get(db, Patient, patient_id)
+    consent, recorded_by = None, ""
+    try:
+        if id is not None:
+            consent = load_for(db, user, Consent, id, roles=roles, patient_allowed=True)
+            if consent.patient_id != patient_id:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, detail="There is no such consent.")
+            document = consent.document
+            signer = db.get(User, consent.recorded_by_id) if consent.recorded_by_id else None
+            recorded_by = (signer.full_name or signer.username) if signer else "the clinic"
+        else:
+            document = consent_document(procedure)
+    except InputError as exc:
+        return _render(request, "error.html", user, status_code=404, message=str(exc))
+    return _render(
+        request,
+        "consent.html",
+        user,
+        patient_id=str(patient_id),
+        patient_name=f"{patient.given_name} {patient.family_name}",
+        document=document,
+        consent=consent,
+        recorded_by=recorded_by,
+        procedures=[(p.value, consent_document(p)["title"]) for p in ConsentProcedure],
+    )
+
+
 # --- vendored assets ------------------------------------------------------------------
 
 

@@ -1,0 +1,101 @@
+"""Browser tests of the patient's side: the pre-visit checklist (sent, then imported into an
+assessment by the clinician), consent signed and withdrawn, the recovery plan."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from web_helpers import login, shot
+
+pytestmark = pytest.mark.browser
+
+
+def logout(page: Any) -> None:
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(re.compile(r"/login"))
+
+
+def open_patient(page: Any, mrn: str) -> str:
+    page.goto("/patients")
+    page.locator("#patients tr", has_text=mrn).get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/patients/[0-9a-f-]{36}$"))
+    return str(page.url.rsplit("/", 1)[1])
+
+
+def test_anyone_can_fill_in_and_print_the_checklist_without_logging_in(page: Any) -> None:
+    page.goto("/login")
+    page.get_by_role("link", name="pre-visit checklist").click()
+    page.get_by_role("heading", name="Pre-visit checklist").wait_for()
+    assert page.get_by_role("button", name="Send to my care team").count() == 0
+    knee = page.get_by_role("button", name="Left knee", exact=True)
+    knee.focus()
+    page.keyboard.press("Enter")
+    assert knee.get_attribute("aria-pressed") == "true"
+    assert page.locator("#areas-chosen").inner_text() == "Left knee"
+    pdf = page.request.get("/learn/checklist.pdf")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body()[:5] == b"%PDF-"
+
+
+def test_patient_sends_the_checklist_and_the_clinician_imports_it(page: Any) -> None:
+    login(page, "demo-patient")
+    page.goto("/learn/checklist")
+    page.get_by_role("button", name="Right knee", exact=True).click()
+    page.get_by_label("How many months have you had this pain?").fill("18")
+    page.get_by_label("Your usual pain, from 0").fill("6")
+    page.get_by_label("Physical therapy or exercise programs").check()
+    page.get_by_label("Diabetes").check()
+    page.get_by_label("What would you like to be able to do again?").fill("Garden again")
+    page.get_by_role("button", name="Send to my care team").click()
+    page.get_by_text("Sent. Your care team will see it on your record.").wait_for()
+    shot(page, "20-checklist-sent")
+    logout(page)
+
+    login(page, "demo-clinician")
+    open_patient(page, "DEMO-003")
+    item = page.locator("#checklists li", has_text="usual pain 6/10").first
+    item.get_by_role("button", name="Start an assessment from it").click()
+    page.wait_for_url(re.compile(r"/assessment\?id="))
+    page.locator("#pain-list", has_text="Right knee").wait_for()
+    assert page.get_by_label("Pain duration (months)").input_value() == "18"
+    assert page.locator('input[name="conditions"][value="diabetes"]').is_checked()
+
+
+def test_clinician_records_a_signed_consent_and_its_withdrawal(page: Any) -> None:
+    login(page, "demo-clinician")
+    pid = open_patient(page, "DEMO-001")
+    page.get_by_role("link", name="Read and sign a consent").click()
+    page.get_by_role("link", name="Implant of a DRG stimulation system").click()
+    page.get_by_role("heading", name="Consent: Implant of a DRG stimulation system").wait_for()
+    risks = page.locator("article ul").first.inner_text()
+    assert "Infection" in risks and "paralysis" in risks
+    assert "Spinal cord stimulation" in page.locator("article ul").nth(1).inner_text()
+    page.get_by_role("button", name="Sign the consent").click()  # unticked: refused by the form
+    assert page.url.endswith("procedure=implant")
+    page.get_by_label("I have read this").check()
+    page.get_by_label("Full name of the person signing").fill("Anna Berg")
+    page.get_by_role("button", name="Sign the consent").click()
+    page.wait_for_url(re.compile(r"/consent\?id="))
+    assert page.locator("#signed-by").inner_text() == "Anna Berg"
+    page.locator("dl.signature").get_by_text("Demo clinician", exact=True).wait_for()
+    shot(page, "21-consent-signed")
+    page.get_by_role("button", name="Withdraw this consent").click()
+    page.get_by_text("Withdrawn on").wait_for()
+    page.goto(f"/patients/{pid}")
+    page.locator("#consents li", has_text="Implant consent").get_by_text("withdrawn").wait_for()
+
+
+def test_the_patient_sees_the_trial_recovery_plan_and_gets_a_calendar_file(page: Any) -> None:
+    login(page, "demo-patient")
+    plan = page.locator("#recovery-plan")
+    plan.get_by_text("Fill in your pain diary today.").first.wait_for()
+    assert "lift more than 5 pounds" in plan.inner_text()
+    assert page.locator("#recovery-plan li.current").count() >= 3
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Add the plan to a calendar").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in text
+    shot(page, "22-recovery-plan")

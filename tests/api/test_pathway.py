@@ -182,6 +182,9 @@ def test_diary_days_outside_the_trial_or_twice_are_refused(client: TestClient, t
     assert client.post(url, json=_diary(TODAY), headers=patient).status_code == 201
     again = client.post(url, json=_diary(TODAY, 3.0), headers=patient)
     assert again.status_code == 409
+    # said in words a patient understands, not as the database's constraint error
+    assert again.json()["detail"].startswith("There is already a diary entry for")
+    assert "UNIQUE" not in again.text and "constraint" not in again.text
 
 
 def test_an_ended_trial_takes_no_more_diary_days(client: TestClient, team: Team) -> None:

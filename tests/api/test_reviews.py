@@ -89,3 +89,22 @@ def test_patients_and_unknown_criteria_are_refused(client: TestClient, team: Tea
     answer = client.get(url, params={"criteria": "lenient"}, headers=team.headers("clinician"))
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["field"] == "criteria"
+
+
+def test_the_clinicians_decision_is_recorded_and_ends_the_trial(
+    client: TestClient, team: Team
+) -> None:
+    trial = _trial_with_diary(client, team, [4.0, 3.0, 3.0, 2.5])
+    clinician = team.headers(Role.CLINICIAN)
+    url = f"/api/trials/{trial['id']}/reviews"
+    bad = client.post(url, json={"decision": "maybe"}, headers=clinician)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "decision"
+    extended = client.post(url, json={"decision": "extend_trial"}, headers=clinician).json()
+    assert extended["result"]["decision"] == "extend_trial"
+    assert client.get(f"/api/trials/{trial['id']}", headers=clinician).json()["status"] == "active"
+    decided = client.post(url, json={"decision": "proceed_to_implant"}, headers=clinician)
+    assert (
+        decided.status_code == 201 and decided.json()["result"]["decision"] == "proceed_to_implant"
+    )
+    ended = client.get(f"/api/trials/{trial['id']}", headers=clinician).json()
+    assert ended["status"] == "ended" and ended["ended_on"] == TODAY.isoformat()

@@ -272,7 +272,22 @@ def trial_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> R
         "trial.html",
         WITH_PATIENT,
         success_pct=trial_success_threshold_pct(),
+        max_trial_days=_max_trial_days(),
+        labels=_labels("decisions", "verdicts"),
     )
+
+
+def _labels(*vocabularies: str) -> dict[str, dict[str, str]]:
+    """Plain words for coded values (the patient guide's label tables)."""
+    from drgstim.clinic.patient_guide import patient_labels
+
+    return {name: patient_labels(name) for name in vocabularies}
+
+
+def _max_trial_days() -> int:
+    from drgstim.clinic.patient_guide import pathway_figures
+
+    return pathway_figures()["trial_max_days"]
 
 
 @router.get("/patients/{patient_id}/programmer", response_model=None)

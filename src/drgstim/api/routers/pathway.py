@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drgstim.api import domain
@@ -16,6 +17,7 @@ from drgstim.api.schemas import clinical as c
 from drgstim.api.schemas import devices as d
 from drgstim.api.schemas.patients import Stage
 from drgstim.errors import InputError
+from drgstim.storage import ConflictError
 from drgstim.storage.models import (
     Assessment,
     Complication,
@@ -54,6 +56,12 @@ def _check_diary_day(db: Session, trial: Trial, data: dict[str, Any], user: User
         )
     if day > _today() + timedelta(days=1):  # a day of slack for time zones
         raise InputError("day", day.isoformat(), f"up to today ({_today().isoformat()})")
+    taken = select(DiaryEntry.id).where(DiaryEntry.trial_id == trial.id, DiaryEntry.day == day)
+    if db.scalar(taken) is not None:
+        raise ConflictError(
+            f"There is already a diary entry for {day.isoformat()}. "
+            "Change that entry instead of adding a second one."
+        )
     return data
 
 

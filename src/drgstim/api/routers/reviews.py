@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -14,13 +15,30 @@ from drgstim.api.deps import CurrentUser, PagingDep, SessionDep, actor_of
 from drgstim.api.schemas.clinical import ReviewCreate, ReviewPublic
 from drgstim.api.schemas.common import Page
 from drgstim.api.schemas.patients import Stage
-from drgstim.storage import commit, create, page
+from drgstim.errors import InputError
+from drgstim.storage import commit, create, page, update
 from drgstim.storage.models import DiaryEntry, Role, Trial, TrialReview
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["trial reviews"])
 CLINICIAN = frozenset({Role.CLINICIAN})
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _decision(value: str | None) -> str | None:
+    """The clinician's decision, one of the trial review's recommendations."""
+    if value is None:
+        return None
+    from drgstim.clinic.review import Recommendation
+
+    try:
+        return Recommendation(value).value
+    except ValueError:
+        raise InputError("decision", value, ", ".join(r.value for r in Recommendation)) from None
 
 
 def _entries(db: SessionDep, trial: Trial) -> list[DiaryEntry]:
@@ -49,8 +67,9 @@ def review(
     trial_id: uuid.UUID, body: ReviewCreate, db: SessionDep, user: CurrentUser
 ) -> TrialReview:
     """Evaluate the trial and record the review (clinicians); the patient moves to
-    ``trial_reviewed``."""
+    ``trial_reviewed``. With a decision other than ``extend_trial`` the trial ends today."""
     trial = load_for(db, user, Trial, trial_id, roles=CLINICIAN)
+    decision = _decision(body.decision)
     result = domain.evaluate_trial(
         trial,
         _entries(db, trial),
@@ -59,11 +78,15 @@ def review(
         baseline_activity_minutes=body.baseline_activity_minutes,
         baseline_steps=body.baseline_steps,
     )
+    if decision is not None:
+        result = {**result, "decision": decision}
     record = TrialReview(
         trial_id=trial.id, verdict=str(result["verdict"]), result=result, notes=body.notes
     )
     actor = actor_of(user)
     create(db, record, actor=actor)
+    if decision not in (None, "extend_trial") and trial.status == "active":
+        update(db, trial, {"status": "ended", "ended_on": _today()}, actor=actor)
     advance_stage(db, trial.patient_id, Stage.TRIAL_REVIEWED, user=user)
     commit(db)
     return record

@@ -159,3 +159,17 @@ def test_the_whole_guide_prints_on_one_page_without_the_site_header(
         assert f'id="guide-{slug}"' in html
     css = anonymous.get("/static/app.css").text
     assert re.search(r"@media print\s*{[^}]*header\.top[^}]*display: none", css)
+
+
+def test_static_assets_are_compressed_and_cached(anonymous: httpx.Client) -> None:
+    headers = {"Accept-Encoding": "gzip"}
+    with anonymous.stream("GET", "/vendor/plotly.min.js", headers=headers) as answer:
+        raw = b"".join(answer.iter_raw())
+        assert answer.headers["content-encoding"] == "gzip"
+        assert "max-age" in answer.headers["cache-control"]
+    assert len(raw) < 2_000_000, len(raw)  # 4.8 MB as shipped
+    for path in ("/static/app.css", "/static/api.js", "/favicon.ico"):
+        answer = anonymous.get(path, headers=headers)
+        assert answer.status_code == 200, path
+        assert "max-age" in answer.headers["cache-control"], path
+    assert anonymous.get("/static/app.css", headers=headers).headers["content-encoding"] == "gzip"

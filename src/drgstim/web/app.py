@@ -15,7 +15,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import Scope
 
 from drgstim import __version__
 from drgstim.api import api_router
@@ -32,6 +34,17 @@ logger.addHandler(logging.NullHandler())
 
 def _static_dir() -> Path:
     return Path(str(resources.files("drgstim.web"))) / "static"
+
+
+class CachedStaticFiles(StaticFiles):
+    """Static files (scripts, styles, icons) that browsers keep for a day; the ETag and
+    Last-Modified headers let them revalidate cheaply after that."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code in (200, 304):
+            response.headers.setdefault("Cache-Control", "public, max-age=86400")
+        return response
 
 
 def _include_pages(app: FastAPI) -> None:
@@ -93,10 +106,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         https_only=settings.cookie_secure and not settings.demo,
     )
     app.middleware("http")(_security_headers)
+    # Text answers over 1 kB are gzip-compressed when the browser accepts it (plotly.min.js
+    # is 4.8 MB as shipped, about a third of that compressed).
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     install_error_handlers(app)
     app.include_router(api_router(), prefix="/api")
     static = _static_dir()
     if static.is_dir():
-        app.mount("/static", StaticFiles(directory=static), name="static")
+        app.mount("/static", CachedStaticFiles(directory=static), name="static")
     _include_pages(app)
     return app

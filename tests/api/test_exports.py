@@ -30,7 +30,7 @@ def _record_pathway(client: TestClient, team: Team) -> None:
             f"{base}/implants",
             {
                 "procedure": "implant",
-                "performed_on": (TODAY - timedelta(days=10)).isoformat(),
+                "performed_on": (TODAY - timedelta(days=31)).isoformat(),
                 "levels": [{"level": "L5", "side": "left"}],
             },
         ),

@@ -237,6 +237,11 @@ def test_each_record_type_round_trips_with_audit(
     headers = team.headers(Role.CLINICIAN)
     if path == "implants":
         sign_consent(client, team, team.own_patient.id, "implant")
+    if path == "follow-ups":  # a visit a month after an implant
+        sign_consent(client, team, team.own_patient.id, "implant")
+        implant = {"procedure": "implant", "performed_on": "2026-10-01"}
+        url = f"/api/patients/{team.own_patient.id}/implants"
+        assert client.post(url, json=implant, headers=headers).status_code == 201
     created = client.post(f"/api/patients/{team.own_patient.id}/{path}", json=body, headers=headers)
     assert created.status_code == 201, created.text
     record = created.json()
@@ -399,3 +404,19 @@ def test_an_unknown_body_region_is_refused(client: TestClient, team: Team) -> No
     )
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["field"] == "region"
+
+
+def test_follow_up_months_are_counted_from_the_implant(client: TestClient, team: Team) -> None:
+    headers = team.headers(Role.CLINICIAN)
+    url = f"/api/patients/{team.own_patient.id}/follow-ups"
+    visit = {"visit_on": "2026-11-01", "month": 3}
+    before = client.post(url, json=visit, headers=headers)
+    assert before.status_code == 422 and before.json()["detail"][0]["field"] == "visit_on"
+    sign_consent(client, team, team.own_patient.id, "implant")
+    implant = {"procedure": "implant", "performed_on": "2026-10-01"}
+    client.post(f"/api/patients/{team.own_patient.id}/implants", json=implant, headers=headers)
+    wrong = client.post(url, json=visit, headers=headers)  # one month after, not three
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["field"] == "month"
+    assert "due between 2026-12-09 and 2027-01-24" in wrong.json()["detail"][0]["message"]
+    assert client.post(url, json={**visit, "month": 1}, headers=headers).status_code == 201

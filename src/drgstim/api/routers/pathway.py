@@ -84,6 +84,42 @@ def _procedure_consented(
     return data
 
 
+def _check_follow_up_month(
+    db: Session, patient: Any, data: dict[str, Any], user: User
+) -> dict[str, Any]:
+    """A follow-up visit comes after an implant, and its month matches the visit date
+    (within the schedule's window) counted from the latest implant before it."""
+    from drgstim.clinic.outcomes import visit_window
+
+    visit_on, month = data["visit_on"], data["month"]
+    implant = db.scalars(
+        select(Implant)
+        .where(
+            Implant.patient_id == patient.id,
+            Implant.procedure == "implant",
+            Implant.performed_on <= visit_on,
+        )
+        .order_by(Implant.performed_on.desc())
+    ).first()
+    if implant is None:
+        raise InputError(
+            "visit_on",
+            visit_on.isoformat(),
+            "a date after a recorded implant",
+            reason="no implant is recorded before this visit",
+        )
+    first, last = visit_window(implanted_on=implant.performed_on, month=month)
+    if not first <= visit_on <= last:
+        raise InputError(
+            "month",
+            month,
+            f"a month whose window holds {visit_on.isoformat()}",
+            reason=f"month {month} after the implant of {implant.performed_on.isoformat()} "
+            f"is due between {first.isoformat()} and {last.isoformat()}",
+        )
+    return data
+
+
 RESOURCES: tuple[Resource, ...] = (
     Resource(
         model=Assessment,
@@ -152,6 +188,7 @@ RESOURCES: tuple[Resource, ...] = (
         create_schema=c.FollowUpCreate,
         update_schema=c.FollowUpUpdate,
         public_schema=c.FollowUpPublic,
+        on_create=_check_follow_up_month,
         order_by=(FollowUp.visit_on,),
         advances_to=Stage.FOLLOW_UP,
     ),

@@ -170,10 +170,14 @@ def test_follow_up_visit_and_complication_are_recorded(page: Any) -> None:
     page.goto(f"/patients/{pid}/follow-up")
     page.locator("#complications li", has_text="lead migration").wait_for()
     assert page.locator("#visits tr").count() == 4  # demo visits at months 1, 3, 6, 12
+    # the demo implant was 360 days ago: today's visit is the 12-month one, not the 24th
     page.get_by_label("Months since implant").fill("24")
-    page.get_by_label("Average pain (NRS 0–10)").fill("2.5")
+    page.get_by_label("Average pain (NRS 0–10)").fill("1.5")
     page.get_by_role("button", name="Save visit").click()
-    page.locator("#visits tr", has_text="2.5").filter(has_text="24").wait_for()
+    page.locator("#visit-error", has_text="month 24 after the implant").wait_for()
+    page.get_by_label("Months since implant").fill("12")
+    page.get_by_role("button", name="Save visit").click()
+    page.locator("#visits tr", has_text="1.5").wait_for()
     page.get_by_label("Event").select_option("ipg_site_pain")
     page.get_by_label("Severity").select_option("mild")
     page.get_by_role("button", name="Save complication").click()
@@ -181,6 +185,8 @@ def test_follow_up_visit_and_complication_are_recorded(page: Any) -> None:
     shot(page, "08-follow-up")
     # The timeline lists the new records too.
     page.goto(f"/patients/{pid}")
-    page.locator("#timeline li", has_text="Follow-up, month 24").wait_for()
+    page.locator("#timeline li", has_text="Follow-up, month 12").filter(
+        has_text="NRS 1.5"
+    ).wait_for()
     page.locator("#timeline li", has_text="Complication: ipg site pain").wait_for()
     shot(page, "09-timeline-follow-up")

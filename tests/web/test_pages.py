@@ -34,7 +34,7 @@ def test_clinician_creates_patient_and_sees_timeline(page: Any) -> None:
     page.wait_for_url(re.compile(r"/patients/[0-9a-f-]{36}$"))
     page.get_by_role("heading", name="Wendy Browser").wait_for()
     assert "MRN WEB-0001" in page.locator("#patient-meta").inner_text()
-    assert page.locator("#stages li[aria-current=step]").inner_text() == "referred"
+    assert page.locator("#stages li[aria-current=step]").inner_text() == "Referred"
     page.get_by_text("Nothing recorded yet.").wait_for()
     shot(page, "03-new-patient-timeline")
 
@@ -151,7 +151,7 @@ def test_trial_dashboard_shows_verdict_and_records_review(page: Any) -> None:
     live.wait_for()
     print("live evaluation:", live.inner_text())
     verdict = live.locator(".verdict-value").inner_text()
-    assert verdict in {"success", "failure", "insufficient data"}
+    assert verdict in {"Success", "Not a success", "Not enough diary days to judge"}
     assert "reduction" in live.inner_text()
     page.get_by_label("Patient's goals met?").select_option("true")
     page.get_by_role("button", name="Record review").click()
@@ -161,7 +161,7 @@ def test_trial_dashboard_shows_verdict_and_records_review(page: Any) -> None:
     shot(page, "07-trial-verdict")
     page.goto(f"/patients/{pid}")
     page.locator("#timeline li", has_text=f"Trial review: {verdict}").first.wait_for()
-    assert page.locator("#stages li[aria-current=step]").inner_text() == "trial reviewed"
+    assert page.locator("#stages li[aria-current=step]").inner_text() == "Trial reviewed"
 
 
 def test_follow_up_visit_and_complication_are_recorded(page: Any) -> None:

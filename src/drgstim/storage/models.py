@@ -204,6 +204,7 @@ class TrialReview(Record):
     verdict: Mapped[str] = mapped_column(String(32))
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
     notes: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class Implant(Record):

@@ -218,7 +218,17 @@ def _patient_page(
 
 @router.get("/patients/{patient_id}", response_model=None)
 def timeline_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
-    return _patient_page(request, user, patient_id, "timeline.html", WITH_PATIENT)
+    from drgstim.api.schemas.patients import Sex
+
+    return _patient_page(
+        request,
+        user,
+        patient_id,
+        "timeline.html",
+        WITH_PATIENT,
+        sexes=[s.value for s in Sex],
+        labels=_labels("stages", "verdicts", "decisions"),
+    )
 
 
 @router.get("/patients/{patient_id}/assessment", response_model=None)
@@ -317,6 +327,7 @@ def controller_page(request: Request, user: OptionalUser, patient_id: uuid.UUID)
 @router.get("/patients/{patient_id}/follow-up", response_model=None)
 def follow_up_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
     from drgstim.api.schemas.clinical import ComplicationKind, Management, Severity
+    from drgstim.clinic.patient_guide import ConsentProcedure, consent_document
 
     return _patient_page(
         request,
@@ -327,6 +338,11 @@ def follow_up_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) 
         complication_kinds=[k.value for k in ComplicationKind],
         severities=[k.value for k in Severity],
         managements=[k.value for k in Management],
+        procedures=[
+            (p.value, consent_document(p)["title"])
+            for p in ConsentProcedure
+            if p != ConsentProcedure.TRIAL
+        ],
     )
 
 

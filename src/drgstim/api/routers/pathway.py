@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drgstim.api import domain
-from drgstim.api.crud import STAFF, Resource, crud_router
+from drgstim.api.crud import STAFF, Resource, advance_stage, crud_router
 from drgstim.api.routers.patient_side import require_consent
 from drgstim.api.schemas import clinical as c
 from drgstim.api.schemas import devices as d
@@ -81,6 +81,8 @@ def _procedure_consented(
     db: Session, patient: Any, data: dict[str, Any], user: User
 ) -> dict[str, Any]:
     require_consent(db, patient.id, str(data["procedure"]))
+    if str(data["procedure"]) == "explant":
+        advance_stage(db, patient.id, Stage.EXPLANTED, user=user)
     return data
 
 

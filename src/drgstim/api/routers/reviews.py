@@ -78,10 +78,12 @@ def review(
         baseline_activity_minutes=body.baseline_activity_minutes,
         baseline_steps=body.baseline_steps,
     )
-    if decision is not None:
-        result = {**result, "decision": decision}
     record = TrialReview(
-        trial_id=trial.id, verdict=str(result["verdict"]), result=result, notes=body.notes
+        trial_id=trial.id,
+        verdict=str(result["verdict"]),
+        result=result,
+        notes=body.notes,
+        decision=decision,
     )
     actor = actor_of(user)
     create(db, record, actor=actor)

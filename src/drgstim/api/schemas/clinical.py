@@ -232,6 +232,7 @@ class ReviewPublic(RecordPublic):
     verdict: str
     result: dict[str, Any]
     notes: str
+    decision: str | None = None
 
 
 class Procedure(StrEnum):

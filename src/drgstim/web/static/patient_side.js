@@ -47,6 +47,45 @@
     } catch (e) { showError(document.getElementById("papers-error"), e); }
   }
 
+  // Edit the patient's details (PATCH with the version read, so a concurrent edit is a 409).
+  const patientForm = document.getElementById("patient-form");
+  let patient = null;
+  async function details() {
+    if (!patientForm) return;
+    patient = await api("GET", `/patients/${pid}`);
+    for (const name of ["given_name", "family_name", "birth_date", "sex", "notes"]) patientForm.elements[name].value = patient[name] ?? "";
+  }
+  if (patientForm) {
+    patientForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const error = document.getElementById("patient-error");
+      showError(error, null);
+      const f = patientForm.elements;
+      try {
+        patient = await api("PATCH", `/patients/${pid}`, {
+          given_name: f.given_name.value, family_name: f.family_name.value, birth_date: f.birth_date.value,
+          sex: f.sex.value, notes: f.notes.value, version: patient.version });
+        document.getElementById("patient-name").textContent = `${patient.given_name} ${patient.family_name}`;
+        drg.toast("Details saved.");
+      } catch (e) { showError(error, e); }
+    });
+  }
+
+  async function trialReport() {
+    const item = document.getElementById("trial-report-item");
+    if (!item) return;
+    // The follow-up report needs an implant to count from.
+    const implants = await all(`/patients/${pid}/implants`);
+    document.getElementById("followup-report-item").hidden = !implants.some((i) => i.procedure === "implant");
+    const trials = await all(`/patients/${pid}/trials`);
+    if (!trials.length) return;
+    document.getElementById("trial-report").href = `/api/trials/${trials[0].id}/report?format=html`;
+    document.getElementById("trial-report-pdf").href = `/api/trials/${trials[0].id}/report?format=pdf`;
+    item.hidden = false;
+  }
+
+  details().catch((e) => showError(document.getElementById("patient-error"), e));
+  trialReport().catch(() => {});
   plan().catch((e) => document.getElementById("recovery-plan").replaceChildren(el("li", { class: "error" }, e.message)));
   papers().catch((e) => showError(document.getElementById("papers-error"), e));
 })();

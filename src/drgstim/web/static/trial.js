@@ -50,7 +50,7 @@
     const relief = detail.reduction_pct ?? null;
     return el("div", { class: "card", id },
       el("p", { class: `verdict verdict-${verdict}` }, el("strong", {}, `${heading}: `), el("span", { class: "verdict-value" }, label("verdicts", verdict))),
-      detail.decision ? el("p", {}, el("strong", {}, "Decision: "), label("decisions", detail.decision)) : null,
+      result.decision ? el("p", {}, el("strong", {}, "Decision: "), label("decisions", result.decision)) : null,
       relief !== null ? el("p", {}, `Mean NRS ${fmt(detail.trial_mean_nrs)} vs baseline ${fmt(detail.baseline_nrs)}: ${fmt(relief)} % reduction over ${detail.evaluable_days} evaluable day(s)`) : null,
       criteriaList(detail.criteria),
       (detail.flags || []).length ? el("ul", { class: "warn" }, detail.flags.map((f) => el("li", {}, f.message))) : null,

@@ -1,4 +1,4 @@
-"""Pre-consultation checklists and informed consents.
+"""Pre-consultation checklists, informed consents, and the clinician's decision at trial review.
 
 Revision ID: 0002_i17
 Revises: 0001
@@ -37,6 +37,8 @@ def _patient_fk(table: str) -> sa.ForeignKeyConstraint:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("trial_reviews", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("decision", sa.String(length=32), nullable=True))
     op.create_table(
         "checklists",
         sa.Column("patient_id", sa.Uuid(), nullable=False),
@@ -72,6 +74,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("trial_reviews", schema=None) as batch_op:
+        batch_op.drop_column("decision")
     with op.batch_alter_table("consents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_consents_patient_id"))
     op.drop_table("consents")

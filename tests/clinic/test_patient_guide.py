@@ -28,13 +28,15 @@ def test_every_figure_and_page_cites_a_known_source() -> None:
 def test_labels_name_exactly_the_values_of_their_vocabularies() -> None:
     from drgstim.api.schemas.patients import Stage
     from drgstim.clinic.review import Recommendation, Verdict
-    from drgstim.clinic.screening import Condition, Treatment
+    from drgstim.clinic.screening import Condition, Diagnosis, Treatment
 
     assert set(guide.patient_labels("treatments")) == {t.value for t in Treatment}
     assert set(guide.patient_labels("conditions")) <= {c.value for c in Condition}
     assert set(guide.patient_labels("decisions")) == {r.value for r in Recommendation}
     assert set(guide.patient_labels("verdicts")) == {v.value for v in Verdict}
     assert set(guide.patient_labels("stages")) == {s.value for s in Stage}
+    assert set(guide.patient_labels("diagnoses")) == {d.value for d in Diagnosis}
+    assert set(guide.patient_labels("clinic_conditions")) == {c.value for c in Condition}
 
 
 def test_the_kilogram_figure_is_the_pound_limit_converted() -> None:

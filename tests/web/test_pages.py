@@ -72,7 +72,7 @@ def test_body_map_marks_regions_by_mouse_and_keyboard_and_saves(page: Any) -> No
     page.get_by_label("Neuropathic pain").select_option("yes")
     page.get_by_label("Medication classes tried").fill("2")
     page.get_by_label("Expectations realistic (discussed)").select_option("yes")
-    page.locator("#diagnoses-choices").get_by_label("CRPS 1").check()
+    page.locator("#diagnoses-choices").get_by_label("CRPS type I", exact=True).check()
     page.locator("#conditions-choices").get_by_label("anticoagulant").check()
     page.get_by_text(re.compile(r"Saved \(version \d+\)")).wait_for()
     assert page.locator("#region-knee-left").get_attribute("aria-pressed") == "true"

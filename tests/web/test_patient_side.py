@@ -99,3 +99,30 @@ def test_the_patient_sees_the_trial_recovery_plan_and_gets_a_calendar_file(page:
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in text
     shot(page, "22-recovery-plan")
+
+
+def test_the_controller_speaks_of_body_areas_and_keeps_the_focus(page: Any) -> None:
+    login(page, "demo-patient")
+    page.get_by_role("link", name="My stimulator").click()
+    card = page.get_by_role("region", name="Left top of foot").first
+    card.wait_for()
+    assert "nerve root" in card.inner_text() and "L5" in card.inner_text()
+    power = card.get_by_role("button", name=re.compile(r": (on|off)$"))
+    if power.get_attribute("aria-pressed") == "true":
+        power.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "document.querySelector('[data-key=lead-1-power]')"
+            ".getAttribute('aria-pressed') === 'false'"
+        )
+    meter = page.locator(".region-card").first.get_by_role("meter")
+    assert meter.get_attribute("aria-valuenow") == "0"
+    assert meter.get_attribute("aria-valuetext") == "off"
+    assert page.evaluate("document.querySelector('.region-card .fill').style.width") == "0%"
+    page.locator("[data-key=lead-1-power]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelector('[data-key=lead-1-power]').getAttribute('aria-pressed') === 'true'"
+    )
+    assert page.evaluate("document.activeElement.dataset.key") == "lead-1-power"
+    page.get_by_text("Connected to your stimulator.").wait_for()

@@ -250,15 +250,17 @@ def assessment_page(
 def _screening_choices() -> dict[str, list[tuple[str, str]]]:
     """The screening's controlled vocabularies (value, label) for the assessment form's
     check boxes: diagnoses, treatments tried, conditions to review."""
+    from drgstim.clinic.patient_guide import patient_labels
     from drgstim.clinic.screening import Condition, Diagnosis, Treatment
 
-    def choices(kind: Any) -> list[tuple[str, str]]:
-        return [(m.value, m.value.replace("_", " ").replace("crps", "CRPS ")) for m in kind]
+    def choices(kind: Any, vocabulary: str) -> list[tuple[str, str]]:
+        words = patient_labels(vocabulary)
+        return [(m.value, words.get(m.value, m.value.replace("_", " "))) for m in kind]
 
     return {
-        "diagnoses": choices(Diagnosis),
-        "failed_treatments": choices(Treatment),
-        "conditions": choices(Condition),
+        "diagnoses": choices(Diagnosis, "diagnoses"),
+        "failed_treatments": choices(Treatment, "treatments"),
+        "conditions": choices(Condition, "clinic_conditions"),
     }
 
 
@@ -314,14 +316,46 @@ def programmer_page(request: Request, user: OptionalUser, patient_id: uuid.UUID)
 
 
 @router.get("/patients/{patient_id}/controller", response_model=None)
-def controller_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
+def controller_page(
+    request: Request, user: OptionalUser, db: SessionDep, patient_id: uuid.UUID
+) -> Response:
     return _patient_page(
         request,
         user,
         patient_id,
         "controller.html",
         frozenset({Role.CLINICIAN, Role.PROGRAMMER, Role.PATIENT}),
+        areas=_lead_areas(db, patient_id),
     )
+
+
+def _lead_areas(db: Any, patient_id: uuid.UUID) -> dict[str, str]:
+    """The body area each DRG level treats for this patient, in the patient's words:
+    "level:side" → the painful region of the latest assessment that this level's
+    dermatome covers most (the anatomy layer's weights), e.g. "L3:right" → "Right knee"."""
+    from sqlalchemy import select
+
+    from drgstim.anatomy import Region, dermatome_weights
+    from drgstim.storage.models import Assessment
+
+    latest = db.scalars(
+        select(Assessment)
+        .where(Assessment.patient_id == patient_id)
+        .order_by(Assessment.assessed_on.desc())
+    ).first()
+    areas: dict[str, str] = {}
+    best: dict[str, float] = {}
+    for entry in latest.pain_map if latest is not None else []:
+        try:
+            region = Region(entry["region"])
+        except ValueError:
+            continue
+        for level, weight in dermatome_weights(region).items():
+            key = f"{level}:{entry['side']}"
+            if weight > best.get(key, 0.0):
+                best[key] = weight
+                areas[key] = f"{str(entry['side']).capitalize()} {region.label.lower()}"
+    return areas
 
 
 @router.get("/patients/{patient_id}/follow-up", response_model=None)

@@ -211,3 +211,39 @@ def test_the_recovery_plan_and_its_calendar_follow_the_implant(
         f"/api/patients/{team.other_patient.id}/recovery-plan", headers=team.headers(Role.PATIENT)
     )
     assert other.status_code == 404
+
+
+def test_a_patients_message_reaches_the_care_team_list_until_dealt_with(
+    client: TestClient, team: Team
+) -> None:
+    sent = client.post(
+        f"/api/patients/{team.own_patient.id}/care-messages",
+        json={"kind": "coverage_changed", "text": "The tingle left my foot."},
+        headers=team.headers(Role.PATIENT),
+    )
+    assert sent.status_code == 201, sent.text
+    message = sent.json()
+    listed = client.get("/api/care-messages", headers=team.headers(Role.NURSE)).json()["items"]
+    assert [(m["id"], m["mrn"]) for m in listed] == [(message["id"], "P-OWN")]
+    assert client.get("/api/care-messages", headers=team.headers(Role.PATIENT)).status_code == 403
+    other = client.post(
+        f"/api/patients/{team.other_patient.id}/care-messages",
+        json={"kind": "needs_help"},
+        headers=team.headers(Role.PATIENT),
+    )
+    assert other.status_code == 404
+    done = client.patch(
+        f"/api/care-messages/{message['id']}",
+        json={"resolved": True},
+        headers=team.headers(Role.CLINICIAN),
+    )
+    assert done.status_code == 200 and done.json()["resolved_at"]
+    assert client.get("/api/care-messages", headers=team.headers(Role.NURSE)).json()["items"] == []
+    actions = [e["action"] for e in _audit(client, team, message["id"])]
+    assert sorted(actions) == ["create", "update"]
+    bad = client.post(
+        f"/api/patients/{team.own_patient.id}/care-messages",
+        json={"kind": "pizza"},
+        headers=team.headers(Role.PATIENT),
+    )
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "kind"

@@ -126,3 +126,23 @@ def test_the_controller_speaks_of_body_areas_and_keeps_the_focus(page: Any) -> N
     )
     assert page.evaluate("document.activeElement.dataset.key") == "lead-1-power"
     page.get_by_text("Connected to your stimulator.").wait_for()
+
+
+def test_a_patient_tells_the_team_coverage_changed_and_it_shows_on_their_list(
+    page: Any,
+) -> None:
+    login(page, "demo-patient")
+    page.get_by_role("link", name="My stimulator").click()
+    page.get_by_label("The tingle has moved or no longer covers my pain").check()
+    page.get_by_label("Anything else to say").fill("Since Tuesday")
+    page.get_by_role("button", name="Send to my care team").click()
+    page.get_by_text("Sent. Your care team will contact you.").wait_for()
+    page.get_by_role("button", name="Log out").click()
+    login(page, "demo-clinician")
+    item = page.locator("#messages li", has_text="Coverage changed").filter(
+        has_text="Since Tuesday"
+    )
+    item.wait_for()
+    assert "Cara Diaz (DEMO-003)" in item.inner_text()
+    item.get_by_role("button", name=re.compile("dealt with")).click()
+    page.locator("#messages", has_text="Since Tuesday").wait_for(state="detached")

@@ -33,6 +33,7 @@ __all__ = [
     "Assessment",
     "AuditLog",
     "Base",
+    "CareMessage",
     "Checklist",
     "Complication",
     "Consent",
@@ -314,6 +315,17 @@ class Consent(Record):
     )
     signed_at: Mapped[datetime] = mapped_column(default=utc_now)
     withdrawn_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class CareMessage(Record):
+    """A patient's message to the care team ("coverage changed", "needs help")."""
+
+    __tablename__ = "care_messages"
+
+    patient_id: Mapped[uuid.UUID] = _patient_fk()
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class AuditLog(Base):

@@ -196,7 +196,10 @@ def patients_page(request: Request, user: OptionalUser) -> Response:
         return _login_redirect(request)
     if user.role == Role.PATIENT:
         return RedirectResponse(_home_of(user), status_code=status.HTTP_303_SEE_OTHER)
-    return _render(request, "patients.html", user)
+    from drgstim.api.schemas.patients import Sex
+
+    sexes = [Sex.UNKNOWN.value] + [s.value for s in Sex if s != Sex.UNKNOWN]
+    return _render(request, "patients.html", user, sexes=sexes)
 
 
 def _patient_page(

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from drgstim.errors import InputError
 from drgstim.storage import commit, create
 from drgstim.storage.models import (
     Assessment,
+    CareMessage,
     Checklist,
     Consent,
     Implant,
@@ -93,6 +94,17 @@ def require_consent(db: Session, patient_id: uuid.UUID, procedure: str) -> None:
         )
 
 
+def _resolve(
+    db: Session, message: CareMessage, changes: dict[str, Any], user: User
+) -> dict[str, Any]:
+    resolved = changes.pop("resolved", None)
+    if resolved and message.resolved_at is None:
+        changes["resolved_at"] = datetime.now(UTC)
+    if resolved is False:
+        changes["resolved_at"] = None
+    return changes
+
+
 RESOURCES: tuple[Resource, ...] = (
     Resource(
         model=Checklist,
@@ -126,6 +138,25 @@ RESOURCES: tuple[Resource, ...] = (
         on_create=_sign,
         on_update=_withdraw,
         order_by=(Consent.signed_at.desc(),),
+    ),
+)
+
+RESOURCES += (
+    Resource(
+        model=CareMessage,
+        path="care-messages",
+        parent=Patient,
+        parent_path="patients",
+        parent_fk="patient_id",
+        create_schema=ps.MessageCreate,
+        update_schema=ps.MessageUpdate,
+        public_schema=ps.MessagePublic,
+        write_roles=STAFF,
+        delete_roles=frozenset(),
+        patient_reads=True,
+        patient_writes=True,
+        on_update=_resolve,
+        order_by=(CareMessage.created_at.desc(),),
     ),
 )
 
@@ -223,3 +254,28 @@ def recovery_calendar(patient_id: uuid.UUID, db: SessionDep, user: CurrentUser) 
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="recovery-plan.ics"'},
     )
+
+
+@router.get("/care-messages", tags=["care-messages"])
+def open_messages(db: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """Patients' messages not yet dealt with, newest first, with the patient's name (staff:
+    the clinic's list of patients who need help)."""
+    if Role(user.role) not in STAFF:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Only the care team sees this list.")
+    rows = db.execute(
+        select(CareMessage, Patient)
+        .join(Patient, Patient.id == CareMessage.patient_id)
+        .where(CareMessage.resolved_at.is_(None))
+        .order_by(CareMessage.created_at.desc())
+        .limit(200)
+    ).all()
+    return {
+        "items": [
+            {
+                **ps.MessagePublic.model_validate(m, from_attributes=True).model_dump(mode="json"),
+                "patient_name": f"{p.given_name} {p.family_name}",
+                "mrn": p.mrn,
+            }
+            for m, p in rows
+        ]
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
@@ -18,6 +19,10 @@ __all__ = [
     "ConsentCreate",
     "ConsentPublic",
     "ConsentUpdate",
+    "MessageCreate",
+    "MessageKind",
+    "MessagePublic",
+    "MessageUpdate",
 ]
 
 
@@ -66,3 +71,24 @@ class ConsentPublic(RecordPublic):
     recorded_by_id: uuid.UUID | None
     signed_at: datetime
     withdrawn_at: datetime | None
+
+
+class MessageKind(StrEnum):
+    COVERAGE_CHANGED = "coverage_changed"
+    NEEDS_HELP = "needs_help"
+
+
+class MessageCreate(StrictModel):
+    kind: MessageKind
+    text: str = Field(default="", max_length=2000)
+
+
+class MessageUpdate(UpdateModel):
+    resolved: bool | None = Field(default=None, description="true marks it dealt with.")
+
+
+class MessagePublic(RecordPublic):
+    patient_id: uuid.UUID
+    kind: str
+    text: str
+    resolved_at: datetime | None

@@ -1,4 +1,8 @@
-"""Pre-consultation checklists, informed consents, and the clinician's decision at trial review.
+"""Checklists, consents, patients' messages, and the decision at trial review.
+
+Pre-consultation checklists, informed consents per procedure, patients' messages to the
+care team ("coverage changed", "needs help"), and the clinician's decision stored with a
+trial review.
 
 Revision ID: 0002_i17
 Revises: 0001
@@ -71,9 +75,26 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("consents", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_consents_patient_id"), ["patient_id"], unique=False)
+    op.create_table(
+        "care_messages",
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("resolved_at", drgstim.storage.types.UTCDateTime(timezone=True), nullable=True),
+        *_record_columns(),
+        _patient_fk("care_messages"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_care_messages")),
+    )
+    with op.batch_alter_table("care_messages", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_care_messages_patient_id"), ["patient_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("care_messages", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_care_messages_patient_id"))
+    op.drop_table("care_messages")
     with op.batch_alter_table("trial_reviews", schema=None) as batch_op:
         batch_op.drop_column("decision")
     with op.batch_alter_table("consents", schema=None) as batch_op:

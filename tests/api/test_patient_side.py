@@ -247,3 +247,62 @@ def test_a_patients_message_reaches_the_care_team_list_until_dealt_with(
         headers=team.headers(Role.PATIENT),
     )
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "kind"
+
+
+def _program(amplitude_uA: int) -> dict[str, Any]:
+    return {
+        "leads": [
+            {
+                "lead": 1,
+                "contacts": ["-", "+", "off", "off"],
+                "amplitude_uA": amplitude_uA,
+                "patient_max_uA": max(1200, amplitude_uA),
+                "pulse_width_us": 300,
+                "frequency_Hz": 20,
+            }
+        ]
+    }
+
+
+def test_a_proposed_program_is_checked_and_applied_only_when_the_patient_accepts(
+    client: TestClient, team: Team
+) -> None:
+    programmer, patient = team.headers(Role.PROGRAMMER), team.headers(Role.PATIENT)
+    device = client.post(
+        f"/api/patients/{team.own_patient.id}/devices",
+        json={
+            "kind": "ipg",
+            "serial": "SN-REMOTE",
+            "leads": [{"lead": 1, "level": "L5", "side": "left"}],
+        },
+        headers=programmer,
+    ).json()
+    url = f"/api/devices/{device['id']}/proposals"
+    unsafe = client.post(
+        url, json={"program_name": "Awake", "settings": _program(7000)}, headers=programmer
+    )
+    assert unsafe.status_code == 422
+    proposal = client.post(
+        url,
+        json={"program_name": "Awake", "settings": _program(900), "note": "A little stronger."},
+        headers=programmer,
+    ).json()
+    assert (
+        client.get(f"/api/devices/{device['id']}/programs", headers=programmer).json()["total"] == 0
+    )
+    pending = client.get(url, headers=patient).json()
+    assert [(p["id"], p["status"]) for p in pending] == [(proposal["id"], "pending")]
+    accepted = client.post(f"/api/proposals/{proposal['id']}/accept", headers=patient)
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    programs = client.get(f"/api/devices/{device['id']}/programs", headers=programmer).json()
+    assert [p["settings"]["leads"][0]["amplitude_uA"] for p in programs["items"]] == [900]
+    again = client.post(f"/api/proposals/{proposal['id']}/accept", headers=patient)
+    assert again.status_code == 422 and again.json()["detail"][0]["field"] == "status"
+    second = client.post(
+        url, json={"program_name": "Awake", "settings": _program(1000)}, headers=programmer
+    ).json()
+    declined = client.post(f"/api/proposals/{second['id']}/decline", headers=patient)
+    assert declined.json()["status"] == "declined"
+    programs = client.get(f"/api/devices/{device['id']}/programs", headers=programmer).json()
+    assert programs["items"][0]["settings"]["leads"][0]["amplitude_uA"] == 900
+    assert sorted(e["action"] for e in _audit(client, team, proposal["id"])) == ["create", "update"]

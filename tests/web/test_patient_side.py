@@ -146,3 +146,31 @@ def test_a_patient_tells_the_team_coverage_changed_and_it_shows_on_their_list(
     assert "Cara Diaz (DEMO-003)" in item.inner_text()
     item.get_by_role("button", name=re.compile("dealt with")).click()
     page.locator("#messages", has_text="Since Tuesday").wait_for(state="detached")
+
+
+def test_the_patient_accepts_a_change_the_clinic_proposed(page: Any) -> None:
+    login(page, "demo-clinician")
+    pid = open_patient(page, "DEMO-003")
+    devices = page.request.get(f"/api/patients/{pid}/devices").json()["items"]
+    tns = next(d for d in devices if d["serial"] == "DEMO-TNS-0003")
+    trial = page.request.get(f"/api/devices/{tns['id']}/programs").json()["items"][0]
+    settings = trial["settings"]
+    settings["leads"][0]["amplitude_uA"] = 750
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    header = page.locator('meta[name="csrf-header"]').get_attribute("content")
+    proposed = page.request.post(
+        f"/api/devices/{tns['id']}/proposals",
+        data={"program_name": trial["name"], "settings": settings, "note": "A little stronger."},
+        headers={header: token},
+    )
+    assert proposed.status == 201, proposed.text()
+    page.get_by_role("button", name="Log out").click()
+    login(page, "demo-patient")
+    page.get_by_role("link", name="My stimulator").click()
+    page.get_by_text("A little stronger.").wait_for()
+    page.get_by_role("button", name=f"Accept the change to {trial['name']}").click()
+    page.get_by_text("No changes waiting.").wait_for()
+    page.get_by_role("button", name="Log out").click()
+    login(page, "demo-clinician")
+    after = page.request.get(f"/api/devices/{tns['id']}/programs").json()["items"][0]
+    assert after["settings"]["leads"][0]["amplitude_uA"] == 750

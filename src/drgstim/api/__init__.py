@@ -21,6 +21,7 @@ def api_router() -> APIRouter:
         patient_side,
         patients,
         programs,
+        proposals,
         reviews,
         screening,
         users,
@@ -37,6 +38,7 @@ def api_router() -> APIRouter:
         screening,
         reviews,
         programs,
+        proposals,
         exports,
     ):
         router.include_router(module.router)

@@ -45,6 +45,7 @@ __all__ = [
     "Patient",
     "Plan",
     "Program",
+    "ProgramProposal",
     "ProgrammingSession",
     "Role",
     "Screening",
@@ -326,6 +327,21 @@ class CareMessage(Record):
     kind: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text, default="")
     resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class ProgramProposal(Record):
+    """A program change the clinic proposes remotely; the patient accepts or declines it."""
+
+    __tablename__ = "program_proposals"
+
+    device_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("devices.id", ondelete="CASCADE"), index=True
+    )
+    program_name: Mapped[str] = mapped_column(String(64))
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    decided_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class AuditLog(Base):

@@ -1,8 +1,8 @@
 """Checklists, consents, patients' messages, and the decision at trial review.
 
 Pre-consultation checklists, informed consents per procedure, patients' messages to the
-care team ("coverage changed", "needs help"), and the clinician's decision stored with a
-trial review.
+care team ("coverage changed", "needs help"), remote program proposals, and the
+clinician's decision stored with a trial review.
 
 Revision ID: 0002_i17
 Revises: 0001
@@ -89,9 +89,33 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_care_messages_patient_id"), ["patient_id"], unique=False
         )
+    op.create_table(
+        "program_proposals",
+        sa.Column("device_id", sa.Uuid(), nullable=False),
+        sa.Column("program_name", sa.String(length=64), nullable=False),
+        sa.Column("settings", sa.JSON(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("decided_at", drgstim.storage.types.UTCDateTime(timezone=True), nullable=True),
+        *_record_columns(),
+        sa.ForeignKeyConstraint(
+            ["device_id"],
+            ["devices.id"],
+            name=op.f("fk_program_proposals_device_id_devices"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_program_proposals")),
+    )
+    with op.batch_alter_table("program_proposals", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_program_proposals_device_id"), ["device_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("program_proposals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_program_proposals_device_id"))
+    op.drop_table("program_proposals")
     with op.batch_alter_table("care_messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_care_messages_patient_id"))
     op.drop_table("care_messages")

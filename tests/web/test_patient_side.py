@@ -126,6 +126,7 @@ def test_the_controller_speaks_of_body_areas_and_keeps_the_focus(page: Any) -> N
     )
     assert page.evaluate("document.activeElement.dataset.key") == "lead-1-power"
     page.get_by_text("Connected to your stimulator.").wait_for()
+    page.locator("#usage li", has_text="Left top of foot: turned on").first.wait_for()
 
 
 def test_a_patient_tells_the_team_coverage_changed_and_it_shows_on_their_list(

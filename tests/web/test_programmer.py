@@ -175,6 +175,9 @@ def test_patient_controller_on_trial_stimulator(page: Any) -> None:
     if controller_ready():
         region = page.locator(".region-card").first
         region.wait_for()
+        # the demo's "Trial" group is in use; switch to the group the clinician just saved
+        page.get_by_label("Program").select_option("Awake")
+        page.locator("#controller-info", has_text="program in use: Awake").wait_for()
         on_off = region.get_by_role("button", name=re.compile(r": (on|off)$"))
         if on_off.get_attribute("aria-pressed") == "false":
             on_off.click()

@@ -334,30 +334,34 @@ def controller_page(
 
 def _lead_areas(db: Any, patient_id: uuid.UUID) -> dict[str, str]:
     """The body area each DRG level treats for this patient, in the patient's words:
-    "level:side" → the painful region of the latest assessment that this level's
-    dermatome covers most (the anatomy layer's weights), e.g. "L3:right" → "Right knee"."""
+    "level:side" → the painful region whose dermatome this level covers most (the anatomy
+    layer's weights), e.g. "L3:right" → "Right knee". Newer assessments name a level
+    first; older ones fill in levels the newer ones do not mention."""
     from sqlalchemy import select
 
     from drgstim.anatomy import Region, dermatome_weights
     from drgstim.storage.models import Assessment
 
-    latest = db.scalars(
+    assessments = db.scalars(
         select(Assessment)
         .where(Assessment.patient_id == patient_id)
-        .order_by(Assessment.assessed_on.desc())
-    ).first()
+        .order_by(Assessment.assessed_on.desc(), Assessment.created_at.desc())
+    ).all()
     areas: dict[str, str] = {}
-    best: dict[str, float] = {}
-    for entry in latest.pain_map if latest is not None else []:
-        try:
-            region = Region(entry["region"])
-        except ValueError:
-            continue
-        for level, weight in dermatome_weights(region).items():
-            key = f"{level}:{entry['side']}"
-            if weight > best.get(key, 0.0):
-                best[key] = weight
-                areas[key] = f"{str(entry['side']).capitalize()} {region.label.lower()}"
+    for assessment in assessments:
+        mine: dict[str, tuple[float, str]] = {}
+        for entry in assessment.pain_map:
+            try:
+                region = Region(entry["region"])
+            except ValueError:
+                continue
+            name = f"{str(entry['side']).capitalize()} {region.label.lower()}"
+            for level, weight in dermatome_weights(region).items():
+                key = f"{level}:{entry['side']}"
+                if weight > mine.get(key, (0.0, ""))[0]:
+                    mine[key] = (weight, name)
+        for key, (_, name) in mine.items():
+            areas.setdefault(key, name)
     return areas
 
 

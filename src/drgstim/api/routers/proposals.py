@@ -119,3 +119,31 @@ def decline(proposal_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Progra
     )
     commit(db)
     return proposal
+
+
+@router.get("/devices/{device_id}/usage")
+def usage(device_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """The last 30 presses on the patient controller (the device events it recorded):
+    when, what (``region_on``, ``region_off``, ``amplitude``, ``select_group``, ``all_off``,
+    ``all_on``), which lead, before and after. The patient sees their own."""
+    from drgstim.storage.models import DeviceEvent
+
+    device = load_for(db, user, Device, device_id, roles=STAFF, patient_allowed=True)
+    rows = db.scalars(
+        select(DeviceEvent)
+        .where(DeviceEvent.device_id == device.id, DeviceEvent.kind.startswith("controller."))
+        .order_by(DeviceEvent.at.desc())
+        .limit(30)
+    )
+    return {
+        "items": [
+            {
+                "at": e.at.isoformat(),
+                "action": e.kind.removeprefix("controller."),
+                "lead": e.data.get("lead"),
+                "old": e.data.get("old"),
+                "new": e.data.get("new"),
+            }
+            for e in rows
+        ]
+    }

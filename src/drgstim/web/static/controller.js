@@ -18,6 +18,7 @@
     try {
       render(await api("POST", `/devices/${device.id}/controller`, { action, ...extra }));
       state.textContent = "Connected to your stimulator.";
+      if (action !== "status") usage().catch(() => {});
     } catch (e) {
       showError(errorBox, e);
       if (!e.status || e.status >= 500) state.textContent = "Not connected: your settings did not change.";
@@ -51,6 +52,21 @@
       el("div", { class: "level", role: "meter", "aria-label": `${name} level`, "aria-valuemin": 0, "aria-valuemax": max, "aria-valuenow": on ? amp : 0, "aria-valuetext": on ? `${pct} % of your maximum` : "off" },
         el("span", { class: "fill", "data-pct": pct })),
       el("p", { class: "muted" }, on ? `${pct} % of the maximum your clinician set` : "Off"));
+  }
+
+  // Recent presses on the controller, in words, newest first.
+  const WORDS = { region_on: "turned on", region_off: "turned off", amplitude: "level changed", select_group: "program changed", all_off: "all stimulation turned off", all_on: "stimulation turned on" };
+  async function usage() {
+    const list = document.getElementById("usage");
+    const { items } = await api("GET", `/devices/${device.id}/usage`);
+    list.replaceChildren(...items.slice(0, 10).map((u) => {
+      // the device logs a region by its index among the device's leads
+      const lead = typeof u.lead === "number" ? (device.leads || [])[u.lead] : null;
+      const where = lead ? areaOf({ lead: lead.lead }).name : "";
+      const what = u.action === "amplitude" && typeof u.new === "number" ? `level changed to ${u.new} µA` : (WORDS[u.action] || u.action.replaceAll("_", " "));
+      return el("li", {}, el("time", { datetime: u.at }, u.at.slice(0, 16).replace("T", " ")), " ", where ? `${where}: ${what}` : what);
+    }));
+    if (!items.length) list.replaceChildren(el("li", {}, "Nothing yet."));
   }
 
   // Bar widths are set from script (a strict style policy allows no inline style="").
@@ -95,6 +111,7 @@
     document.getElementById("controller-info").textContent = `Stimulator ${device.serial} (${device.kind.replace("_", " ")})`;
     document.getElementById("controller").hidden = false;
     await act("status");
+    await usage();
   }
   load().catch((e) => { document.getElementById("controller-info").textContent = e.message; });
 })();

@@ -33,3 +33,13 @@ class Team:
         role = Role(role)
         token = issue_token(SECRET, self.users[role], self.logins[role])
         return {"Authorization": f"Bearer {token}"}
+
+
+def sign_consent(client: object, team: Team, patient_id: object, procedure: str) -> None:
+    """Record the patient's signed consent (needed before a trial or implant is recorded)."""
+    answer = client.post(  # type: ignore[attr-defined]
+        f"/api/patients/{patient_id}/consents",
+        json={"procedure": procedure, "signed_by_name": "Test Patient"},
+        headers=team.headers(Role.NURSE),
+    )
+    assert answer.status_code == 201, answer.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from api_support import Team
+from api_support import Team, sign_consent
 from fastapi.testclient import TestClient
 
 from drgstim.storage.models import Role
@@ -15,6 +15,8 @@ TODAY = datetime.now(UTC).date()
 def _record_pathway(client: TestClient, team: Team) -> None:
     clinician = team.headers(Role.CLINICIAN)
     base = f"/api/patients/{team.own_patient.id}"
+    for procedure in ("trial", "implant"):
+        sign_consent(client, team, team.own_patient.id, procedure)
     posts = [
         (
             f"{base}/assessments",
@@ -28,7 +30,7 @@ def _record_pathway(client: TestClient, team: Team) -> None:
             f"{base}/implants",
             {
                 "procedure": "implant",
-                "performed_on": (TODAY - timedelta(days=10)).isoformat(),
+                "performed_on": (TODAY - timedelta(days=31)).isoformat(),
                 "levels": [{"level": "L5", "side": "left"}],
             },
         ),

@@ -10,7 +10,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
-from api_support import Team
+from api_support import Team, sign_consent
 from fastapi.testclient import TestClient
 
 from drgstim.api.limits import CONTENT_SECURITY_POLICY, AdmissionControl
@@ -99,6 +99,7 @@ def test_any_mrn_gives_a_header_safe_download_name(client: TestClient, team: Tea
     assert disposition.isascii()
     assert "filename*=UTF-8''drgstim-%C3%91%C3%BA%C3%B1ez-%E6%9D%8E-fhir.json" in disposition
     started = date.today().isoformat()
+    sign_consent(client, team, pid, "trial")
     trial = client.post(
         f"/api/patients/{pid}/trials",
         json={"started_on": started, "baseline_nrs": 7},

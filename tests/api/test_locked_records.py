@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from api_support import Team
+from api_support import Team, sign_consent
 from fastapi.testclient import TestClient
 
 from drgstim.storage.models import Role
@@ -15,6 +15,7 @@ from drgstim.storage.models import Role
 def _reviewed_trial(client: TestClient, team: Team) -> tuple[str, list[dict[str, Any]]]:
     nurse = team.headers(Role.NURSE)
     started = date.today() - timedelta(days=6)
+    sign_consent(client, team, team.own_patient.id, "trial")
     trial = client.post(
         f"/api/patients/{team.own_patient.id}/trials",
         json={"started_on": started.isoformat(), "baseline_nrs": 7, "planned_days": 5},

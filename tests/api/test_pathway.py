@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from api_support import Team
+from api_support import Team, sign_consent
 from fastapi.testclient import TestClient
 
 from drgstim.storage.models import Role
@@ -17,6 +17,7 @@ TODAY = datetime.now(UTC).date()
 
 def _trial(client: TestClient, team: Team, patient_id: object, **extra: Any) -> dict[str, Any]:
     body = {"started_on": (TODAY - timedelta(days=3)).isoformat(), "baseline_nrs": 7.0, **extra}
+    sign_consent(client, team, patient_id, "trial")
     answer = client.post(
         f"/api/patients/{patient_id}/trials", json=body, headers=team.headers(Role.CLINICIAN)
     )
@@ -181,6 +182,9 @@ def test_diary_days_outside_the_trial_or_twice_are_refused(client: TestClient, t
     assert client.post(url, json=_diary(TODAY), headers=patient).status_code == 201
     again = client.post(url, json=_diary(TODAY, 3.0), headers=patient)
     assert again.status_code == 409
+    # said in words a patient understands, not as the database's constraint error
+    assert again.json()["detail"].startswith("There is already a diary entry for")
+    assert "UNIQUE" not in again.text and "constraint" not in again.text
 
 
 def test_an_ended_trial_takes_no_more_diary_days(client: TestClient, team: Team) -> None:
@@ -231,6 +235,13 @@ def test_each_record_type_round_trips_with_audit(
     client: TestClient, team: Team, path: str, body: dict[str, Any]
 ) -> None:
     headers = team.headers(Role.CLINICIAN)
+    if path == "implants":
+        sign_consent(client, team, team.own_patient.id, "implant")
+    if path == "follow-ups":  # a visit a month after an implant
+        sign_consent(client, team, team.own_patient.id, "implant")
+        implant = {"procedure": "implant", "performed_on": "2026-10-01"}
+        url = f"/api/patients/{team.own_patient.id}/implants"
+        assert client.post(url, json=implant, headers=headers).status_code == 201
     created = client.post(f"/api/patients/{team.own_patient.id}/{path}", json=body, headers=headers)
     assert created.status_code == 201, created.text
     record = created.json()
@@ -393,3 +404,19 @@ def test_an_unknown_body_region_is_refused(client: TestClient, team: Team) -> No
     )
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["field"] == "region"
+
+
+def test_follow_up_months_are_counted_from_the_implant(client: TestClient, team: Team) -> None:
+    headers = team.headers(Role.CLINICIAN)
+    url = f"/api/patients/{team.own_patient.id}/follow-ups"
+    visit = {"visit_on": "2026-11-01", "month": 3}
+    before = client.post(url, json=visit, headers=headers)
+    assert before.status_code == 422 and before.json()["detail"][0]["field"] == "visit_on"
+    sign_consent(client, team, team.own_patient.id, "implant")
+    implant = {"procedure": "implant", "performed_on": "2026-10-01"}
+    client.post(f"/api/patients/{team.own_patient.id}/implants", json=implant, headers=headers)
+    wrong = client.post(url, json=visit, headers=headers)  # one month after, not three
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["field"] == "month"
+    assert "due between 2026-12-09 and 2027-01-24" in wrong.json()["detail"][0]["message"]
+    assert client.post(url, json={**visit, "month": 1}, headers=headers).status_code == 201

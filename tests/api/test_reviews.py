@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from api_support import Team
+from api_support import Team, sign_consent
 from fastapi.testclient import TestClient
 
 from drgstim.storage.models import Role
@@ -16,6 +16,7 @@ TODAY = datetime.now(UTC).date()
 def _trial_with_diary(client: TestClient, team: Team, nrs: list[float]) -> dict[str, Any]:
     clinician = team.headers(Role.CLINICIAN)
     start = TODAY - timedelta(days=len(nrs))
+    sign_consent(client, team, team.own_patient.id, "trial")
     trial = client.post(
         f"/api/patients/{team.own_patient.id}/trials",
         json={"started_on": start.isoformat(), "baseline_nrs": 8.0},
@@ -88,3 +89,23 @@ def test_patients_and_unknown_criteria_are_refused(client: TestClient, team: Tea
     answer = client.get(url, params={"criteria": "lenient"}, headers=team.headers("clinician"))
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["field"] == "criteria"
+
+
+def test_the_clinicians_decision_is_recorded_and_ends_the_trial(
+    client: TestClient, team: Team
+) -> None:
+    trial = _trial_with_diary(client, team, [4.0, 3.0, 3.0, 2.5])
+    clinician = team.headers(Role.CLINICIAN)
+    url = f"/api/trials/{trial['id']}/reviews"
+    bad = client.post(url, json={"decision": "maybe"}, headers=clinician)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "decision"
+    extended = client.post(url, json={"decision": "extend_trial"}, headers=clinician).json()
+    assert extended.get("decision") == "extend_trial", extended
+    assert client.get(f"/api/trials/{trial['id']}", headers=clinician).json()["status"] == "active"
+    decided = client.post(url, json={"decision": "proceed_to_implant"}, headers=clinician)
+    assert decided.status_code == 201 and decided.json()["decision"] == "proceed_to_implant"
+    ended = client.get(f"/api/trials/{trial['id']}", headers=clinician).json()
+    assert ended["status"] == "ended" and ended["ended_on"] == TODAY.isoformat()
+    # the review stays a valid record for the FHIR export and the reports
+    bundle = client.get(f"/api/patients/{team.own_patient.id}/fhir", headers=clinician)
+    assert bundle.status_code == 200, bundle.text

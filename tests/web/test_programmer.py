@@ -208,17 +208,12 @@ def controller_ready() -> bool:
 
 
 def test_patient_controller_on_trial_stimulator(page: Any) -> None:
-    # The clinician registers Cara's trial stimulator (and, with the device layer, a group
-    # for patient use); then Cara, the demo patient, uses her controller.
+    # Cara, the demo patient in her trial, has her trial stimulator (demo data); the
+    # clinician saves a group for patient use, then Cara uses her controller.
     login(page, "demo-clinician")
     open_tool(page, "DEMO-003", "programmer")
-    page.get_by_text("Register a device").click()
-    page.get_by_label("Kind").select_option("trial_stimulator")
-    page.get_by_label("Serial number").fill("TRIAL-WEB-1")
-    page.get_by_label("Leads (level and side, one per channel)").fill("L5 left, S1 left")
-    page.get_by_role("button", name="Register device").click()
     page.get_by_role("region", name="Lead 2").wait_for()
-    assert "trial stimulator TRIAL-WEB-1: 2 lead(s)" in page.locator("#device-info").inner_text()
+    assert "trial stimulator DEMO-TNS-0003: 2 lead(s)" in page.locator("#device-info").inner_text()
     if controller_ready():
         lead = page.get_by_role("region", name="Lead 1")
         # The device programs a lead only once its impedance is measured.
@@ -239,10 +234,15 @@ def test_patient_controller_on_trial_stimulator(page: Any) -> None:
 
     login(page, "demo-patient")
     page.get_by_role("link", name="My stimulator").click()
-    page.locator("#controller-info", has_text="Stimulator TRIAL-WEB-1").wait_for()
+    page.locator("#controller-info", has_text="Stimulator DEMO-TNS-0003").wait_for()
+    # named by the body area her pain map gives the lead's level, the level as a detail
+    page.get_by_role("heading", name="Left top of foot").first.wait_for()
     if controller_ready():
         region = page.locator(".region-card").first
         region.wait_for()
+        # the demo's "Trial" group is in use; switch to the group the clinician just saved
+        page.get_by_label("Program").select_option("Awake")
+        page.locator("#controller-info", has_text="program in use: Awake").wait_for()
         on_off = region.get_by_role("button", name=re.compile(r": (on|off)$"))
         if on_off.get_attribute("aria-pressed") == "false":
             on_off.click()

@@ -18,8 +18,10 @@ def api_router() -> APIRouter:
         exports,
         health,
         pathway,
+        patient_side,
         patients,
         programs,
+        proposals,
         reviews,
         screening,
         users,
@@ -32,9 +34,11 @@ def api_router() -> APIRouter:
         users,
         patients,
         pathway,
+        patient_side,
         screening,
         reviews,
         programs,
+        proposals,
         exports,
     ):
         router.include_router(module.router)

@@ -21,6 +21,7 @@ from drgstim.storage import SYSTEM_ACTOR, create
 from drgstim.storage.models import (
     Assessment,
     Complication,
+    Consent,
     Device,
     DiaryEntry,
     FollowUp,
@@ -161,6 +162,8 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
     for patient, stage in stages.items():
         patient.stage = stage
     eve.stage = "follow_up"
+    _seed_consents(db, {cara: ("trial",), dan: ("trial",), eve: ("trial", "implant")}, today)
+    _seed_trial_stimulator(db, cara)
     for username, role in DEMO_ACCOUNTS.items():
         create(
             db,
@@ -230,29 +233,7 @@ def _seed_implanted(db: Session, patient: Patient, today: date) -> None:
             ]
         }
     )
-    facts = DeviceFacts.of(
-        serial=device.serial, kind=device.kind, leads=device.leads, state=device.state
-    )
-    # Programmed through the device's clinician session, as for any program.
-    outcome = save_program(
-        facts,
-        [],
-        editing=None,
-        name="Awake",
-        for_patient_use=True,
-        settings=settings,
-        clinician=SYSTEM_ACTOR.name,
-    )
-    create(
-        db,
-        Program(
-            device_id=device.id,
-            name="Awake",
-            settings=outcome.settings,
-            safety=outcome.safety,
-        ),
-        actor=SYSTEM_ACTOR,
-    )
+    _program_device(db, device, "Awake", settings)
     for month, nrs in ((1, 3.0), (3, 2.5), (6, 2.5), (12, 3.0)):
         create(
             db,
@@ -274,5 +255,87 @@ def _seed_implanted(db: Session, patient: Patient, today: date) -> None:
             management="revision",
             resolved=True,
         ),
+        actor=SYSTEM_ACTOR,
+    )
+
+
+def _seed_consents(db: Session, signed: dict[Patient, tuple[str, ...]], today: date) -> None:
+    """The signed consents every recorded procedure needs (signed by the patient)."""
+    from drgstim.clinic.patient_guide import consent_document
+
+    for patient, procedures in signed.items():
+        for procedure in procedures:
+            create(
+                db,
+                Consent(
+                    patient_id=patient.id,
+                    procedure=procedure,
+                    document=consent_document(procedure),
+                    signed_by_name=f"{patient.given_name} {patient.family_name}",
+                    signed_at=datetime.now(UTC) - timedelta(days=1),
+                ),
+                actor=SYSTEM_ACTOR,
+            )
+
+
+def _seed_trial_stimulator(db: Session, patient: Patient) -> None:
+    """The in-trial patient's external trial stimulator with its two trial leads and the
+    program the team set at the trial's start (checked by the device's rules)."""
+    device = create(
+        db,
+        Device(
+            patient_id=patient.id,
+            kind="trial_stimulator",
+            serial="DEMO-TNS-0003",
+            leads=[
+                {"lead": 1, "level": "L5", "side": "left", "impedance_ohm": 1380},
+                {"lead": 2, "level": "S1", "side": "left", "impedance_ohm": 1510},
+            ],
+        ),
+        actor=SYSTEM_ACTOR,
+    )
+    settings = ProgramSettings.model_validate(
+        {
+            "leads": [
+                {
+                    "lead": 1,
+                    "contacts": ["-", "+", "0", "0"],
+                    "amplitude_uA": 700,
+                    "patient_max_uA": 1100,
+                    "pulse_width_us": 300,
+                    "frequency_Hz": 20,
+                },
+                {
+                    "lead": 2,
+                    "contacts": ["0", "-", "+", "0"],
+                    "amplitude_uA": 600,
+                    "patient_max_uA": 1000,
+                    "pulse_width_us": 300,
+                    "frequency_Hz": 20,
+                },
+            ]
+        }
+    )
+    _program_device(db, device, "Trial", settings)
+
+
+def _program_device(db: Session, device: Device, name: str, settings: ProgramSettings) -> None:
+    """Programmed through the device's clinician session, as for any program (a refusal
+    raises: the demo never stores a program the device would not run)."""
+    facts = DeviceFacts.of(
+        serial=device.serial, kind=device.kind, leads=device.leads, state=device.state
+    )
+    outcome = save_program(
+        facts,
+        [],
+        editing=None,
+        name=name,
+        for_patient_use=True,
+        settings=settings,
+        clinician=SYSTEM_ACTOR.name,
+    )
+    create(
+        db,
+        Program(device_id=device.id, name=name, settings=outcome.settings, safety=outcome.safety),
         actor=SYSTEM_ACTOR,
     )

@@ -39,6 +39,7 @@ __all__ = [
     "missed_visits",
     "responder_status",
     "visit_schedule",
+    "visit_window",
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -152,6 +153,17 @@ def visit_schedule(*, implanted_on: date, years: int = 5) -> list[tuple[int, dat
     while months[-1] + step <= years * 12:
         months.append(months[-1] + step)
     return [(m, add_months(implanted_on, m)) for m in months if m <= years * 12]
+
+
+def visit_window(*, implanted_on: date, month: int) -> tuple[date, date]:
+    """The dates a visit may fall on to count as the ``month`` visit after the implant:
+    the month's due date ± the schedule's window fraction of its days (at least 14 days)."""
+    from datetime import timedelta
+
+    due = add_months(implanted_on, month)
+    fraction: float = value(_SCHEDULE, "window_fraction")
+    slack = timedelta(days=max(14, round(fraction * (due - implanted_on).days)))
+    return max(implanted_on, due - slack), due + slack
 
 
 def responder_status(

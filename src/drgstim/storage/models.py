@@ -34,7 +34,10 @@ __all__ = [
     "AuditLog",
     "AuthSession",
     "Base",
+    "CareMessage",
+    "Checklist",
     "Complication",
+    "Consent",
     "Device",
     "DeviceEvent",
     "DiaryEntry",
@@ -44,6 +47,7 @@ __all__ = [
     "Patient",
     "Plan",
     "Program",
+    "ProgramProposal",
     "ProgrammingSession",
     "Role",
     "Screening",
@@ -243,6 +247,7 @@ class TrialReview(Record):
     notes: Mapped[str] = mapped_column(Text, default="")
     # A diary entry this review used was amended afterwards.
     rests_on_amended_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    decision: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class Implant(Record):
@@ -326,6 +331,58 @@ class Complication(Record):
     management: Mapped[str] = mapped_column(String(32), default="observation")
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Checklist(Record):
+    """A patient's pre-consultation checklist (pain areas, treatments tried, goals, ...)."""
+
+    __tablename__ = "checklists"
+
+    patient_id: Mapped[uuid.UUID] = _patient_fk()
+    submitted_on: Mapped[date] = mapped_column(Date)
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Consent(Record):
+    """Informed consent for one procedure: the document shown and who signed it, when."""
+
+    __tablename__ = "consents"
+
+    patient_id: Mapped[uuid.UUID] = _patient_fk()
+    procedure: Mapped[str] = mapped_column(String(16))
+    document: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    signed_by_name: Mapped[str] = mapped_column(String(200))
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    signed_at: Mapped[datetime] = mapped_column(default=utc_now)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class CareMessage(Record):
+    """A patient's message to the care team ("coverage changed", "needs help")."""
+
+    __tablename__ = "care_messages"
+
+    patient_id: Mapped[uuid.UUID] = _patient_fk()
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class ProgramProposal(Record):
+    """A program change the clinic proposes remotely; the patient accepts or declines it."""
+
+    __tablename__ = "program_proposals"
+
+    device_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("devices.id", ondelete="CASCADE"), index=True
+    )
+    program_name: Mapped[str] = mapped_column(String(64))
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    decided_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class AuditLog(Base):

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import anyio.to_thread
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import Scope
 
 from drgstim import __version__
 from drgstim.api import api_router
@@ -38,6 +40,17 @@ def _static_dir() -> Path:
     return Path(str(resources.files("drgstim.web"))) / "static"
 
 
+class CachedStaticFiles(StaticFiles):
+    """Static files (scripts, styles, icons) that browsers keep for a day; the ETag and
+    Last-Modified headers let them revalidate cheaply after that."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code in (200, 304):
+            response.headers.setdefault("Cache-Control", "public, max-age=86400")
+        return response
+
+
 def _include_pages(app: FastAPI) -> None:
     # The web pages are built by the web layer; until drgstim/web/pages.py exists the
     # service runs API-only.
@@ -46,6 +59,8 @@ def _include_pages(app: FastAPI) -> None:
         return
     pages = importlib.import_module("drgstim.web.pages")
     app.include_router(pages.router)
+    guide = importlib.import_module("drgstim.web.guide")
+    app.include_router(guide.router)
 
 
 _DOCS_ASSETS = "/docs-assets"
@@ -139,12 +154,15 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         wait_s=settings.queue_wait_s,
     )
     app.add_middleware(SecurityHeaders)
+    # Text answers over 1 kB are gzip-compressed when the browser accepts it (plotly.min.js
+    # is 4.8 MB as shipped, about a third of that compressed).
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     install_error_handlers(app)
     app.include_router(api_router(), prefix="/api")
     install_openapi(app)
     _include_docs(app)
     static = _static_dir()
     if static.is_dir():
-        app.mount("/static", StaticFiles(directory=static), name="static")
+        app.mount("/static", CachedStaticFiles(directory=static), name="static")
     _include_pages(app)
     return app

@@ -198,7 +198,10 @@ def patients_page(request: Request, user: OptionalUser) -> Response:
         return _login_redirect(request)
     if user.role == Role.PATIENT:
         return RedirectResponse(_home_of(user), status_code=status.HTTP_303_SEE_OTHER)
-    return _render(request, "patients.html", user)
+    from drgstim.api.schemas.patients import Sex
+
+    sexes = [Sex.UNKNOWN.value] + [s.value for s in Sex if s != Sex.UNKNOWN]
+    return _render(request, "patients.html", user, sexes=sexes)
 
 
 def _patient_page(
@@ -220,7 +223,17 @@ def _patient_page(
 
 @router.get("/patients/{patient_id}", response_model=None)
 def timeline_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
-    return _patient_page(request, user, patient_id, "timeline.html", WITH_PATIENT)
+    from drgstim.api.schemas.patients import Sex
+
+    return _patient_page(
+        request,
+        user,
+        patient_id,
+        "timeline.html",
+        WITH_PATIENT,
+        sexes=[s.value for s in Sex],
+        labels=_labels("stages", "verdicts", "decisions"),
+    )
 
 
 @router.get("/patients/{patient_id}/assessment", response_model=None)
@@ -244,15 +257,17 @@ def _screening_choices() -> dict[str, list[tuple[str, str]]]:
     check boxes: diagnoses, treatments tried, conditions to review, anticoagulants (the
     drug labels of the screening rules' ASRA table)."""
     from drgstim.clinic._screening_rules import load_rules
+    from drgstim.clinic.patient_guide import patient_labels
     from drgstim.clinic.screening import Anticoagulant, Condition, Diagnosis, Treatment
 
-    def choices(kind: Any) -> list[tuple[str, str]]:
-        return [(m.value, m.value.replace("_", " ").replace("crps", "CRPS ")) for m in kind]
+    def choices(kind: Any, vocabulary: str) -> list[tuple[str, str]]:
+        words = patient_labels(vocabulary)
+        return [(m.value, words.get(m.value, m.value.replace("_", " "))) for m in kind]
 
     return {
-        "diagnoses": choices(Diagnosis),
-        "failed_treatments": choices(Treatment),
-        "conditions": choices(Condition),
+        "diagnoses": choices(Diagnosis, "diagnoses"),
+        "failed_treatments": choices(Treatment, "treatments"),
+        "conditions": choices(Condition, "clinic_conditions"),
         "anticoagulants": [
             (m.value, load_rules()["anticoagulants"]["drugs"][m.value]["label"])
             for m in Anticoagulant
@@ -280,7 +295,22 @@ def trial_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> R
         "trial.html",
         WITH_PATIENT,
         success_pct=trial_success_threshold_pct(),
+        max_trial_days=_max_trial_days(),
+        labels=_labels("decisions", "verdicts"),
     )
+
+
+def _labels(*vocabularies: str) -> dict[str, dict[str, str]]:
+    """Plain words for coded values (the patient guide's label tables)."""
+    from drgstim.clinic.patient_guide import patient_labels
+
+    return {name: patient_labels(name) for name in vocabularies}
+
+
+def _max_trial_days() -> int:
+    from drgstim.clinic.patient_guide import pathway_figures
+
+    return pathway_figures()["trial_max_days"]
 
 
 @router.get("/patients/{patient_id}/programmer", response_model=None)
@@ -296,19 +326,56 @@ def programmer_page(request: Request, user: OptionalUser, patient_id: uuid.UUID)
 
 
 @router.get("/patients/{patient_id}/controller", response_model=None)
-def controller_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
+def controller_page(
+    request: Request, user: OptionalUser, db: SessionDep, patient_id: uuid.UUID
+) -> Response:
     return _patient_page(
         request,
         user,
         patient_id,
         "controller.html",
         frozenset({Role.CLINICIAN, Role.PROGRAMMER, Role.PATIENT}),
+        areas=_lead_areas(db, patient_id),
     )
+
+
+def _lead_areas(db: Any, patient_id: uuid.UUID) -> dict[str, str]:
+    """The body area each DRG level treats for this patient, in the patient's words:
+    "level:side" → the painful region whose dermatome this level covers most (the anatomy
+    layer's weights), e.g. "L3:right" → "Right knee". Newer assessments name a level
+    first; older ones fill in levels the newer ones do not mention."""
+    from sqlalchemy import select
+
+    from drgstim.anatomy import Region, dermatome_weights
+    from drgstim.storage.models import Assessment
+
+    assessments = db.scalars(
+        select(Assessment)
+        .where(Assessment.patient_id == patient_id)
+        .order_by(Assessment.assessed_on.desc(), Assessment.created_at.desc())
+    ).all()
+    areas: dict[str, str] = {}
+    for assessment in assessments:
+        mine: dict[str, tuple[float, str]] = {}
+        for entry in assessment.pain_map:
+            try:
+                region = Region(entry["region"])
+            except ValueError:
+                continue
+            name = f"{str(entry['side']).capitalize()} {region.label.lower()}"
+            for level, weight in dermatome_weights(region).items():
+                key = f"{level}:{entry['side']}"
+                if weight > mine.get(key, (0.0, ""))[0]:
+                    mine[key] = (weight, name)
+        for key, (_, name) in mine.items():
+            areas.setdefault(key, name)
+    return areas
 
 
 @router.get("/patients/{patient_id}/follow-up", response_model=None)
 def follow_up_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> Response:
     from drgstim.api.schemas.clinical import ComplicationKind, Management, Severity
+    from drgstim.clinic.patient_guide import ConsentProcedure, consent_document
 
     return _patient_page(
         request,
@@ -319,6 +386,60 @@ def follow_up_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) 
         complication_kinds=[k.value for k in ComplicationKind],
         severities=[k.value for k in Severity],
         managements=[k.value for k in Management],
+        procedures=[
+            (p.value, consent_document(p)["title"])
+            for p in ConsentProcedure
+            if p != ConsentProcedure.TRIAL
+        ],
+    )
+
+
+@router.get("/patients/{patient_id}/consent", response_model=None)
+def consent_page(
+    request: Request,
+    user: OptionalUser,
+    db: SessionDep,
+    patient_id: uuid.UUID,
+    procedure: str = "trial",
+    id: uuid.UUID | None = None,
+) -> Response:
+    """Read and sign a consent (``procedure``), or one signed consent (``id``), printable."""
+    from drgstim.api.crud import load_for
+    from drgstim.clinic.patient_guide import ConsentProcedure, consent_document
+    from drgstim.errors import InputError
+    from drgstim.storage import get
+    from drgstim.storage.models import Consent, Patient
+
+    roles = frozenset({Role.CLINICIAN, Role.NURSE, Role.PATIENT})
+    if user is None:
+        return _login_redirect(request)
+    refusal = _refusal(user, patient_id, roles)
+    if refusal is not None:
+        return _render(request, "error.html", user, status_code=refusal[0], message=refusal[1])
+    patient = get(db, Patient, patient_id)
+    consent, recorded_by = None, ""
+    try:
+        if id is not None:
+            consent = load_for(db, user, Consent, id, roles=roles, patient_allowed=True)
+            if consent.patient_id != patient_id:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, detail="There is no such consent.")
+            document = consent.document
+            signer = db.get(User, consent.recorded_by_id) if consent.recorded_by_id else None
+            recorded_by = (signer.full_name or signer.username) if signer else "the clinic"
+        else:
+            document = consent_document(procedure)
+    except InputError as exc:
+        return _render(request, "error.html", user, status_code=404, message=str(exc))
+    return _render(
+        request,
+        "consent.html",
+        user,
+        patient_id=str(patient_id),
+        patient_name=f"{patient.given_name} {patient.family_name}",
+        document=document,
+        consent=consent,
+        recorded_by=recorded_by,
+        procedures=[(p.value, consent_document(p)["title"]) for p in ConsentProcedure],
     )
 
 

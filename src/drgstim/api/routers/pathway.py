@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drgstim.api import clinic as domain
-from drgstim.api.crud import STAFF, Resource, crud_router
+from drgstim.api.crud import STAFF, Resource, advance_stage, crud_router
 from drgstim.api.deps import actor_of
+from drgstim.api.routers.patient_side import require_consent
 from drgstim.api.routers.programs import apply_leads
 from drgstim.api.schemas import clinical as c
 from drgstim.api.schemas import devices as d
@@ -57,6 +59,12 @@ def _check_diary_day(db: Session, trial: Trial, data: dict[str, Any], user: User
         )
     if day > _today() + timedelta(days=1):  # a day of slack for time zones
         raise InputError("day", day.isoformat(), f"up to today ({_today().isoformat()})")
+    taken = select(DiaryEntry.id).where(DiaryEntry.trial_id == trial.id, DiaryEntry.day == day)
+    if db.scalar(taken) is not None:
+        raise ConflictError(
+            f"There is already a diary entry for {day.isoformat()}. "
+            "Change that entry instead of adding a second one."
+        )
     return data
 
 
@@ -115,6 +123,56 @@ def _leads_rechecked(
     return changes
 
 
+def _trial_consented(db: Session, patient: Any, data: dict[str, Any], user: User) -> dict[str, Any]:
+    require_consent(db, patient.id, "trial")
+    return data
+
+
+def _procedure_consented(
+    db: Session, patient: Any, data: dict[str, Any], user: User
+) -> dict[str, Any]:
+    require_consent(db, patient.id, str(data["procedure"]))
+    if str(data["procedure"]) == "explant":
+        advance_stage(db, patient.id, Stage.EXPLANTED, user=user)
+    return data
+
+
+def _check_follow_up_month(
+    db: Session, patient: Any, data: dict[str, Any], user: User
+) -> dict[str, Any]:
+    """A follow-up visit comes after an implant, and its month matches the visit date
+    (within the schedule's window) counted from the latest implant before it."""
+    from drgstim.clinic.outcomes import visit_window
+
+    visit_on, month = data["visit_on"], data["month"]
+    implant = db.scalars(
+        select(Implant)
+        .where(
+            Implant.patient_id == patient.id,
+            Implant.procedure == "implant",
+            Implant.performed_on <= visit_on,
+        )
+        .order_by(Implant.performed_on.desc())
+    ).first()
+    if implant is None:
+        raise InputError(
+            "visit_on",
+            visit_on.isoformat(),
+            "a date after a recorded implant",
+            reason="no implant is recorded before this visit",
+        )
+    first, last = visit_window(implanted_on=implant.performed_on, month=month)
+    if not first <= visit_on <= last:
+        raise InputError(
+            "month",
+            month,
+            f"a month whose window holds {visit_on.isoformat()}",
+            reason=f"month {month} after the implant of {implant.performed_on.isoformat()} "
+            f"is due between {first.isoformat()} and {last.isoformat()}",
+        )
+    return data
+
+
 RESOURCES: tuple[Resource, ...] = (
     Resource(
         model=Assessment,
@@ -141,6 +199,7 @@ RESOURCES: tuple[Resource, ...] = (
         public_schema=c.TrialPublic,
         write_roles=CLINICIAN_ONLY | {Role.NURSE},
         patient_reads=True,
+        on_create=_trial_consented,
         order_by=(Trial.started_on.desc(),),
         advances_to=Stage.IN_TRIAL,
     ),
@@ -171,6 +230,7 @@ RESOURCES: tuple[Resource, ...] = (
         update_schema=c.ImplantUpdate,
         public_schema=c.ImplantPublic,
         write_roles=CLINICIAN_ONLY,
+        on_create=_procedure_consented,
         order_by=(Implant.performed_on,),
         advances_to=Stage.IMPLANTED,
     ),
@@ -183,6 +243,7 @@ RESOURCES: tuple[Resource, ...] = (
         create_schema=c.FollowUpCreate,
         update_schema=c.FollowUpUpdate,
         public_schema=c.FollowUpPublic,
+        on_create=_check_follow_up_month,
         order_by=(FollowUp.visit_on,),
         advances_to=Stage.FOLLOW_UP,
     ),

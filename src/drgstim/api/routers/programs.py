@@ -46,7 +46,7 @@ from drgstim.storage import NotFoundError, commit, create, delete, page, update
 from drgstim.storage.audit import Actor
 from drgstim.storage.models import AuditLog, Device, DeviceEvent, Program, Role, User
 
-__all__ = ["apply_leads", "facts_of", "router"]
+__all__ = ["apply_leads", "facts_of", "router", "store_program"]
 
 router = APIRouter(tags=["programs"])
 PROGRAMMERS = frozenset({Role.CLINICIAN, Role.PROGRAMMER})
@@ -166,7 +166,7 @@ def list_programs(
     )
 
 
-def _store(
+def store_program(
     db: Session,
     user: User,
     device: Device,
@@ -176,8 +176,12 @@ def _store(
     for_patient_use: bool,
     settings: ProgramSettings,
     version: int | None = None,
+    clinician: str | None = None,
+    finish: bool = True,
 ) -> Program:
-    """The device programs the group; its answer is stored (or the refusal raised)."""
+    """The device programs the group; its answer is stored (or the refusal raised).
+    ``clinician`` names who programmed it (default: the user); ``finish=False`` leaves the
+    commit to the caller, so its own writes land in the same transaction."""
     outcome = ds.save_program(
         facts_of(device),
         _programs(db, device),
@@ -185,7 +189,7 @@ def _store(
         name=name,
         for_patient_use=for_patient_use,
         settings=settings,
-        clinician=user.username,
+        clinician=clinician or user.username,
     )
     actor = actor_of(user)
     values = {
@@ -200,7 +204,8 @@ def _store(
         program = update(db, editing, values, actor=actor, expected_version=version)
     if outcome.state != device.state:
         update(db, device, {"state": outcome.state}, actor=actor)
-    commit(db)
+    if finish:
+        commit(db)
     return program
 
 
@@ -214,7 +219,7 @@ def create_program(
 ) -> ProgramPublic:
     """Program a new group on the device; the device refuses anything unsafe (422)."""
     device = load_for(db, user, Device, device_id, roles=PROGRAMMERS)
-    program = _store(
+    program = store_program(
         db,
         user,
         device,
@@ -250,7 +255,7 @@ def update_program(
     program: Program = load_for(db, user, Program, program_id, roles=PROGRAMMERS)
     device = db.get(Device, program.device_id)
     assert device is not None  # foreign key
-    saved = _store(
+    saved = store_program(
         db,
         user,
         device,
@@ -319,7 +324,7 @@ def restore_program(
         raise NotFoundError("program history entry", body.audit_id)
     device = db.get(Device, program.device_id)
     assert device is not None  # foreign key
-    saved = _store(
+    saved = store_program(
         db,
         user,
         device,

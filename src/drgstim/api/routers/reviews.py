@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -14,6 +15,7 @@ from drgstim.api.deps import CurrentUser, PagingDep, SessionDep, actor_of
 from drgstim.api.schemas.clinical import ReviewCreate, ReviewPublic
 from drgstim.api.schemas.common import Page
 from drgstim.api.schemas.patients import Stage
+from drgstim.errors import InputError
 from drgstim.storage import commit, create, page, update
 from drgstim.storage.models import DiaryEntry, Role, Trial, TrialReview
 
@@ -21,6 +23,22 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["trial reviews"])
 CLINICIAN = frozenset({Role.CLINICIAN})
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _decision(value: str | None) -> str | None:
+    """The clinician's decision, one of the trial review's recommendations."""
+    if value is None:
+        return None
+    from drgstim.clinic.review import Recommendation
+
+    try:
+        return Recommendation(value).value
+    except ValueError:
+        raise InputError("decision", value, ", ".join(r.value for r in Recommendation)) from None
 
 
 def _entries(db: SessionDep, trial: Trial) -> list[DiaryEntry]:
@@ -50,9 +68,11 @@ def review(
 ) -> TrialReview:
     """Evaluate the trial and record the review (clinicians); the patient moves to
     ``trial_reviewed``. The diary entries it used are locked: patients can no longer
-    change or delete them, staff amend them with a reason."""
+    change or delete them, staff amend them with a reason. With a decision other than
+    ``extend_trial`` the trial ends today."""
     trial = load_for(db, user, Trial, trial_id, roles=CLINICIAN)
     entries = _entries(db, trial)
+    decision = _decision(body.decision)
     result = domain.evaluate_trial(
         trial,
         entries,
@@ -62,13 +82,19 @@ def review(
         baseline_steps=body.baseline_steps,
     )
     record = TrialReview(
-        trial_id=trial.id, verdict=str(result["verdict"]), result=result, notes=body.notes
+        trial_id=trial.id,
+        verdict=str(result["verdict"]),
+        result=result,
+        notes=body.notes,
+        decision=decision,
     )
     actor = actor_of(user)
     create(db, record, actor=actor)
     for entry in entries:  # the decision rests on them: lock them (audited)
         if entry.locked_by_review_id is None:
             update(db, entry, {"locked_by_review_id": record.id}, actor=actor)
+    if decision not in (None, "extend_trial") and trial.status == "active":
+        update(db, trial, {"status": "ended", "ended_on": _today()}, actor=actor)
     advance_stage(db, trial.patient_id, Stage.TRIAL_REVIEWED, user=user)
     commit(db)
     return record

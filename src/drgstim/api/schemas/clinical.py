@@ -225,6 +225,12 @@ class ReviewCreate(StrictModel):
     baseline_activity_minutes: float | None = Field(default=None, ge=0, le=1440)
     baseline_steps: float | None = Field(default=None, ge=0, le=200_000)
     notes: str = Field(default="", max_length=5000)
+    decision: str | None = Field(
+        default=None,
+        max_length=32,
+        description="The clinician's decision: proceed_to_implant, do_not_implant or "
+        "extend_trial (the trial review's recommendations); any but extend_trial ends the trial.",
+    )
 
 
 class ReviewPublic(RecordPublic):
@@ -235,6 +241,7 @@ class ReviewPublic(RecordPublic):
     rests_on_amended_data: bool = Field(
         description="A diary entry this review used was amended afterwards (see the audit log)."
     )
+    decision: str | None = None
 
 
 class Procedure(StrEnum):

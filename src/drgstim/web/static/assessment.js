@@ -103,7 +103,6 @@
     for (const name of ["pain_duration_months", "medication_classes_tried", "phq9_item9", "hba1c_pct"]) {
       if (number(name) !== null) history[name] = number(name); else delete history[name];
     }
-    if (form.elements.diagnosis.value) history.diagnosis = form.elements.diagnosis.value;
     for (const name of YES_NO) {
       const v = form.elements[name].value;
       if (v === "") delete history[name]; else history[name] = v === "yes";

@@ -6,30 +6,72 @@
   const root = document.getElementById("controller-page");
   const pid = root.dataset.patient;
   const errorBox = document.getElementById("controller-error");
+  const areas = JSON.parse(root.dataset.areas || "{}");
   let device = null;
 
+  // Keep keyboard focus on the control that was pressed: every button has a data-key, and
+  // after the page is redrawn the button with the same key takes the focus back.
   async function act(action, extra = {}) {
     showError(errorBox, null);
+    const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null;
+    const state = document.getElementById("controller-state");
     try {
       render(await api("POST", `/devices/${device.id}/controller`, { action, ...extra }));
-    } catch (e) { showError(errorBox, e); }
+      state.textContent = "Connected to your stimulator.";
+      if (action !== "status") usage().catch(() => {});
+    } catch (e) {
+      showError(errorBox, e);
+      if (!e.status || e.status >= 500) state.textContent = "Not connected: your settings did not change.";
+    }
+    if (focused) document.querySelector(`[data-key="${focused}"]`)?.focus();
+  }
+
+  // The body area a lead treats, in the patient's words (from their pain map), with the
+  // lead's level as a detail; "Lead 2" when the record does not say.
+  function areaOf(lead) {
+    const site = (device.leads || []).find((l) => l.lead === lead.lead) || lead;
+    const key = site.level && site.side ? `${site.level}:${site.side}` : null;
+    const detail = site.level ? `lead at the ${site.side || ""} ${site.level} nerve root`.replace("  ", " ") : `lead ${lead.lead}`;
+    return { name: (key && areas[key]) || lead.region || lead.label || `Lead ${lead.lead}`, detail };
   }
 
   function regionCard(lead) {
-    const name = lead.region || lead.label || `Lead ${lead.lead}`;
+    const { name, detail } = areaOf(lead);
     const amp = Number(lead.amplitude_uA ?? 0), max = Number(lead.max_amplitude_uA ?? lead.patient_max_uA ?? lead.max_uA ?? 0);
-    const pct = max > 0 ? Math.round((100 * amp) / max) : 0;
     const on = Boolean(lead.on ?? lead.enabled);
+    const pct = on && max > 0 ? Math.round((100 * amp) / max) : 0; // an empty bar while off
+    const k = `lead-${lead.lead}`;
     return el("section", { class: "region-card", "aria-label": name },
       el("h2", {}, name),
+      el("p", { class: "small" }, detail),
       el("div", { class: "row big" },
-        el("button", { type: "button", "aria-pressed": on ? "true" : "false", class: on ? "" : "secondary",
+        el("button", { type: "button", "data-key": `${k}-power`, "aria-pressed": on ? "true" : "false", class: on ? "" : "secondary",
           onclick: () => act(on ? "off" : "on", { lead: lead.lead }) }, on ? `${name}: on` : `${name}: off`),
-        el("button", { type: "button", class: "secondary", "aria-label": `${name} weaker`, disabled: !on || amp <= 0, onclick: () => act("step_down", { lead: lead.lead }) }, "−"),
-        el("button", { type: "button", class: "secondary", "aria-label": `${name} stronger`, disabled: !on || amp >= max, onclick: () => act("step_up", { lead: lead.lead }) }, "+")),
-      el("div", { class: "level", role: "meter", "aria-label": `${name} level`, "aria-valuemin": 0, "aria-valuemax": max, "aria-valuenow": amp, "aria-valuetext": `${pct} % of your maximum` },
-        el("span", { style: `width: ${pct}%` })),
-      el("p", { class: "muted" }, `${pct} % of the maximum your clinician set`));
+        el("button", { type: "button", "data-key": `${k}-down`, class: "secondary", "aria-label": `${name} weaker`, disabled: !on || amp <= 0, onclick: () => act("step_down", { lead: lead.lead }) }, "−"),
+        el("button", { type: "button", "data-key": `${k}-up`, class: "secondary", "aria-label": `${name} stronger`, disabled: !on || amp >= max, onclick: () => act("step_up", { lead: lead.lead }) }, "+")),
+      el("div", { class: "level", role: "meter", "aria-label": `${name} level`, "aria-valuemin": 0, "aria-valuemax": max, "aria-valuenow": on ? amp : 0, "aria-valuetext": on ? `${pct} % of your maximum` : "off" },
+        el("span", { class: "fill", "data-pct": pct })),
+      el("p", { class: "muted" }, on ? `${pct} % of the maximum your clinician set` : "Off"));
+  }
+
+  // Recent presses on the controller, in words, newest first.
+  const WORDS = { region_on: "turned on", region_off: "turned off", amplitude: "level changed", select_group: "program changed", all_off: "all stimulation turned off", all_on: "stimulation turned on" };
+  async function usage() {
+    const list = document.getElementById("usage");
+    const { items } = await api("GET", `/devices/${device.id}/usage`);
+    list.replaceChildren(...items.slice(0, 10).map((u) => {
+      // the device logs a region by its index among the device's leads
+      const lead = typeof u.lead === "number" ? (device.leads || [])[u.lead] : null;
+      const where = lead ? areaOf({ lead: lead.lead }).name : "";
+      const what = u.action === "amplitude" && typeof u.new === "number" ? `level changed to ${u.new} µA` : (WORDS[u.action] || u.action.replaceAll("_", " "));
+      return el("li", {}, el("time", { datetime: u.at }, u.at.slice(0, 16).replace("T", " ")), " ", where ? `${where}: ${what}` : what);
+    }));
+    if (!items.length) list.replaceChildren(el("li", {}, "Nothing yet."));
+  }
+
+  // Bar widths are set from script (a strict style policy allows no inline style="").
+  function fillBars() {
+    for (const bar of document.querySelectorAll(".level .fill")) bar.style.width = `${bar.dataset.pct}%`;
   }
 
   function render(status) {
@@ -45,8 +87,16 @@
     // After "all off", restore brings back exactly the regions that were on.
     document.getElementById("all-off").hidden = status.stimulation_on === false;
     document.getElementById("restore").hidden = status.stimulation_on !== false;
-    const facts = [status.serial || device.serial, status.implanted_on ? `lead implanted ${status.implanted_on}` : null, status.clinic || null].filter(Boolean);
-    document.getElementById("controller-info").textContent = `Stimulator ${facts.join(" · ")}`;
+    fillBars();
+    const group = status.group || status.active_group || null;
+    const battery = status.battery_pct ?? status.battery?.percent ?? null;
+    const facts = [
+      `Stimulator ${status.serial || device.serial}`,
+      group ? `program in use: ${group}` : null,
+      battery !== null ? `battery ${Math.round(battery)} %` : null,
+      status.battery_status || status.battery?.status || null,
+    ].filter(Boolean);
+    document.getElementById("controller-info").textContent = facts.join(" · ");
   }
 
   document.getElementById("group-select").addEventListener("change", (event) => act("select_group", { group: event.target.value }));
@@ -58,11 +108,14 @@
 
   async function load() {
     const devices = await all(`/patients/${pid}/devices`);
-    device = devices.find((d) => d.kind === "ipg") || devices[0] || null;
+    // The newest generator, else the newest trial stimulator: the one in use now.
+    const newest = (list) => (list.length ? list[list.length - 1] : null);
+    device = newest(devices.filter((d) => d.kind === "ipg")) || newest(devices);
     if (!device) { document.getElementById("controller-info").textContent = "No stimulator is linked to your record yet."; return; }
     document.getElementById("controller-info").textContent = `Stimulator ${device.serial} (${device.kind.replace("_", " ")})`;
     document.getElementById("controller").hidden = false;
     await act("status");
+    await usage();
   }
   load().catch((e) => { document.getElementById("controller-info").textContent = e.message; });
 })();

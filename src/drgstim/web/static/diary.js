@@ -7,13 +7,47 @@
   const form = document.getElementById("diary-form");
   const errorBox = document.getElementById("diary-error");
   let trial = null;
+  let editing = null; // the entry being corrected {id, version, day}
+  const FIELDS = ["nrs_worst", "relief_pct", "sleep_h", "activity_minutes", "steps", "mme", "pgic"];
+  const submit = document.getElementById("diary-submit");
+  const cancel = document.getElementById("cancel-correction");
+
+  // Correct a saved day (a nurse after a phone call, or the patient): the form takes the
+  // entry's values and saves them as a change of that entry (PATCH, audited).
+  function correct(entry) {
+    editing = entry;
+    document.getElementById("diary-card").hidden = false;
+    form.elements.day.value = entry.day;
+    form.elements.day.disabled = true;
+    const radio = form.querySelector(`input[name="nrs_average"][value="${Math.round(entry.nrs_average)}"]`);
+    if (radio) radio.checked = true;
+    for (const name of FIELDS) form.elements[name].value = entry[name] ?? "";
+    form.elements.notes.value = entry.notes || "";
+    form.elements.stim_on.checked = entry.stim_on;
+    submit.textContent = `Save the correction for ${entry.day}`;
+    cancel.hidden = false;
+    form.elements.day.closest("form").querySelector('input[name="nrs_average"]:checked')?.focus();
+  }
+
+  function stopCorrecting() {
+    editing = null;
+    form.reset();
+    form.elements.day.disabled = false;
+    form.elements.day.value = drg.today();
+    submit.textContent = "Save today's entry";
+    cancel.hidden = true;
+    document.getElementById("diary-card").hidden = trial.status !== "active";
+  }
+  cancel.addEventListener("click", stopCorrecting);
 
   async function entries() {
     const items = await all(`/trials/${trial.id}/diary`);
+    const canCorrect = ["patient", "clinician", "nurse"].includes(root.dataset.role);
     document.getElementById("entries").replaceChildren(...items.map((d) => el("tr", {},
       el("td", {}, d.day), el("td", {}, fmt(d.nrs_average)), el("td", {}, fmt(d.nrs_worst)),
-      el("td", {}, d.relief_pct === null ? "–" : `${fmt(d.relief_pct, 0)} %`))));
-    if (items.length === 0) document.getElementById("entries").replaceChildren(el("tr", {}, el("td", { colspan: 4 }, "No entries yet.")));
+      el("td", {}, d.relief_pct === null ? "–" : `${fmt(d.relief_pct, 0)} %`),
+      el("td", {}, canCorrect ? el("button", { type: "button", class: "secondary", onclick: () => correct(d), "aria-label": `Correct the entry of ${d.day}` }, "Correct") : ""))));
+    if (items.length === 0) document.getElementById("entries").replaceChildren(el("tr", {}, el("td", { colspan: 5 }, "No entries yet.")));
   }
 
   form.addEventListener("submit", async (event) => {
@@ -21,11 +55,22 @@
     showError(errorBox, null);
     const data = drg.formData(form);
     const body = { day: data.day, nrs_average: Number(data.nrs_average) };
-    for (const name of ["nrs_worst", "relief_pct", "sleep_h", "activity_minutes", "steps", "mme", "pgic"]) {
+    for (const name of FIELDS) {
       if (data[name] !== undefined) body[name] = Number(data[name]);
+      else if (editing) body[name] = null;
     }
-    if (data.notes !== undefined) body.notes = data.notes;
+    body.notes = data.notes || "";
     body.stim_on = form.elements.stim_on.checked;
+    if (editing) {
+      delete body.day;
+      try {
+        await api("PATCH", `/diary/${editing.id}`, { ...body, version: editing.version });
+        drg.toast(`Corrected the entry for ${editing.day}.`);
+        stopCorrecting();
+        await entries();
+      } catch (e) { showError(errorBox, e); }
+      return;
+    }
     try {
       await api("POST", `/trials/${trial.id}/diary`, body);
       drg.toast(`Saved the entry for ${body.day}.`);

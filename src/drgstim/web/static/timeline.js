@@ -4,6 +4,8 @@
   const { api, all, el } = drg;
   const root = document.getElementById("timeline-page");
   const pid = root.dataset.patient;
+  const labels = JSON.parse(root.dataset.labels || "{}");
+  const label = (kind, value) => (labels[kind] && labels[kind][value]) || String(value).replaceAll("_", " ");
   const STAGES = ["referred", "assessed", "screened", "planned", "in_trial", "trial_reviewed", "implanted", "follow_up", "explanted"];
 
   // A record list, or [] when this role may not read it (a patient sees trials and devices only).
@@ -15,7 +17,7 @@
     const at = STAGES.indexOf(current);
     document.getElementById("stages").replaceChildren(...STAGES.map((s, i) => el("li", {
       class: i < at ? "done" : i === at ? "current" : "", "aria-current": i === at ? "step" : null,
-    }, s.replace("_", " "))));
+    }, label("stages", s))));
   }
 
   function entry(date, title, detail, href) {
@@ -26,7 +28,7 @@
   async function load() {
     const patient = await api("GET", `/patients/${pid}`);
     document.getElementById("patient-name").textContent = `${patient.given_name} ${patient.family_name}`;
-    document.getElementById("patient-meta").textContent = `MRN ${patient.mrn} · born ${patient.birth_date} · ${patient.sex} · stage: ${patient.stage.replace("_", " ")}`;
+    document.getElementById("patient-meta").textContent = `MRN ${patient.mrn} · born ${patient.birth_date} · ${patient.sex} · stage: ${label("stages", patient.stage)}`;
     stageBar(patient.stage);
     const [assessments, trials, implants, followUps, complications, devices] = await Promise.all([
       maybe(`/patients/${pid}/assessments`), maybe(`/patients/${pid}/trials`), maybe(`/patients/${pid}/implants`),
@@ -58,7 +60,8 @@
     const reviews = await Promise.all(trials.map((t) => maybe(`/trials/${t.id}/reviews`)));
     for (const r of reviews.flat()) {
       const pct = r.result && r.result.reduction_pct !== undefined && r.result.reduction_pct !== null ? `${Number(r.result.reduction_pct).toFixed(1)} % reduction` : "";
-      items.push(entry(r.created_at.slice(0, 10), `Trial review: ${r.verdict.replaceAll("_", " ")}`, pct, `/patients/${pid}/trial`));
+      const decided = r.decision ? `; decision: ${label("decisions", r.decision)}` : "";
+      items.push(entry(r.created_at.slice(0, 10), `Trial review: ${label("verdicts", r.verdict)}`, pct + decided, `/patients/${pid}/trial`));
     }
     for (const i of implants) items.push(entry(i.performed_on, `Procedure: ${i.procedure}`, i.levels.map((l) => `${l.side} ${l.level}`).join(", ")));
     for (const d of devices) items.push(entry(d.created_at.slice(0, 10), `Device ${d.serial} (${d.kind.replace("_", " ")})`, `${d.leads.length} lead(s)`, root.dataset.role === "patient" ? `/patients/${pid}/controller` : `/patients/${pid}/programmer`));

@@ -6,6 +6,10 @@
   const root = document.getElementById("trial-page");
   const pid = root.dataset.patient;
   const successPct = Number(root.dataset.successPct);
+  const role = root.dataset.role;
+  const labels = JSON.parse(root.dataset.labels || "{}");
+  const label = (kind, value) => (labels[kind] && labels[kind][value]) || String(value).replaceAll("_", " ");
+  const staff = role === "clinician" || role === "nurse";
   let trial = null;
 
   // ``threshold`` is the evaluation's NRS at exactly the primary reduction (the 50 % line).
@@ -45,7 +49,8 @@
     const verdict = result.verdict || detail.verdict || "unknown";
     const relief = detail.reduction_pct ?? null;
     return el("div", { class: "card", id },
-      el("p", { class: `verdict verdict-${verdict}` }, el("strong", {}, `${heading}: `), el("span", { class: "verdict-value" }, verdict.replaceAll("_", " "))),
+      el("p", { class: `verdict verdict-${verdict}` }, el("strong", {}, `${heading}: `), el("span", { class: "verdict-value" }, label("verdicts", verdict))),
+      result.decision ? el("p", {}, el("strong", {}, "Decision: "), label("decisions", result.decision)) : null,
       relief !== null ? el("p", {}, `Mean NRS ${fmt(detail.trial_mean_nrs)} vs baseline ${fmt(detail.baseline_nrs)}: ${fmt(relief)} % reduction over ${detail.evaluable_days} evaluable day(s)`) : null,
       criteriaList(detail.criteria),
       (detail.flags || []).length ? el("ul", { class: "warn" }, detail.flags.map((f) => el("li", {}, f.message))) : null,
@@ -57,6 +62,12 @@
   async function verdict() {
     const box = document.getElementById("verdict");
     const parts = [];
+    if (!staff && role !== "programmer") {
+      // A patient sees their diary; the team reviews it with them at the end of the trial.
+      box.replaceChildren(el("p", {}, "Your care team looks at your diary with you at the end of the trial. "
+        + `The trial counts as a success when your usual pain is at least ${successPct} percent lower than before.`));
+      return;
+    }
     try {
       evaluation = await api("GET", `/trials/${trial.id}/evaluation`);
       parts.push(verdictBlock(evaluation, "Evaluation now", "evaluation"));
@@ -77,12 +88,68 @@
       event.preventDefault();
       const errorBox = document.getElementById("review-error");
       showError(errorBox, null);
+      if (!trial) return;
       const body = { notes: form.elements.notes.value, criteria: form.elements.criteria.value };
       if (form.elements.goals_met.value) body.goals_met = form.elements.goals_met.value === "true";
+      if (form.elements.decision.value) body.decision = form.elements.decision.value;
       try {
         await api("POST", `/trials/${trial.id}/reviews`, body);
         drg.toast("Review recorded.");
-        await verdict();
+        await load();
+      } catch (e) { showError(errorBox, e); }
+    });
+  }
+
+  const show = (id, visible) => { const node = document.getElementById(id); if (node) node.hidden = !visible; };
+  const addDays = (iso, n) => { const d = new Date(`${iso}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); };
+
+  // The trial's state in words: day N of M, or the planned days are over (the team ends
+  // or extends it), or ended.
+  function describe() {
+    const leads = trial.leads.map((l) => `${l.side} ${l.level}`).join(", ") || "–";
+    const lastDay = addDays(trial.started_on, trial.planned_days - 1);
+    const day = Math.round((Date.parse(drg.today()) - Date.parse(trial.started_on)) / 86400000) + 1;
+    let state = trial.status === "active" ? `active, day ${Math.max(1, day)} of ${trial.planned_days}` : `${trial.status}${trial.ended_on ? ` on ${trial.ended_on}` : ""}`;
+    const overdue = trial.status === "active" && drg.today() > lastDay;
+    if (overdue) state = `the planned ${trial.planned_days} days ended on ${lastDay}`;
+    document.getElementById("trial-info").textContent =
+      `Started ${trial.started_on}, ${trial.planned_days} days planned (${state}). Usual pain before: ${fmt(trial.baseline_nrs)}; leads ${leads}. Goals: ${trial.goals || "–"}`;
+    const notice = document.getElementById("trial-overdue");
+    notice.hidden = !overdue;
+    notice.textContent = overdue ? `The planned trial days are over (last day ${lastDay}). ${staff ? "Review the trial and end it, or extend it." : "Please contact your care team."}` : "";
+    show("end-trial", staff && trial.status === "active");
+    show("review-block", true);
+    show("start-trial", false);
+  }
+
+  const endButton = document.getElementById("end-trial");
+  if (endButton) {
+    endButton.addEventListener("click", async () => {
+      try {
+        await api("PATCH", `/trials/${trial.id}`, { status: "ended", ended_on: drg.today(), version: trial.version });
+        drg.toast("Trial ended.");
+        await load();
+        endButton.blur();
+        document.getElementById("trial-info").focus();
+      } catch (e) { showError(document.getElementById("review-error") || document.getElementById("start-trial-error"), e); }
+    });
+  }
+
+  const startForm = document.getElementById("start-trial-form");
+  if (startForm) {
+    startForm.elements.started_on.value = drg.today();
+    startForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const errorBox = document.getElementById("start-trial-error");
+      showError(errorBox, null);
+      const f = startForm.elements;
+      try {
+        await api("POST", `/patients/${pid}/trials`, {
+          started_on: f.started_on.value, planned_days: Number(f.planned_days.value),
+          baseline_nrs: Number(f.baseline_nrs.value), goals: f.goals.value,
+        });
+        drg.toast("Trial started.");
+        await load();
       } catch (e) { showError(errorBox, e); }
     });
   }
@@ -90,10 +157,15 @@
   async function load() {
     const trials = await all(`/patients/${pid}/trials`);
     trial = trials.find((t) => t.status === "active") || trials[0] || null;
-    if (!trial) { document.getElementById("trial-info").textContent = "No trial recorded for this patient."; document.getElementById("verdict").replaceChildren(); return; }
-    const leads = trial.leads.map((l) => `${l.side} ${l.level}`).join(", ") || "–";
-    document.getElementById("trial-info").textContent =
-      `Started ${trial.started_on}, ${trial.planned_days} days planned, ${trial.status}; baseline NRS ${fmt(trial.baseline_nrs)}; leads ${leads}. Goals: ${trial.goals || "–"}`;
+    if (!trial || trial.status !== "active") show("start-trial", staff);
+    if (!trial) {
+      document.getElementById("trial-info").textContent = "No trial recorded for this patient yet.";
+      document.getElementById("verdict").replaceChildren(el("p", {}, "Nothing to review yet."));
+      show("review-block", false);
+      return;
+    }
+    describe();
+    if (trial.status !== "active") show("start-trial", staff);
     const entries = await all(`/trials/${trial.id}/diary`);
     await verdict();
     chart(entries, evaluation ? evaluation.threshold_nrs : null);

@@ -11,7 +11,7 @@ from drgstim.biophysics.cells import hh_cable, mrg_axon
 from drgstim.biophysics.morphology import Morphology
 from drgstim.errors import InputError
 
-__all__ = ["SIMULATION_DEFAULTS", "CellModel", "build_cell", "simulation_defaults"]
+__all__ = ["SIMULATION_DT_US", "CellModel", "build_cell", "simulation_dt_us"]
 
 
 class CellModel(StrEnum):
@@ -22,21 +22,22 @@ class CellModel(StrEnum):
     C = "c"
 
 
-# (dt_us, tstop_ms) a threshold search of each model needs by default: C spikes are slow
-# (5 mm of 0.4 µm central axon at well under 1 m/s), so C runs longer at a coarser step.
-SIMULATION_DEFAULTS: dict[CellModel, tuple[float, float]] = {
-    CellModel.HH: (5.0, 5.0),
-    CellModel.MRG: (5.0, 5.0),
-    CellModel.ABETA: (5.0, 5.0),
-    CellModel.ADELTA: (5.0, 5.0),
-    CellModel.C: (25.0, 30.0),
+# Time step (µs) a threshold search of each model uses by default: C spikes are slow, so C
+# runs at a coarser step. How long each run lasts follows from the cell itself
+# (:func:`drgstim.biophysics.runlength.run_length_ms`).
+SIMULATION_DT_US: dict[CellModel, float] = {
+    CellModel.HH: 5.0,
+    CellModel.MRG: 5.0,
+    CellModel.ABETA: 5.0,
+    CellModel.ADELTA: 5.0,
+    CellModel.C: 25.0,
 }
 
 
-def simulation_defaults(model: CellModel | str) -> tuple[float, float]:
-    """(dt_us, tstop_ms) for a threshold search of ``model``."""
+def simulation_dt_us(model: CellModel | str) -> float:
+    """Default time step (µs) for a threshold search of ``model``."""
     try:
-        return SIMULATION_DEFAULTS[CellModel(model)]
+        return SIMULATION_DT_US[CellModel(model)]
     except ValueError:
         raise InputError("model", model, ", ".join(m.value for m in CellModel)) from None
 

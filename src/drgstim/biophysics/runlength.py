@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 REFERENCE_C = 37.0
-LATENCY_MS_AT_37C = 0.5
+LATENCY_MS_AT_37C = 1.0  # MRG anode-break spikes: 0.5 ms left anodic ones 0.06 % high
 # measured: velocity ∝ slowdown^−0.31 (HH 6.3 → 18.5 °C, MRG 20 → 37 °C)
 VELOCITY_EXPONENT = 1.0 / 3.0
 MYELINATED_M_PER_S_PER_UM = 3.0  # MRG at 37 °C: ≥ 5.2 m/s per µm of axon diameter (2–10 µm fibres)

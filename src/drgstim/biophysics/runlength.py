@@ -12,8 +12,9 @@ from the cell, conservatively:
   compartment crossed at a floor velocity for its membrane at 37 °C — myelinated
   (MRG nodes and internodes, a periaxonal layer) ``MYELINATED_M_PER_S_PER_UM`` × its
   diameter, unmyelinated ``UNMYELINATED_M_PER_S_PER_SQRT_UM[mechanism]`` × √diameter —
-  slowed by ``slowdown ** VELOCITY_EXPONENT``. The floors are half the velocities the
-  models themselves conduct at (see ``docs/validation.md``, "Converged thresholds");
+  slowed by ``slowdown ** VELOCITY_EXPONENT``. The floors are 1/2 to 2/3 of the
+  velocities the models themselves conduct at (``docs/validation.md``, "Converged
+  thresholds");
 * **latency**: ``LATENCY_MS_AT_37C`` × ``slowdown``: a cell stimulated just above
   threshold fires late, the later the slower its gates.
 
@@ -48,12 +49,12 @@ LATENCY_MS_AT_37C = 1.0  # MRG anode-break spikes: 0.5 ms left anodic ones 0.06 
 # measured: velocity ∝ slowdown^−0.31 (HH 6.3 → 18.5 °C, MRG 20 → 37 °C)
 VELOCITY_EXPONENT = 1.0 / 3.0
 MYELINATED_M_PER_S_PER_UM = 3.0  # MRG at 37 °C: ≥ 5.2 m/s per µm of axon diameter (2–10 µm fibres)
-UNMYELINATED_M_PER_S_PER_SQRT_UM = {  # half of each membrane's own velocity at 37 °C
+UNMYELINATED_M_PER_S_PER_SQRT_UM = {  # half to 2/3 of each membrane's own velocity at 37 °C
     "hh": 0.8,  # HH 10 µm: 1.78 m/s at 6.3 °C, ≈ 5.0 m/s at 37 °C (× 29.2^0.31)
-    "sundt": 0.23,  # Sundt C neuron (0.8/0.4 µm axons): 0.36 m/s, K ≈ 0.46 m/s/√µm
-    "sundt_na": 0.23,
-    "fh": 0.23,  # soma and initial segment: short; as the slowest membrane
-    "pas": 0.23,
+    "sundt": 0.3,  # Sundt C neuron (0.8/0.4 µm axons): 0.36 m/s, K ≈ 0.46 m/s/√µm
+    "sundt_na": 0.3,
+    "fh": 0.3,  # soma and initial segment: short, as the slowest unmyelinated membrane
+    "pas": 0.3,
 }
 
 
@@ -74,7 +75,7 @@ def _velocity_m_per_s(c: Compartment, factor: float) -> float:
     if s.periaxonal is not None or s.mechanism == "mrg_node":
         v37 = MYELINATED_M_PER_S_PER_UM * d
     else:
-        v37 = UNMYELINATED_M_PER_S_PER_SQRT_UM.get(s.mechanism, 0.23) * math.sqrt(d)
+        v37 = UNMYELINATED_M_PER_S_PER_SQRT_UM.get(s.mechanism, 0.3) * math.sqrt(d)
     return v37 / factor
 
 

@@ -195,9 +195,16 @@ def simulate(
 
 
 def threshold(
-    cell: Morphology, *, ve_mV: np.ndarray, wave: np.ndarray, dt_ms: float, initial: float = 0.1
+    cell: Morphology,
+    *,
+    ve_mV: np.ndarray,
+    wave: np.ndarray,
+    dt_ms: float,
+    initial: float = 0.1,
+    rel_tol: float = 1e-3,
 ) -> float:
-    """The field's protocol in NEURON: double until a spike at the far end, then bisect to 1 %."""
+    """drgstim's protocol in NEURON: double from ``initial`` until a spike at the far end,
+    bisect until the bracket is ``rel_tol`` of its upper end, return its midpoint."""
     detect = cell.detect_index()
     built = Built(cell, ve_mV=ve_mV, dt_ms=dt_ms)
 
@@ -213,7 +220,7 @@ def threshold(
             lo = amp
         if np.isnan(hi):
             amp *= 2.0
-        elif hi - lo <= 0.01 * hi:
-            return hi
+        elif hi - lo <= rel_tol * hi:
+            return 0.5 * (lo + hi)
         else:
             amp = 0.5 * (lo + hi)

@@ -23,10 +23,17 @@ def test_threshold_json_contract_for_an_mrg_axon() -> None:
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert set(data) == {"threshold_mA", "initiation_site", "simulations", "seconds"}
+    assert set(data) == {
+        "threshold_mA", "bracket_mA", "rel_tol", "run_ms", "initiation_site", "simulations",
+        "seconds",
+    }  # fmt: skip
     assert 0.01 < data["threshold_mA"] < 1.0  # 10 µm fibre at 1 mm, 100 µs: ~0.1 mA
     assert data["initiation_site"].startswith("node")  # myelinated axons fire at a node
-    assert 5 <= data["simulations"] <= 20  # bracket + bisection to 1 %
+    assert 5 <= data["simulations"] <= 25  # bracket + bisection to 0.1 %
+    lower, upper = data["bracket_mA"]
+    assert data["rel_tol"] == 0.001 and data["run_ms"] == 2.0  # as given by --tstop-ms
+    assert 0.0 < upper - lower <= data["rel_tol"] * upper  # converged to the tolerance
+    assert data["threshold_mA"] == pytest.approx(0.5 * (lower + upper), rel=1e-12)
 
 
 def test_threshold_anodic_needs_more_current_than_cathodic() -> None:
@@ -75,10 +82,11 @@ def test_threshold_json_for_drg_neurons(model: str, diameter: str) -> None:
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert set(data) == {"threshold_mA", "initiation_site", "simulations", "seconds"}
+    assert {"threshold_mA", "bracket_mA", "run_ms"} <= set(data)
     assert 0.1 < data["threshold_mA"] < 20.0
     assert data["initiation_site"] != "none"
     assert 5 <= data["simulations"] <= 25
+    assert data["bracket_mA"][0] < data["threshold_mA"] < data["bracket_mA"][1]
 
 
 def test_transmission_json_contract_for_a_c_neuron() -> None:

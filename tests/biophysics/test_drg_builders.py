@@ -42,13 +42,14 @@ def test_myelinated_neurons_are_mrg_double_cables() -> None:
         assert sec.periaxonal == piece.periaxonal and sec.length_um == pytest.approx(
             piece.length_um
         )
-    # the internode beside the T-junction keeps MRG's structure at 25 % of its length
+    # the central internode beside the T-junction keeps MRG's structure at 358/1450 of the
+    # spacing (Ito & Takahashi 1960, as Amir & Devor 2003 and Graham et al. 2021 use it)
     short = sum(s.length_um for s in abeta.sections if s.name.startswith("central_internode0_"))
-    assert short == pytest.approx(0.25 * fibre.internode_length_um - 1.0)
+    assert short == pytest.approx(0.247 * fibre.internode_length_um - 1.0)
     # soma: Amir & Devor's FH membrane (details in test_fh_channels.py), not passive
     assert by_name["soma"].mechanism == "fh" and by_name["initial_segment"].mechanism == "fh"
     assert abeta.v_rest_mV == -80.0 and abeta.temperature_C == 37.0
-    assert build_adelta().sections[0].diameter_um == 30.0
+    assert build_adelta().sections[0].diameter_um == 29.0  # Graham et al. 2021
 
 
 def test_c_neuron_is_sundt_with_m_current_at_the_t_junction() -> None:

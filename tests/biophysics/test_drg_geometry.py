@@ -43,6 +43,41 @@ def test_abeta_stem_has_the_amir_devor_internodes() -> None:
     assert names["central_internode0"].length_um < names["central_internode1"].length_um < regular
 
 
+def test_adelta_has_its_own_published_stem_not_a_scaled_abeta() -> None:
+    # Graham et al. 2021's Aδ model: node spacing 260/241/185/123 µm from the T-junction,
+    # no initial segment, the soma 29 µm beyond the last stem node
+    names = _by_name(geo.adelta_sections())
+    spacing = [names[f"stem_internode{i}"].length_um + 1.0 for i in range(4)]
+    assert spacing == [123.0, 185.0, 241.0, 260.0]
+    assert "initial_segment" not in names
+    assert names["soma"].diameter_um == 29.0
+    assert names["stem_node0"].parent == "soma"
+
+
+@pytest.mark.parametrize("kind", [geo.DrgType.ABETA, geo.DrgType.ADELTA])
+def test_axon_internodes_beside_the_tjunction_follow_ito_takahashi(kind: geo.DrgType) -> None:
+    # central 358/780/1170 of 1450 µm, peripheral 461/670/1119 of 1567 µm (node included)
+    names = _by_name(geo.sections_for(kind))
+    for axon, ratios in (
+        ("central", (358 / 1450, 780 / 1450, 1170 / 1450)),
+        ("peripheral", (461 / 1567, 670 / 1567, 1119 / 1567)),
+    ):
+        spacing = [names[f"{axon}_internode{i}"].length_um + 1.0 for i in range(4)]
+        for got, want in zip(spacing[:3], ratios, strict=True):
+            assert got / spacing[3] == pytest.approx(want, abs=1e-3)
+
+
+def test_tjunction_lies_about_as_far_from_the_soma_in_abeta_and_adelta() -> None:
+    # "distance" for a DRG neuron is from the soma centre; with the published stems the
+    # T-junction of both myelinated types lies 0.82-0.83 mm from it (within 1 %)
+    def tjunction_y(kind: geo.DrgType) -> float:
+        return _by_name(geo.sections_for(kind))["tjunction_node"].start_um[1]
+
+    ab, ad = tjunction_y(geo.DrgType.ABETA), tjunction_y(geo.DrgType.ADELTA)
+    assert 800.0 < ad < ab < 850.0
+    assert ab / ad - 1.0 < 0.01
+
+
 def test_internode_length_follows_mrg_table() -> None:
     assert geo.internode_length_um(fibre_diameter_um=10.0) == 1150.0
     assert geo.internode_length_um(fibre_diameter_um=5.7) == 500.0

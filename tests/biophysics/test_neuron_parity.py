@@ -12,7 +12,7 @@ from drgstim.biophysics.cells import hh_cable, mrg_axon
 from drgstim.biophysics.drg.builders import build_abeta, build_c
 from drgstim.biophysics.morphology import Morphology
 from drgstim.biophysics.solver import CurrentInjection, assemble, run_batch
-from drgstim.biophysics.stimulate import point_source_ve
+from drgstim.biophysics.stimulate import point_source_ve, threshold
 from drgstim.biophysics.threshold import find_thresholds
 from drgstim.biophysics.waveforms import sample
 
@@ -54,12 +54,39 @@ def test_membrane_traces_match_neuron(name: str) -> None:
     assert np.max(np.abs(ours - theirs)) < 0.5
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_thresholds_match_neuron_within_one_percent(name: str) -> None:
-    cell, ve, wave = _setup(name)
-    ours = find_thresholds(assemble([cell]), ve_mV=ve[:, None], wave=wave, dt_ms=DT_MS)
-    theirs = _neuron.threshold(cell, ve_mV=ve, wave=wave, dt_ms=DT_MS)
-    assert ours.threshold[0] == pytest.approx(theirs, rel=0.01)
+PARITY = {
+    # cell, distance µm, pulse width µs: HH cable (6.3 °C; 100 µm compartments, the same
+    # cell on both sides, to keep CI time down) and MRG axon (37 °C); "long":
+    # HH cables at 6.3 °C where the spike starts milliseconds after the pulse near threshold
+    "hh": (lambda: hh_cable(diameter_um=10.0, length_um=2000.0, compartment_um=100.0), 500.0,
+           100.0),
+    "mrg": (lambda: mrg_axon(diameter_um=10.0, nodes=11), 500.0, 100.0),
+    "hh long 10 mm": (lambda: hh_cable(diameter_um=10.0, length_um=10_000.0,
+                                       compartment_um=100.0), 500.0, 100.0),
+    "hh long 1 ms pulse": (lambda: hh_cable(diameter_um=10.0, length_um=4000.0,
+                                            compartment_um=100.0), 1000.0, 1000.0),
+}  # fmt: skip
+PARITY_RUNS = [
+    (name, wf) for name in ("hh", "mrg") for wf in ("cathodic", "anodic", "biphasic")
+] + [("hh long 10 mm", "cathodic"), ("hh long 1 ms pulse", "cathodic")]
+
+
+@pytest.mark.parametrize(("name", "waveform"), PARITY_RUNS)
+def test_thresholds_match_neuron_within_0_2_percent(name: str, waveform: str) -> None:
+    # drgstim's default search (run length derived from the cell, bracket 0.1 %, midpoint)
+    # against NEURON running the same protocol with exact rates (usetable off) on runs
+    # twice as long: agreement within 0.2 % needs converged runs on both sides.
+    build, distance_um, pw_us = PARITY[name]
+    cell = build()
+    ours = threshold(cell, distance_um=distance_um, pulse_width_us=pw_us, waveform=waveform)
+    ve = point_source_ve(cell, distance_um=distance_um, sigma_S_per_m=0.2)
+    long_wave = sample(
+        waveform=waveform, pulse_width_us=pw_us, dt_us=5.0, tstop_ms=2.0 * ours.run_ms
+    )
+    theirs = _neuron.threshold(cell, ve_mV=ve, wave=long_wave, dt_ms=DT_MS, rel_tol=1e-3)
+    assert ours.threshold_mA == pytest.approx(theirs, rel=0.002)
+    if name.startswith("hh long"):
+        assert ours.run_ms > 10.0  # the cold cable's run allows for the late spike
 
 
 def test_intracellular_current_and_spike_counts_match_neuron() -> None:
@@ -159,6 +186,7 @@ def test_branched_neurons_match_neuron(name: str) -> None:
     assert theirs[:, junctions[0]].max() > cell.v_rest_mV + 50.0  # a spike passed the junction
     assert np.mean(np.abs(ours - theirs)) < 0.05
     assert np.max(np.abs(ours - theirs)) < 0.5
-    mine = find_thresholds(batch, ve_mV=ve[:, None], wave=wave, dt_ms=dt_ms).threshold[0]
-    theirs_mA = _neuron.threshold(cell, ve_mV=ve, wave=wave, dt_ms=dt_ms)
-    assert mine == pytest.approx(theirs_mA, rel=0.01)
+    # the protocol at 1 % (the 0.1 % parity is the cables' test above): CI time
+    mine = find_thresholds(batch, ve_mV=ve[:, None], wave=wave, dt_ms=dt_ms, rel_tol=0.01)
+    theirs_mA = _neuron.threshold(cell, ve_mV=ve, wave=wave, dt_ms=dt_ms, rel_tol=0.01)
+    assert mine.threshold[0] == pytest.approx(theirs_mA, rel=0.01)

@@ -54,7 +54,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_json_contract() -> None:
     out = _cli(
         "--model-set", "drg", "--amplitudes-uA", "2000,8000", "--pulse-width-us", "300",
-        "--distance-um", "0", "--seed", "1", "--neurons", "8", "--json",
+        "--distance-to-surface-um", "0", "--seed", "1", "--neurons", "8", "--json",
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     body = json.loads(out.stdout)

@@ -11,7 +11,13 @@ from drgstim.biophysics.cells import hh_cable, mrg_axon
 from drgstim.biophysics.morphology import Morphology
 from drgstim.errors import InputError
 
-__all__ = ["SIMULATION_DEFAULTS", "CellModel", "build_cell", "simulation_defaults"]
+__all__ = [
+    "SIMULATION_DEFAULTS",
+    "CellModel",
+    "build_cell",
+    "simulation_defaults",
+    "simulation_dt_us",
+]
 
 
 class CellModel(StrEnum):
@@ -22,8 +28,10 @@ class CellModel(StrEnum):
     C = "c"
 
 
-# (dt_us, tstop_ms) a threshold search of each model needs by default: C spikes are slow
-# (5 mm of 0.4 µm central axon at well under 1 m/s), so C runs longer at a coarser step.
+# (dt_us, tstop_ms) per model: C spikes are slow, so C runs at a coarser step. Threshold
+# searches (``stimulate.threshold``, the DRG population search) take only the dt and derive
+# each run's length from the cell (:func:`drgstim.biophysics.runlength.run_length_ms`);
+# tstop_ms is the fixed run of callers that do not (kept for them, not for thresholds).
 SIMULATION_DEFAULTS: dict[CellModel, tuple[float, float]] = {
     CellModel.HH: (5.0, 5.0),
     CellModel.MRG: (5.0, 5.0),
@@ -39,6 +47,11 @@ def simulation_defaults(model: CellModel | str) -> tuple[float, float]:
         return SIMULATION_DEFAULTS[CellModel(model)]
     except ValueError:
         raise InputError("model", model, ", ".join(m.value for m in CellModel)) from None
+
+
+def simulation_dt_us(model: CellModel | str) -> float:
+    """Default time step (µs) for a threshold search of ``model``."""
+    return simulation_defaults(model)[0]
 
 
 def build_cell(

@@ -17,10 +17,11 @@ import numpy.typing as npt
 
 from drgstim import units
 from drgstim.biophysics.morphology import Morphology
+from drgstim.biophysics.runlength import run_length_ms
 from drgstim.biophysics.solver import assemble, run_batch
 from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M, PointSource, potential_mV_at_um
-from drgstim.biophysics.threshold import find_thresholds
-from drgstim.biophysics.waveforms import Waveform, sample
+from drgstim.biophysics.threshold import DEFAULT_REL_TOL, find_thresholds
+from drgstim.biophysics.waveforms import Waveform, end_ms, sample
 from drgstim.errors import InputError
 
 __all__ = ["ThresholdReport", "centres_um", "point_source_ve", "threshold", "velocity_m_per_s"]
@@ -28,10 +29,18 @@ __all__ = ["ThresholdReport", "centres_um", "point_source_ve", "threshold", "vel
 
 @dataclass(frozen=True)
 class ThresholdReport:
+    """``threshold_mA``: midpoint of the final bracket [``lower_mA``, ``upper_mA``] (the
+    largest drive that did not fire, the smallest that did); ``run_ms``: simulated time
+    per run."""
+
     threshold_mA: float
+    lower_mA: float
+    upper_mA: float
     initiation_site: str
     simulations: int
     seconds: float
+    run_ms: float
+    rel_tol: float
 
 
 def centres_um(cell: Morphology) -> npt.NDArray[np.float64]:
@@ -71,30 +80,42 @@ def threshold(
     waveform: Waveform | str = Waveform.CATHODIC,
     sigma_S_per_m: float = DEFAULT_SIGMA_S_PER_M,
     dt_us: float = 5.0,
-    tstop_ms: float = 5.0,
+    tstop_ms: float | None = None,
+    rel_tol: float = DEFAULT_REL_TOL,
 ) -> ThresholdReport:
-    """Threshold current (mA, magnitude) of ``cell`` for one pulse from a point source."""
+    """Threshold current (mA, magnitude) of ``cell`` for one pulse from a point source.
+
+    ``tstop_ms``: simulated time per run; default derived from the cell
+    (:func:`drgstim.biophysics.runlength.run_length_ms`).
+    """
     start = time.perf_counter()
     ve = point_source_ve(cell, distance_um=distance_um, sigma_S_per_m=sigma_S_per_m)
+    dt_ms = units.ms_from_us(dt_us)
+    if tstop_ms is None:
+        stim_end = end_ms(waveform=waveform, pulse_width_us=pulse_width_us)
+        tstop_ms = run_length_ms(cell, stimulus_end_ms=stim_end, ve_mV=ve)
     wave = sample(waveform=waveform, pulse_width_us=pulse_width_us, dt_us=dt_us, tstop_ms=tstop_ms)
     batch = assemble([cell])
-    dt_ms = units.ms_from_us(dt_us)
-    res = find_thresholds(batch, ve_mV=ve[:, None], wave=wave, dt_ms=dt_ms)
+    res = find_thresholds(batch, ve_mV=ve[:, None], wave=wave, dt_ms=dt_ms, rel_tol=rel_tol)
     comps = cell.compartments()
     idx, simulations = int(res.initiation_index[0]), res.simulations
     if idx >= 0 and comps[idx].section.mechanism == "pas":
         # a passive compartment (a DRG soma beside the source) pushed past the detection
         # level has not fired: the site is the first excitable compartment to cross
-        run = run_batch(batch, ve_mV=ve[:, None], drive=res.threshold, wave=wave, dt_ms=dt_ms)
+        run = run_batch(batch, ve_mV=ve[:, None], drive=res.upper, wave=wave, dt_ms=dt_ms)
         passive = np.array([c.section.mechanism == "pas" for c in comps])
         idx = int(np.argmin(np.where(passive, np.inf, run.tcross_ms[:, 0])))
         simulations += 1
     site = f"{comps[idx].section.name}[{comps[idx].index}]" if idx >= 0 else "none"
     return ThresholdReport(
         threshold_mA=float(res.threshold[0]),
+        lower_mA=float(res.lower[0]),
+        upper_mA=float(res.upper[0]),
         initiation_site=site,
         simulations=simulations,
         seconds=time.perf_counter() - start,
+        run_ms=float(tstop_ms),
+        rel_tol=rel_tol,
     )
 
 

@@ -1,5 +1,9 @@
 """Batched activation thresholds: bracket, then bisection to a relative tolerance.
 
+The search ends with a bracket [lower, upper]: ``upper`` fired, ``lower`` did not, and
+upper − lower ≤ ``rel_tol`` · upper (default 0.1 %). The reported threshold is the
+bracket's midpoint, within ``rel_tol``/2 of every drive the bracket admits.
+
 The whole search runs inside the kernel (:func:`drgstim.biophysics.solver.search_batch`):
 each cell holds a lane slot; a simulation stops as soon as the spike reaches the detection
 compartment (or at the end of ``wave``), and the slot restarts at once at the cell's next
@@ -19,18 +23,25 @@ import numpy.typing as npt
 from drgstim.biophysics.solver import Batch, search_batch
 from drgstim.errors import InputError
 
-__all__ = ["ThresholdResult", "find_thresholds", "take_lanes"]
+__all__ = ["DEFAULT_REL_TOL", "ThresholdResult", "find_thresholds", "take_lanes"]
 
 FloatArray = npt.NDArray[np.float64]
+DEFAULT_REL_TOL = 1e-3  # bracket width relative to its upper end
 _FLOOR = 1e-4  # a cell that still fires at 1e-4 × the first guess is spontaneously active
 _LANE_FIELDS = ("area", "cap", "ga", "gx", "gxg", "cxc", "params", "centres_um")
 
 
 @dataclass(frozen=True)
 class ThresholdResult:
-    """Per cell: threshold drive (units of ``drive``; NaN if none up to the maximum)."""
+    """Per cell: threshold drive (units of ``drive``; NaN if none up to the maximum).
+
+    ``threshold`` is the midpoint of the final bracket [``lower``, ``upper``] (``upper``
+    the smallest drive that fired, ``lower`` the largest that did not; both NaN with it).
+    """
 
     threshold: FloatArray
+    lower: FloatArray
+    upper: FloatArray
     initiation_index: npt.NDArray[np.int64]  # compartment, −1 if none
     simulations: int
     rounds: int  # simulations of the cell that needed most (bracket + bisection steps)
@@ -50,10 +61,11 @@ def find_thresholds(
     dt_ms: float,
     initial: float | FloatArray = 0.1,
     maximum: float = 1e3,
-    rel_tol: float = 0.01,
+    rel_tol: float = DEFAULT_REL_TOL,
     threshold_mV: float = 0.0,
 ) -> ThresholdResult:
-    """Smallest drive (≥ 0) that activates each lane of ``batch`` within ``rel_tol``.
+    """Smallest drive (≥ 0) that activates each lane of ``batch``: the midpoint of a bracket
+    of relative width ≤ ``rel_tol``.
 
     NaN where no drive up to ``maximum`` activates the cell, or where the cell fires
     without drive (below 1e-4 × ``initial``).
@@ -62,7 +74,7 @@ def find_thresholds(
         raise InputError("rel_tol", rel_tol, "0 < rel_tol < 1")
     cells = batch.area.shape[1]
     start = np.broadcast_to(np.asarray(initial, dtype=np.float64), (cells,))
-    thr, site, sims = search_batch(
+    upper, lower, site, sims = search_batch(
         batch,
         ve_mV=ve_mV,
         wave=wave,
@@ -73,4 +85,14 @@ def find_thresholds(
         floor=_FLOOR,
         threshold_mV=threshold_mV,
     )
-    return ThresholdResult(thr, site, int(sims.sum()), int(sims.max(initial=0)))
+    found = np.isfinite(upper)
+    lower = np.where(found, lower, np.nan)
+    mid = 0.5 * (lower + upper)
+    return ThresholdResult(
+        threshold=mid,
+        lower=lower,
+        upper=upper,
+        initiation_index=site,
+        simulations=int(sims.sum()),
+        rounds=int(sims.max(initial=0)),
+    )

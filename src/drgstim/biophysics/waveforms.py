@@ -15,7 +15,7 @@ import numpy.typing as npt
 from drgstim import units
 from drgstim.errors import InputError
 
-__all__ = ["Waveform", "sample"]
+__all__ = ["Waveform", "end_ms", "sample"]
 
 FloatArray = npt.NDArray[np.float64]
 _RECHARGE_RATIO = 10.0  # passive recharge: 1/10 amplitude for 10 × PW (charge-balanced)
@@ -32,6 +32,21 @@ def _box(
     t: npt.NDArray[np.float64], start: float, width: float, eps: float
 ) -> npt.NDArray[np.float64]:
     return ((t > start + eps) & (t <= start + width + eps)).astype(np.float64)
+
+
+def end_ms(*, waveform: Waveform | str, pulse_width_us: float, delay_ms: float = 0.1) -> float:
+    """Time (ms) at which one pulse of ``waveform`` (``sample``'s shapes) has ended."""
+    try:
+        shape = Waveform(waveform)
+    except ValueError:
+        raise InputError("waveform", waveform, ", ".join(w.value for w in Waveform)) from None
+    phases = {
+        Waveform.CATHODIC: 1.0,
+        Waveform.ANODIC: 1.0,
+        Waveform.BIPHASIC: 2.0,
+        Waveform.PASSIVE_RECHARGE: 1.0 + _RECHARGE_RATIO,
+    }[shape]
+    return delay_ms + phases * units.ms_from_us(pulse_width_us)
 
 
 def sample(

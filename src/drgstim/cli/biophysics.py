@@ -43,7 +43,9 @@ def threshold(
     distance_um: Annotated[
         float,
         typer.Option(
-            "--distance-um", help="point source distance from the axon midpoint (DRG: soma)"
+            "--distance-um",
+            help="point source to the cell's reference point: the axon midpoint (hh, mrg), "
+            "the soma centre (abeta, adelta, c; the T-junction lies 0.83 mm from it)",
         ),
     ],
     pulse_width_us: Annotated[float, typer.Option("--pulse-width-us", help="phase width (µs)")],
@@ -63,22 +65,25 @@ def threshold(
         float | None, typer.Option("--dt-us", help="time step (default: 5, C: 25)")
     ] = None,
     tstop_ms: Annotated[
-        float | None, typer.Option("--tstop-ms", help="simulated time (default: 5, C: 30)")
+        float | None,
+        typer.Option(
+            "--tstop-ms",
+            help="simulated time per run (default: derived from the cell: pulse, conduction "
+            "to the detection site, latency allowance growing as temperature falls)",
+        ),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Threshold current of one cell for one pulse from a point source at distance R."""
     import math
 
-    from drgstim.biophysics.models import build_cell, simulation_defaults
+    from drgstim.biophysics.models import build_cell, simulation_dt_us
     from drgstim.biophysics.stimulate import threshold as run_threshold
 
     if waveform not in ("cathodic", "anodic", "biphasic"):
         _exit(f"waveform = {waveform!r} is not allowed; allowed: cathodic, anodic, biphasic")
     with _user_errors():
-        default_dt_us, default_tstop_ms = simulation_defaults(model)
-        dt_us = default_dt_us if dt_us is None else dt_us
-        tstop_ms = default_tstop_ms if tstop_ms is None else tstop_ms
+        dt_us = simulation_dt_us(model) if dt_us is None else dt_us
         cell = build_cell(
             model,
             diameter_um=diameter_um,
@@ -103,6 +108,9 @@ def threshold(
         )
     data = {
         "threshold_mA": report.threshold_mA,
+        "bracket_mA": [report.lower_mA, report.upper_mA],
+        "rel_tol": report.rel_tol,
+        "run_ms": round(report.run_ms, 4),
         "initiation_site": report.initiation_site,
         "simulations": report.simulations,
         "seconds": round(report.seconds, 4),
@@ -111,7 +119,8 @@ def threshold(
         emit_json(data)
     else:
         typer.echo(
-            f"threshold {report.threshold_mA:.4g} mA at {report.initiation_site} "
+            f"threshold {report.threshold_mA:.5g} mA (bracket {report.lower_mA:.5g}–"
+            f"{report.upper_mA:.5g}) at {report.initiation_site} "
             f"({report.simulations} simulations, {report.seconds:.2f} s)"
         )
 

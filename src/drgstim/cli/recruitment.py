@@ -38,7 +38,13 @@ def recruitment_command(
     model_set: ModelSet = typer.Option(ModelSet.DRG, "--model-set", help="Neuron population."),
     amplitudes_uA: str = typer.Option(..., "--amplitudes-uA", help="Comma-separated µA."),
     pulse_width_us: float = typer.Option(..., "--pulse-width-us", help="Pulse width (µs)."),
-    distance_um: float = typer.Option(..., "--distance-um", help="Contact to surface (µm)."),
+    distance_um: float = typer.Option(
+        ...,
+        "--distance-to-surface-um",
+        "--distance-um",
+        help="Contact above the ganglion's dorsal surface (µm); each neuron's own distance is "
+        "then contact to soma centre. --distance-um: older name of this option.",
+    ),
     seed: int = typer.Option(..., "--seed", help="Seed of the population sample."),
     neurons: int = typer.Option(DEFAULT_NEURONS, "--neurons", help="Neurons sampled."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),

@@ -36,7 +36,8 @@ def transmission_command(
         str, typer.Option("--stim-amplitude-uA", help="comma-separated µA (one lane each)")
     ] = "1500",
     distance_um: Annotated[
-        float, typer.Option("--distance-um", help="point source to soma centre (µm)")
+        float,
+        typer.Option("--distance-um", help="point source to the soma centre (µm), as threshold"),
     ] = 1000.0,
     duration_s: Annotated[float, typer.Option("--duration-s", help="simulated seconds")] = 2.0,
     window_s: Annotated[float, typer.Option("--window-s", help="counting window (s)")] = 1.0,

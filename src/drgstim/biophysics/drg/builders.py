@@ -129,7 +129,7 @@ def build_abeta(*, diameter_um: float = 10.0, soma_diameter_um: float | None = N
 
 
 def build_adelta(*, diameter_um: float = 2.5, soma_diameter_um: float | None = None) -> Morphology:
-    """Aδ neuron (fibre 2–3 µm; soma about 30 µm)."""
+    """Aδ neuron (fibre 2–3 µm; soma 29 µm; no initial segment)."""
     sections = adelta_sections(fibre_diameter_um=diameter_um, soma_diameter_um=soma_diameter_um)
     return _myelinated(sections, name=f"adelta_{diameter_um:g}um", fibre_diameter_um=diameter_um)
 

@@ -8,10 +8,15 @@ counts as transmitted) is the far end of the central axon, the last section of t
 flagged ``detection=True``. A point electrode "at distance R" sits on the +z axis, R from
 the soma centre (perpendicular to the plane of the neuron; ``builders.SOURCE_AXIS``).
 
-Myelinated neurons (Aβ, Aδ) are MRG-type: nodes (1 µm) alternate with internodes; the
-stem has the short internodes of Amir & Devor 2003 and the two internodes beside the
-T-junction are shortened (Graham et al. 2021). Internode length follows the MRG table
-(McIntyre et al. 2002; ``cells.mrg_geometry``). The C neuron follows Sundt et al. 2015.
+Myelinated neurons (Aβ, Aδ) are MRG-type: nodes (1 µm) alternate with internodes. Each
+type has its own published stem (``drg_neurons.json``, cited per value): Aβ the initial
+segment and four short internodes of Amir & Devor 2003, Aδ the four stem internodes and
+no initial segment of Graham et al. 2021's Aδ model, so the T-junction of both lies about
+0.83 mm from the soma centre. The first three internodes of each axon beside the
+T-junction are shortened by the ratios Ito & Takahashi 1960 measured (central and
+peripheral apart; as Amir & Devor 2003 and Graham et al. 2021 use them). Internode length
+follows the MRG table (McIntyre et al. 2002; ``cells.mrg_geometry``). The C neuron
+follows Sundt et al. 2015.
 
 This module is pure geometry; part 1's ``Morphology`` is built from it by
 :mod:`drgstim.biophysics.drg.builders`.
@@ -109,7 +114,7 @@ def _myelinated_axon(
     direction: tuple[float, float, float],
     diameter_um: float,
     internodes: int,
-    shortened: list[float],
+    shortened: list[float],  # leading internodes' lengths as fractions of the regular one
     node_length_um: float,
     detection_at_end: bool,
 ) -> None:
@@ -164,17 +169,19 @@ def _myelinated_neuron(
         nseg=3,
         region="soma",
     )
-    tree.add(
-        name="initial_segment",
-        parent="soma",
-        kind=SectionKind.INITIAL_SEGMENT,
-        length_um=val("initial_segment_length_um"),
-        diameter_um=val("initial_segment_diameter_um"),
-        direction=up,
-        nseg=5,
-        region="stem",
-    )
-    last = "initial_segment"
+    last = "soma"
+    if val("initial_segment_length_um") > 0:  # Aδ has none: the soma joins the stem
+        tree.add(
+            name="initial_segment",
+            parent="soma",
+            kind=SectionKind.INITIAL_SEGMENT,
+            length_um=val("initial_segment_length_um"),
+            diameter_um=val("initial_segment_diameter_um"),
+            direction=up,
+            nseg=5,
+            region="stem",
+        )
+        last = "initial_segment"
     for i, length in enumerate(g["stem_internode_lengths_um"]["value"]):
         tree.add(
             name=f"stem_node{i}",
@@ -215,7 +222,7 @@ def _myelinated_neuron(
             direction=direction,
             diameter_um=fibre_diameter_um,
             internodes=int(val("axon_internodes")),
-            shortened=[float(x) for x in g["shortened_internode_fractions"]["value"]],
+            shortened=[float(x) for x in g[f"{prefix}_shortened_internode_fractions"]["value"]],
             node_length_um=node_len,
             detection_at_end=detect,
         )
@@ -243,7 +250,8 @@ def abeta_sections(
 def adelta_sections(
     *, fibre_diameter_um: float | None = None, soma_diameter_um: float | None = None
 ) -> list[Section]:
-    """Aδ neuron: as Aβ with a 2–3 µm fibre and a 30 µm soma."""
+    """Aδ neuron: MRG axons and T-junction node, its own stem (Graham et al. 2021), no
+    initial segment, a 29 µm soma, a 2–3 µm fibre."""
     g = drg_data.load("drg_neurons")["adelta"]
     d = fibre_diameter_um if fibre_diameter_um is not None else g["fibre_diameter_um"]["value"]
     s = soma_diameter_um if soma_diameter_um is not None else g["soma_diameter_um"]["value"]

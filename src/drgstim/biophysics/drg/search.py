@@ -7,11 +7,12 @@ lane gets its own outside potential (a point source where the contact lies in th
 neuron's frame, ``CellRequest.source_um``; without it at (0, 0, R) from the soma centre,
 R the neuron's contact distance). Every cell goes through
 :func:`~drgstim.biophysics.threshold.find_thresholds` (doubling from ``START_uA``, then
-bisection to 1 %), with detection at the central axon end. A neuron counts as activated
-at amplitude A when its threshold is ≤ A and its spike still reaches the central end at
-A: conduction block at amplitudes well above threshold (a near neuron silent at the
-central end at 12 mA) is found by :func:`drg_activation`, one simulation per neuron and
-requested amplitude above its threshold.
+bisection to a bracket of 0.1 %, the threshold its midpoint), with detection at the
+central axon end. A neuron counts as activated at amplitude A when its threshold is ≤ A
+and its spike still reaches the central end at A: conduction block at amplitudes well
+above threshold (a near neuron silent at the central end at 12 mA) is found by
+:func:`drg_activation`, one simulation per neuron and requested amplitude above its
+threshold.
 """
 
 from __future__ import annotations
@@ -24,27 +25,29 @@ import numpy.typing as npt
 from drgstim import units
 from drgstim.biophysics.drg.builders import build_drg
 from drgstim.biophysics.drg.geometry import DrgType
-from drgstim.biophysics.models import simulation_defaults
+from drgstim.biophysics.models import simulation_dt_us
 from drgstim.biophysics.recruitment import CellRequest
+from drgstim.biophysics.runlength import run_length_ms
 from drgstim.biophysics.solver import Batch, assemble, run_batch
 from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M
 from drgstim.biophysics.stimulate import point_source_ve
-from drgstim.biophysics.threshold import find_thresholds
-from drgstim.biophysics.waveforms import Waveform, sample
+from drgstim.biophysics.threshold import DEFAULT_REL_TOL, find_thresholds
+from drgstim.biophysics.waveforms import Waveform, end_ms, sample
 
 __all__ = ["RELATIVE_TOLERANCE", "START_uA", "drg_activation", "drg_threshold_search"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-RELATIVE_TOLERANCE = 0.01
+RELATIVE_TOLERANCE = DEFAULT_REL_TOL
 START_uA = 25.0  # first bracketing amplitude; doubled until the cell fires
 
 
 def _setup(
     cells: Sequence[CellRequest], *, kind: DrgType, pulse_width_us: float
 ) -> tuple[Batch, FloatArray, FloatArray, float]:
-    """Batch (one lane per cell), outside potentials per mA, waveform and dt (ms)."""
-    dt_us, tstop_ms = simulation_defaults(kind.value)
+    """Batch (one lane per cell), outside potentials per mA, waveform and dt (ms); the run
+    lasts as long as the slowest cell of the batch needs (``runlength.run_length_ms``)."""
+    dt_us = simulation_dt_us(kind.value)
     morphs = [build_drg(kind, diameter_um=c.diameter_um) for c in cells]
     ve = np.stack(
         [
@@ -58,6 +61,10 @@ def _setup(
         ],
         axis=1,
     )
+    stim_end = end_ms(waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us)
+    # one topology per type, velocity grows with diameter: the thinnest cell is the slowest
+    thinnest = morphs[int(np.argmin([c.diameter_um for c in cells]))]
+    tstop_ms = run_length_ms(thinnest, stimulus_end_ms=stim_end, ve_mV=ve)
     wave = sample(
         waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us, dt_us=dt_us, tstop_ms=tstop_ms
     )

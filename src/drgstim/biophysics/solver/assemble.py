@@ -299,11 +299,12 @@ def search_batch(
     floor: float,
     threshold_mV: float = 0.0,
     width: int = 16,
-) -> tuple[FloatArray, IntArray, IntArray]:
+) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
     """Threshold search of every lane inside the kernel (see ``cpu.search``).
 
-    Returns per lane the threshold drive (NaN if none), the compartment that crossed first
-    in the smallest activating run (−1 if none) and the number of simulations.
+    Returns per lane the final bracket: the smallest drive that fired (NaN if none up to
+    ``maximum``) and the largest that did not; then the compartment that crossed first in
+    the smallest activating run (−1 if none) and the number of simulations.
     """
     from drgstim.biophysics.solver import cpu
 

@@ -506,8 +506,11 @@ def search(
     states0: np.ndarray,
     initial: np.ndarray,  # (L,) first amplitude per cell
     limits: np.ndarray,  # (maximum, rel_tol, floor)
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Threshold search of every lane (cell): (threshold, initiation index, simulations).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Threshold search of every lane (cell): (upper, lower, initiation index, simulations).
+
+    ``upper``/``lower``: the final bracket (smallest drive that fired, largest that did not;
+    upper NaN if none fired up to the maximum).
 
     Cells g, g + groups, … run in group g, ``width`` at a time; a slot restarts at its
     cell's next amplitude as soon as a simulation ends and takes the group's next cell
@@ -518,6 +521,7 @@ def search(
     steps = wave.shape[0] - 1
     dt = rt.dt
     thr = np.full(lanes, np.nan)
+    low = np.zeros(lanes)
     site = np.full(lanes, -1, dtype=np.int64)
     sims = np.zeros(lanes, dtype=np.int64)
     for g in numba.prange(groups):
@@ -565,6 +569,7 @@ def search(
                     _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
                     continue
                 thr[f] = hi[j]
+                low[f] = lo[j]
                 if taken < count:
                     cell[j] = g + taken * groups
                     taken += 1
@@ -581,4 +586,4 @@ def search(
                         lo[active],
                         hi[active],
                     )
-    return thr, site, sims
+    return thr, low, site, sims

@@ -1,0 +1,122 @@
+"""How long a threshold run must last: the stimulus, the conduction time from the source to
+the detection site, and a latency allowance that grows as the temperature falls.
+
+A run ends early as soon as the spike reaches the detection site (the kernel stops it),
+so only runs that do not fire pay the full length; a run that stopped too soon would count
+a late spike as a failure and bias the threshold upwards. The length is therefore derived
+from the cell, conservatively:
+
+* **stimulus**: the end of the pulse (``waveforms.end_ms``);
+* **conduction**: along the tree from the compartment nearest the source (largest
+  |V_e|, where the spike starts near threshold) to the detection compartment, each
+  compartment crossed at a floor velocity for its membrane at 37 °C — myelinated
+  (MRG nodes and internodes, a periaxonal layer) ``MYELINATED_M_PER_S_PER_UM`` × its
+  diameter, unmyelinated ``UNMYELINATED_M_PER_S_PER_SQRT_UM[mechanism]`` × √diameter —
+  slowed by ``slowdown ** VELOCITY_EXPONENT``. The floors are 1/2 to 2/3 of the
+  velocities the models themselves conduct at (``docs/validation.md``, "Converged
+  thresholds");
+* **latency**: ``LATENCY_MS_AT_37C`` × ``slowdown``: a cell stimulated just above
+  threshold fires late, the later the slower its gates.
+
+``slowdown`` is how much slower the cell's slowest gate runs at the cell's temperature than
+at 37 °C, from the mechanisms' own temperature factors (Q10s): 1 at 37 °C, 29.2 for HH at
+6.3 °C (Q10 3). It is never taken below 1.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from drgstim.biophysics.channels import mechanism
+from drgstim.biophysics.morphology import Compartment, Morphology
+
+__all__ = [
+    "LATENCY_MS_AT_37C",
+    "MYELINATED_M_PER_S_PER_UM",
+    "REFERENCE_C",
+    "UNMYELINATED_M_PER_S_PER_SQRT_UM",
+    "VELOCITY_EXPONENT",
+    "conduction_ms",
+    "run_length_ms",
+    "slowdown",
+]
+
+REFERENCE_C = 37.0
+LATENCY_MS_AT_37C = 1.0  # MRG anode-break spikes: 0.5 ms left anodic ones 0.06 % high
+# measured: velocity ∝ slowdown^−0.31 (HH 6.3 → 18.5 °C, MRG 20 → 37 °C)
+VELOCITY_EXPONENT = 1.0 / 3.0
+MYELINATED_M_PER_S_PER_UM = 3.0  # MRG at 37 °C: ≥ 5.2 m/s per µm of axon diameter (2–10 µm fibres)
+UNMYELINATED_M_PER_S_PER_SQRT_UM = {  # half to 2/3 of each membrane's own velocity at 37 °C
+    "hh": 0.8,  # HH 10 µm: 1.78 m/s at 6.3 °C, ≈ 5.0 m/s at 37 °C (× 29.2^0.31)
+    "sundt": 0.3,  # Sundt C neuron (0.8/0.4 µm axons): 0.36 m/s, K ≈ 0.46 m/s/√µm
+    "sundt_na": 0.3,
+    "fh": 0.3,  # soma and initial segment: short, as the slowest unmyelinated membrane
+    "pas": 0.3,
+}
+
+
+def slowdown(cell: Morphology) -> float:
+    """Slowest gate rate at 37 °C over the same gate's rate at the cell's temperature (≥ 1)."""
+    worst = 1.0
+    for name in {s.mechanism for s in cell.sections}:
+        mod = mechanism(name)
+        at_ref = np.asarray(mod.temperature_factors(REFERENCE_C), dtype=np.float64)
+        at_cell = np.asarray(mod.temperature_factors(cell.temperature_C), dtype=np.float64)
+        worst = max(worst, float(np.max(at_ref / at_cell)))
+    return worst
+
+
+def _velocity_m_per_s(c: Compartment, factor: float) -> float:
+    s = c.section
+    d = s.diameter_um
+    if s.periaxonal is not None or s.mechanism == "mrg_node":
+        v37 = MYELINATED_M_PER_S_PER_UM * d
+    else:
+        v37 = UNMYELINATED_M_PER_S_PER_SQRT_UM.get(s.mechanism, 0.3) * math.sqrt(d)
+    return v37 / factor
+
+
+def _travel_ms(comps: list[Compartment], origin: int, end: int, factor: float) -> float:
+    def to_root(i: int) -> list[int]:
+        path = []
+        while i >= 0:
+            path.append(i)
+            i = comps[i].parent
+        return path
+
+    up_a, up_b = to_root(origin), to_root(end)
+    common = set(up_a) & set(up_b)
+    path = [i for i in up_a if i not in common] + [i for i in up_b if i not in common]
+    path.append(next(i for i in up_a if i in common))  # the lowest common ancestor
+    um_per_ms = [1e3 * _velocity_m_per_s(comps[i], factor) for i in path]  # 1 m/s = 1 mm/ms
+    return float(sum(comps[i].length_um / v for i, v in zip(path, um_per_ms, strict=True)))
+
+
+def conduction_ms(cell: Morphology, *, origin: int, target: int | None = None) -> float:
+    """Floor-velocity travel time (ms) along the tree from compartment ``origin`` to
+    ``target`` (default: the detection compartment), both compartments included."""
+    end = cell.detect_index() if target is None else target
+    factor = slowdown(cell) ** VELOCITY_EXPONENT
+    return _travel_ms(cell.compartments(), origin, end, factor)
+
+
+def run_length_ms(
+    cell: Morphology, *, stimulus_end_ms: float, ve_mV: npt.NDArray[np.float64]
+) -> float:
+    """Simulated time (ms) a threshold run of ``cell`` needs: stimulus end + conduction from
+    the compartment of largest |``ve_mV``| + latency.
+
+    ``ve_mV`` (compartments,) or (compartments, lanes): with lanes, the longest over their
+    origins (for a batch of cells of one topology, pass its slowest, i.e. thinnest, cell).
+    """
+    ve = np.abs(np.asarray(ve_mV, dtype=np.float64))
+    origins = {int(i) for i in np.argmax(ve.reshape(ve.shape[0], -1), axis=0)}
+    comps = cell.compartments()
+    end = cell.detect_index()
+    slow = slowdown(cell)
+    factor = slow**VELOCITY_EXPONENT
+    travel = max(_travel_ms(comps, i, end, factor) for i in origins)
+    return stimulus_end_ms + travel + LATENCY_MS_AT_37C * slow

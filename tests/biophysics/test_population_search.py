@@ -20,7 +20,7 @@ from drgstim.biophysics import recruitment as rec
 from drgstim.biophysics.drg import population_search as ps
 from drgstim.biophysics.drg.geometry import DrgType
 from drgstim.biophysics.drg.search import drg_activation, drg_threshold_search
-from drgstim.biophysics.sources import PointSource
+from drgstim.biophysics.sources import PointSource, potential_mV_at_um
 from drgstim.errors import InputError
 
 
@@ -71,8 +71,10 @@ def test_c_screen_misses_no_c_neuron_that_crosses_at_the_maximum() -> None:
     population = pop.sample_population(n_neurons=40, seed=3)
     idx = population.indices("c")
     g = ps._group(
-        population, idx, DrgType.C, pulse_width_us=300, sources_um=_contact(0.0),
-        sigma_S_per_m=ps.DEFAULT_SIGMA_S_PER_M,
+        population, idx, DrgType.C, pulse_width_us=300, local=True,
+        field=ps._point_sources_local(
+            population, _contact(0.0), sigma_S_per_m=ps.DEFAULT_SIGMA_S_PER_M
+        ),
     )  # fmt: skip
     lanes = np.arange(len(idx))
     for amp in (3000.0, 6000.0):
@@ -80,6 +82,28 @@ def test_c_screen_misses_no_c_neuron_that_crosses_at_the_maximum() -> None:
         coarse = g.outcomes(lanes, np.full(len(idx), ps.SCREEN_MARGIN * amp), coarse=True)
         assert np.all((coarse != ps._N) | (exact == ps._N)), amp
         assert (exact != ps._N).any() and (exact == ps._N).any()  # both kinds present
+
+
+@pytest.mark.slow
+def test_a_field_in_the_ganglion_frame_gives_the_point_source_thresholds() -> None:
+    # what a multi-contact or finite-element caller passes: potentials at points of the
+    # ganglion; here a bipole (cathode on the surface, anode 3 mm along the root)
+    population = pop.sample_population(n_neurons=6, seed=2)
+    cathode = tuple(float(c) for c in rec.contact_um(0.0))
+    anode = (3000.0, cathode[1], cathode[2])
+    sources = [PointSource(cathode, 1.0), PointSource(anode, -1.0)]  # type: ignore[arg-type]
+
+    def field(index: int, points_um: np.ndarray) -> np.ndarray:
+        assert index in range(6) and points_um.shape[1] == 3
+        return potential_mV_at_um(
+            current_mA=1.0, points_um=points_um, sources_um=sources,
+            sigma_S_per_m=ps.DEFAULT_SIGMA_S_PER_M,
+        )  # fmt: skip
+
+    by_sources = ps.population_thresholds(population, sources_um=sources, pulse_width_us=300)
+    by_field = ps.population_thresholds(population, field=field, pulse_width_us=300)
+    assert np.isfinite(by_sources.thresholds_uA).any()
+    np.testing.assert_allclose(by_field.thresholds_uA, by_sources.thresholds_uA, rtol=1e-9)
 
 
 def test_bad_requests_name_the_field() -> None:

@@ -67,7 +67,9 @@ from drgstim.errors import InputError
 
 __all__ = [
     "DEVICE_MAX_uA",
+    "Field",
     "PopulationThresholds",
+    "ganglion_points_um",
     "ladder_uA",
     "population_thresholds",
 ]
@@ -119,23 +121,53 @@ def ladder_uA(max_amplitude_uA: float) -> FloatArray:
     return np.asarray([r for r in rungs if r <= max_amplitude_uA] or [max_amplitude_uA])
 
 
-def _ve(
-    population: Population, idx: IntArray, batch: Batch, sources_um: Sequence[PointSource],
-    sigma_S_per_m: float,
+Field = Callable[[int, "FloatArray"], "FloatArray"]
+"""A unit-amplitude field: (neuron index, compartment centres (m, 3) in the ganglion's
+frame, µm) → outside potential (m,) in mV per mA of drive."""
+
+
+def ganglion_points_um(
+    population: Population, index: int, points_um: FloatArray
 ) -> FloatArray:  # fmt: skip
-    """Outside potential (mV per mA of drive) at each compartment and lane."""
+    """Points (m, 3) of neuron ``index``'s own frame in the ganglion's frame (the inverse
+    of :meth:`~drgstim.biophysics.population.Population.neuron_frame`)."""
+    u = population.stem_directions()[index]
+    axes = np.stack([np.array([1.0, 0.0, 0.0]), u, np.cross(np.array([1.0, 0.0, 0.0]), u)])
+    out: FloatArray = population.position_um[index] + np.asarray(points_um) @ axes
+    return out
+
+
+def _point_sources_local(
+    population: Population, sources_um: Sequence[PointSource], *, sigma_S_per_m: float
+) -> Field:
+    """Point sources (ganglion frame, µm, signed fractions) in a homogeneous medium, as a
+    field that takes points in each neuron's own frame: each source is moved into that
+    frame, exactly as recruitment places its contact."""
     frames = [population.neuron_frame(s.position_m) for s in sources_um]
+
+    def field(index: int, centres_um: FloatArray) -> FloatArray:
+        local = [
+            PointSource(tuple(float(c) for c in f[index]), s.fraction)  # type: ignore[arg-type]
+            for f, s in zip(frames, sources_um, strict=True)
+        ]
+        return potential_mV_at_um(
+            current_mA=1.0, points_um=centres_um, sources_um=local, sigma_S_per_m=sigma_S_per_m
+        )
+
+    return field
+
+
+def _ve(
+    population: Population, idx: IntArray, batch: Batch, field: Field, local: bool
+) -> FloatArray:
+    """Outside potential (mV per mA of drive) at each compartment and lane (``local``: the
+    field takes points in the neuron's own frame)."""
     ve = np.empty(batch.area.shape)
     for lane, i in enumerate(idx):
-        ve[:, lane] = potential_mV_at_um(
-            current_mA=1.0,
-            points_um=batch.centres_um[:, :, lane],
-            sources_um=[
-                PointSource(tuple(float(c) for c in f[i]), s.fraction)  # type: ignore[arg-type]
-                for f, s in zip(frames, sources_um, strict=True)
-            ],
-            sigma_S_per_m=sigma_S_per_m,
-        )
+        centres = np.ascontiguousarray(batch.centres_um[:, :, lane])
+        if not local:
+            centres = ganglion_points_um(population, int(i), centres)
+        ve[:, lane] = field(int(i), centres)
     return ve
 
 
@@ -182,14 +214,14 @@ class _Group:
 
 def _group(
     population: Population, idx: IntArray, kind: DrgType, *, pulse_width_us: float,
-    sources_um: Sequence[PointSource], sigma_S_per_m: float,
+    field: Field, local: bool,
 ) -> _Group:  # fmt: skip
     dt_us, tstop_ms = simulation_defaults(kind.value)
     batch = assemble([build_drg(kind, diameter_um=float(population.diameter_um[i])) for i in idx])
     wave = sample(
         waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us, dt_us=dt_us, tstop_ms=tstop_ms
     )
-    ve = _ve(population, idx, batch, sources_um, sigma_S_per_m)
+    ve = _ve(population, idx, batch, field, local)
     return _Group(
         kind, batch, np.ascontiguousarray(ve), wave, units.ms_from_us(dt_us), pulse_width_us
     )
@@ -282,7 +314,8 @@ def _check(pulse_width_us: float, amps: Sequence[float], max_uA: float) -> None:
 def population_thresholds(
     population: Population,
     *,
-    sources_um: Sequence[PointSource],
+    sources_um: Sequence[PointSource] = (),
+    field: Field | None = None,
     pulse_width_us: float,
     amplitudes_uA: Sequence[float] = (),
     max_amplitude_uA: float = DEVICE_MAX_uA,
@@ -295,14 +328,18 @@ def population_thresholds(
 
     ``sources_um``: the contacts at unit amplitude, points in the ganglion's frame (µm)
     with signed current fractions (a single contact: ``[PointSource(xyz, 1.0)]``; a
-    bipole: fractions +1 and −1). The drive is the amplitude times the cathodic waveform,
+    bipole: fractions +1 and −1), in a homogeneous medium of ``sigma_S_per_m``. Or any
+    other unit-amplitude potential as ``field`` (see :data:`Field`; e.g. an interpolated
+    finite-element solution). The drive is the amplitude times the cathodic waveform,
     as everywhere in this package. ``amplitudes_uA`` (each ≤ ``max_amplitude_uA``) are
     where activation and block are reported. ``progress(done, total)`` after each type.
     """
     amps = np.asarray([float(a) for a in amplitudes_uA], dtype=np.float64)
     _check(pulse_width_us, amplitudes_uA, max_amplitude_uA)
-    if not sources_um:
-        raise InputError("sources_um", [], "one or more point sources")
+    if bool(sources_um) == (field is not None):
+        raise InputError("sources_um", list(sources_um), "one or more point sources, or a field")
+    local = field is None
+    unit = field or _point_sources_local(population, sources_um, sigma_S_per_m=sigma_S_per_m)
     chosen = np.arange(len(population)) if indices is None else np.asarray(indices, np.int64)
     if len(chosen) and not (chosen.min() >= 0 and chosen.max() < len(population)):
         raise InputError("indices", chosen.tolist(), f"positions 0–{len(population) - 1}")
@@ -320,7 +357,7 @@ def population_thresholds(
             continue
         g = _group(
             population, chosen[rows], kind, pulse_width_us=pulse_width_us,
-            sources_um=sources_um, sigma_S_per_m=sigma_S_per_m,
+            field=unit, local=local,
         )  # fmt: skip
         ladder = _walk_ladder(g, rungs)
         thr[rows] = _bisect(g, ladder, rungs, max_amplitude_uA)

@@ -1,10 +1,11 @@
 """Time a DRG population recruitment curve, fast path against the exhaustive search.
 
 Fast: :func:`drgstim.biophysics.drg.population_search.population_thresholds` (ladder
-from the device maximum down, bisection on the exhaustive path, block runs only where a
-rung showed block). Exhaustive: what recruitment ran before it, doubling every neuron
-from 25 µA (``drg.search.drg_threshold_search``), then one run per neuron and amplitude
-above its threshold (``drg.search.drg_activation``), with the same maximum.
+from the device maximum down, bisection on the exhaustive path, block runs at the
+requested amplitudes above threshold that are not rungs). Exhaustive: what recruitment
+ran before it, doubling every neuron from 25 µA (``drg.search.drg_threshold_search``),
+then one run per neuron and amplitude above its threshold
+(``drg.search.drg_activation``), with the same maximum.
 
     .venv/bin/python benchmarks/population.py --neurons 1000 --amplitudes 10
 
@@ -58,7 +59,7 @@ def main() -> None:
     print(
         f"fast:       {t_fast:7.1f} s wall, {c_fast:7.1f} s CPU  {fast.simulations} runs, "
         f"{int(np.isfinite(fast.thresholds_uA).sum())} thresholds ≤ max, "
-        f"{int(fast.block_candidates.sum())} neurons checked for block, "
+        f"{int(fast.block_candidates.sum())} neurons blocked on a rung, "
         f"{int(fast.blocked.sum())} blocked pairs"
     )
     if args.skip_exhaustive:

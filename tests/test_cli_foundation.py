@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("numpy", "numba", "scipy", "fastapi", "sqlalchemy", "neuron", "matplotlib")
+HEAVY = (
+    "numpy", "numba", "scipy", "fastapi", "sqlalchemy", "neuron", "matplotlib", "dask",
+    "distributed",
+)  # fmt: skip
 
 
 def test_help_does_not_import_heavy_modules():

@@ -40,9 +40,11 @@ __all__ = [
     "MAX_AMPLITUDE_uA",
     "RecruitmentResult",
     "ThresholdSearch",
+    "check_request",
     "contact_distances_um",
     "contact_um",
     "recruitment",
+    "summarise",
 ]
 
 MAX_AMPLITUDE_uA = 12_000.0  # twice the device's 6 mA limit: a model question, not a program
@@ -99,6 +101,7 @@ class RecruitmentResult:
     blocked: dict[str, list[int]]  # threshold ≤ amplitude, but silent at that amplitude
     counts: dict[str, int]
     thresholds_uA: npt.NDArray[np.float64]
+    active: npt.NDArray[np.bool_]  # (neurons, amplitudes): spike at the detection site
     pulse_width_us: float
     distance_um: float
     seed: int
@@ -136,7 +139,10 @@ def contact_distances_um(population: Population, *, distance_um: float) -> npt.N
     return result
 
 
-def _check(amplitudes_uA: Sequence[float], pulse_width_us: float, distance_um: float) -> None:
+def check_request(
+    amplitudes_uA: Sequence[float], pulse_width_us: float, distance_um: float
+) -> None:
+    """:class:`InputError` naming the first request value out of its range."""
     if not amplitudes_uA:
         raise InputError(
             "amplitudes_uA", list(amplitudes_uA), f"one or more values in 0–{MAX_AMPLITUDE_uA:g} µA"
@@ -162,7 +168,7 @@ def recruitment(
 ) -> RecruitmentResult:
     """Fraction of each type activated at each amplitude (one threshold search per neuron,
     then with ``check`` one simulation per neuron and amplitude above its threshold)."""
-    _check(amplitudes_uA, pulse_width_us, distance_um)
+    check_request(amplitudes_uA, pulse_width_us, distance_um)
     amps = tuple(float(a) for a in amplitudes_uA)
     distances = contact_distances_um(population, distance_um=distance_um)
     sources = population.neuron_frame(contact_um(distance_um))
@@ -193,6 +199,26 @@ def recruitment(
                 dtype=np.bool_,
             )
             active[above[~fires, 0], above[~fires, 1]] = False
+    return summarise(
+        population, amplitudes_uA=amps, thresholds_uA=thresholds, active=active,
+        pulse_width_us=pulse_width_us, distance_um=distance_um,
+    )  # fmt: skip
+
+
+def summarise(
+    population: Population,
+    *,
+    amplitudes_uA: Sequence[float],
+    thresholds_uA: npt.NDArray[np.float64],
+    active: npt.NDArray[np.bool_],
+    pulse_width_us: float,
+    distance_um: float,
+) -> RecruitmentResult:
+    """Count per type: activated (``active``: spike at the detection site) and blocked
+    (threshold ≤ amplitude but not active) at each amplitude, whatever computed them."""
+    amps = tuple(float(a) for a in amplitudes_uA)
+    thresholds = np.asarray(thresholds_uA, dtype=np.float64)
+    reached = thresholds[:, None] <= np.asarray(amps)[None, :]
     fractions: dict[str, list[float]] = {}
     activated: dict[str, list[int]] = {}
     blocked: dict[str, list[int]] = {}
@@ -210,6 +236,7 @@ def recruitment(
         blocked=blocked,
         counts=population.counts(),
         thresholds_uA=thresholds,
+        active=np.asarray(active, dtype=np.bool_),
         pulse_width_us=pulse_width_us,
         distance_um=distance_um,
         seed=population.seed,

@@ -1,0 +1,390 @@
+"""Thresholds and activation of a whole DRG population for one electrode configuration,
+fast: the same thresholds as the exhaustive search, with a fraction of its simulations.
+
+:func:`population_thresholds` takes a population, a configuration of point sources at
+unit amplitude (any number of contacts with signed current fractions, in the ganglion's
+frame) and a pulse width, and returns every neuron's cathodic threshold (µA; ``inf``
+above ``max_amplitude_uA``) and whether it is activated, blocked or silent at each
+requested amplitude. The exhaustive path it replaces
+(:func:`drgstim.biophysics.drg.search.drg_threshold_search` then
+:func:`~drgstim.biophysics.drg.search.drg_activation`) doubles every neuron's amplitude
+from ``START_uA`` until it fires at the detection site (the central axon's end), bisects
+that bracket, then simulates every neuron at every requested amplitude above its
+threshold. What the physics lets us skip:
+
+* **Linearity in amplitude.** For a fixed configuration the outside potential is the
+  unit-amplitude potential times the amplitude, so one threshold per neuron serves every
+  amplitude; nothing is searched per amplitude.
+* **The device's maximum** (``drgstim.device`` amplitude grid, 6 mA) ends the search,
+  not twice that.
+* **The doubling ladder from the top.** The exhaustive search meets the ladder
+  ``START_uA · 2^k`` (then the maximum) from below; every rung below the threshold is a
+  full-length run in which nothing reaches the detection site. This module walks the
+  same rungs from the maximum downwards: a rung where the spike reaches the detection
+  site ends as soon as it arrives (a fraction of a run). The walk stops at the first rung
+  where *no compartment at all* crosses the detection level (``N``): below a rung where
+  nothing is even depolarised to 0 mV nothing fires (tested against the exhaustive
+  search, ``tests/biophysics/test_population_search.py``). The lowest rung with a spike
+  at the detection site above that is the rung where the exhaustive doubling would have
+  stopped, so the bisection that follows (:func:`~drgstim.biophysics.threshold.find_thresholds`
+  started one rung lower) takes the exhaustive search's path and returns its threshold.
+  A neuron with ``N`` at the maximum costs one run (most C neurons: no doubling from
+  25 µA at all).
+* **Block is checked where it can occur**: at each requested amplitude above a
+  neuron's threshold (as the exhaustive check), and a requested amplitude that is a rung
+  reuses that rung's run. A spike that starts but does not reach the detection site
+  (conduction block by the strong cathode) shows as a crossing somewhere without one at
+  the detection site (``X``). The rungs alone do not reveal every block: windows lie
+  between them (an Aβ neuron reaching the central end at 3.2 and 6 mA is silent at 3.6
+  to 4.8 mA), so every requested amplitude above threshold is run; those runs end as
+  soon as the spike arrives.
+
+Every neuron is built once (one topology per batch, one lane per neuron) and its batch
+serves the ladder, the bisection and the block runs. Neurons are independent, so a
+population can be split into chunks of ``indices`` and computed anywhere (see
+:mod:`drgstim.biophysics.distributed`); the result does not depend on the split as long
+as the chunks are the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from drgstim import units
+from drgstim.biophysics.drg.builders import build_drg
+from drgstim.biophysics.drg.geometry import DrgType
+from drgstim.biophysics.drg.search import RELATIVE_TOLERANCE, START_uA
+from drgstim.biophysics.models import simulation_dt_us
+from drgstim.biophysics.population import Population
+from drgstim.biophysics.runlength import run_length_ms
+from drgstim.biophysics.solver import Batch, assemble, run_batch
+from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M, PointSource, potential_mV_at_um
+from drgstim.biophysics.threshold import find_thresholds, take_lanes
+from drgstim.biophysics.waveforms import Waveform, end_ms, sample
+from drgstim.device.grid import grid
+from drgstim.errors import InputError
+
+__all__ = [
+    "DEVICE_MAX_uA",
+    "Field",
+    "PopulationThresholds",
+    "ganglion_points_um",
+    "ladder_uA",
+    "population_thresholds",
+]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+DEVICE_MAX_uA = float(grid("amplitude_uA").maximum)
+# C neurons: a coarse, short run at 1.25 × the maximum first; only those in which anything
+# crosses go up the ladder at the model's own dt and run length. Tested against the exact
+# top rung (tests/biophysics/test_population_search.py): no C neuron that crosses at the
+# maximum with dt 25 µs and 30 ms is missed by dt 100 µs, 10 ms at 1.25 × the amplitude
+# (without the margin, one of 248 at 3 mA was).
+SCREEN_MARGIN = 1.25
+SCREEN_DT_us = (100.0, 50.0)  # the largest that divides the pulse width is used
+SCREEN_TSTOP_ms = 10.0
+SCREENED = (DrgType.C,)
+# outcome of one rung: nothing crossed / a crossing somewhere, none at the detection site /
+# a spike at the detection site
+_N, _X, _D = 0, 1, 2
+
+
+@dataclass(frozen=True, kw_only=True)
+class PopulationThresholds:
+    """Per neuron of ``indices`` (in that order): threshold and activation per amplitude."""
+
+    indices: IntArray  # positions in the population
+    thresholds_uA: FloatArray  # (n,), inf: not activated up to max_amplitude_uA
+    amplitudes_uA: tuple[float, ...]
+    active: BoolArray  # (n, a): the spike reaches the detection site at that amplitude
+    reached: BoolArray  # (n, a): threshold ≤ amplitude (activated or blocked)
+    block_candidates: BoolArray  # (n,): a rung above threshold showed block (information)
+    simulations: int  # runs of the ladder, the bisection and the block check together
+
+    @property
+    def blocked(self) -> BoolArray:
+        """(n, a): threshold ≤ amplitude, but no spike at the detection site."""
+        out: BoolArray = self.reached & ~self.active
+        return out
+
+
+def ladder_uA(max_amplitude_uA: float) -> FloatArray:
+    """The exhaustive doubling's amplitudes: ``START_uA · 2^k`` below the maximum, then it."""
+    rungs = [START_uA]
+    while rungs[-1] * 2.0 < max_amplitude_uA:
+        rungs.append(rungs[-1] * 2.0)
+    if rungs[-1] < max_amplitude_uA:
+        rungs.append(max_amplitude_uA)
+    return np.asarray([r for r in rungs if r <= max_amplitude_uA] or [max_amplitude_uA])
+
+
+Field = Callable[[int, "FloatArray"], "FloatArray"]
+"""A unit-amplitude field: (neuron index, compartment centres (m, 3) in the ganglion's
+frame, µm) → outside potential (m,) in mV per mA of drive."""
+
+
+def ganglion_points_um(
+    population: Population, index: int, points_um: FloatArray
+) -> FloatArray:  # fmt: skip
+    """Points (m, 3) of neuron ``index``'s own frame in the ganglion's frame (the inverse
+    of :meth:`~drgstim.biophysics.population.Population.neuron_frame`)."""
+    u = population.stem_directions()[index]
+    axes = np.stack([np.array([1.0, 0.0, 0.0]), u, np.cross(np.array([1.0, 0.0, 0.0]), u)])
+    out: FloatArray = population.position_um[index] + np.asarray(points_um) @ axes
+    return out
+
+
+def _point_sources_local(
+    population: Population, sources_um: Sequence[PointSource], *, sigma_S_per_m: float
+) -> Field:
+    """Point sources (ganglion frame, µm, signed fractions) in a homogeneous medium, as a
+    field that takes points in each neuron's own frame: each source is moved into that
+    frame, exactly as recruitment places its contact."""
+    frames = [population.neuron_frame(s.position_m) for s in sources_um]
+
+    def field(index: int, centres_um: FloatArray) -> FloatArray:
+        local = [
+            PointSource(tuple(float(c) for c in f[index]), s.fraction)  # type: ignore[arg-type]
+            for f, s in zip(frames, sources_um, strict=True)
+        ]
+        return potential_mV_at_um(
+            current_mA=1.0, points_um=centres_um, sources_um=local, sigma_S_per_m=sigma_S_per_m
+        )
+
+    return field
+
+
+def _ve(
+    population: Population, idx: IntArray, batch: Batch, field: Field, local: bool
+) -> FloatArray:
+    """Outside potential (mV per mA of drive) at each compartment and lane (``local``: the
+    field takes points in the neuron's own frame)."""
+    ve = np.empty(batch.area.shape)
+    for lane, i in enumerate(idx):
+        centres = np.ascontiguousarray(batch.centres_um[:, :, lane])
+        if not local:
+            centres = ganglion_points_um(population, int(i), centres)
+        ve[:, lane] = field(int(i), centres)
+    return ve
+
+
+@dataclass
+class _Group:
+    """One type's neurons of a chunk: batch, potentials, waveform, dt."""
+
+    kind: DrgType
+    batch: Batch
+    ve: FloatArray
+    wave: FloatArray
+    dt_ms: float
+    pulse_width_us: float
+    sims: int = 0
+
+    def outcomes(
+        self, lanes: IntArray, amplitude_uA: FloatArray, *, coarse: bool = False
+    ) -> IntArray:
+        """``_N``/``_X``/``_D`` of each lane run at its amplitude (``coarse``: the screen's
+        dt and run length)."""
+        if not len(lanes):
+            return np.zeros(0, dtype=np.int64)
+        sub = take_lanes(self.batch, lanes)
+        wave, dt_ms = self.wave, self.dt_ms
+        if coarse:
+            dt_us = _screen_dt_us(self.pulse_width_us, units.us_from_ms(dt_ms))
+            wave = sample(
+                waveform=Waveform.CATHODIC, pulse_width_us=self.pulse_width_us,
+                dt_us=dt_us, tstop_ms=SCREEN_TSTOP_ms,
+            )  # fmt: skip
+            dt_ms = units.ms_from_us(dt_us)
+        run = run_batch(
+            sub,
+            ve_mV=np.ascontiguousarray(self.ve[:, lanes]),
+            drive=units.mA_from_uA(np.asarray(amplitude_uA, dtype=np.float64)),
+            wave=wave,
+            dt_ms=dt_ms,
+            chunk=4,
+        )
+        self.sims += len(lanes)
+        crossed = np.isfinite(run.tcross_ms)
+        return np.where(crossed[sub.detect], _D, np.where(crossed.any(axis=0), _X, _N))
+
+
+def _group(
+    population: Population, idx: IntArray, kind: DrgType, *, pulse_width_us: float,
+    field: Field, local: bool,
+) -> _Group:  # fmt: skip
+    dt_us = simulation_dt_us(kind.value)
+    morphs = [build_drg(kind, diameter_um=float(population.diameter_um[i])) for i in idx]
+    batch = assemble(morphs)
+    ve = _ve(population, idx, batch, field, local)
+    # The run lasts as long as the slowest (thinnest) cell of the group needs
+    # (``runlength.run_length_ms``), as in the exhaustive search.
+    thinnest = morphs[int(np.argmin(population.diameter_um[idx]))]
+    stim_end = end_ms(waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us)
+    tstop_ms = run_length_ms(thinnest, stimulus_end_ms=stim_end, ve_mV=ve)
+    wave = sample(
+        waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us, dt_us=dt_us, tstop_ms=tstop_ms
+    )
+    return _Group(
+        kind, batch, np.ascontiguousarray(ve), wave, units.ms_from_us(dt_us), pulse_width_us
+    )
+
+
+def _screen_dt_us(pulse_width_us: float, model_dt_us: float) -> float:
+    for dt in SCREEN_DT_us:
+        if dt > model_dt_us and abs(pulse_width_us / dt - round(pulse_width_us / dt)) < 1e-9:
+            return dt
+    return model_dt_us
+
+
+def _walk_ladder(g: _Group, rungs: FloatArray) -> IntArray:
+    """Outcome (lanes, rungs) from the top rung down to each lane's first ``N`` (−1 below)."""
+    lanes = g.batch.area.shape[1]
+    out = np.full((lanes, len(rungs)), -1, dtype=np.int64)
+    open_ = np.arange(lanes)
+    if g.kind in SCREENED and lanes:
+        top = np.full(lanes, SCREEN_MARGIN * rungs[-1])
+        silent = g.outcomes(open_, top, coarse=True) == _N
+        out[silent, -1] = _N
+        open_ = open_[~silent]
+    for r in range(len(rungs) - 1, -1, -1):
+        if not len(open_):
+            break
+        out[open_, r] = g.outcomes(open_, np.full(len(open_), rungs[r]))
+        open_ = open_[out[open_, r] != _N]
+        # lanes that reached the detection site first: a run of 4 lanes ends together
+        open_ = open_[np.argsort(-out[open_, r], kind="stable")]
+    return out
+
+
+def _bisect(g: _Group, ladder: IntArray, rungs: FloatArray, max_uA: float) -> FloatArray:
+    """Thresholds (µA): the exhaustive bisection, started one rung below the lowest ``D``."""
+    lanes = g.batch.area.shape[1]
+    thr = np.full(lanes, np.inf)
+    hit = ladder == _D
+    found = np.flatnonzero(hit.any(axis=1))
+    if not len(found):
+        return thr
+    lowest = np.argmax(hit[found], axis=1)  # the first rung (from below) with a spike
+    initial = rungs[np.maximum(lowest - 1, 0)]
+    res = find_thresholds(
+        take_lanes(g.batch, found),
+        ve_mV=np.ascontiguousarray(g.ve[:, found]),
+        wave=g.wave,
+        dt_ms=g.dt_ms,
+        initial=units.mA_from_uA(initial),
+        maximum=units.mA_from_uA(max_uA),
+        rel_tol=RELATIVE_TOLERANCE,
+    )
+    g.sims += res.simulations
+    got = units.uA_from_mA(res.threshold)
+    thr[found] = np.where(np.isfinite(got), got, np.inf)
+    return thr
+
+
+def _activation(
+    g: _Group, thr: FloatArray, ladder: IntArray, rungs: FloatArray, amps: FloatArray
+) -> tuple[BoolArray, BoolArray, BoolArray]:
+    """(active, reached, blocked on a rung) per lane and requested amplitude."""
+    reached = thr[:, None] <= amps[None, :]
+    above = rungs[None, :] > thr[:, None]
+    candidates = ((ladder == _X) & above).any(axis=1)
+    active = reached.copy()
+    # every amplitude above threshold is run (a rung reuses its outcome): block windows lie
+    # between rungs too (Aβ spiking at 3.2 and 6 mA, silent at 3.6–4.8 mA), so a neuron
+    # whose rungs all reach the central end can still be blocked at a requested amplitude
+    pairs = np.argwhere(reached & (amps[None, :] > thr[:, None]))
+    if len(pairs):
+        lanes, cols = pairs[:, 0], pairs[:, 1]
+        rung = np.searchsorted(rungs, amps[cols])
+        on_rung = (rung < len(rungs)) & (rungs[np.minimum(rung, len(rungs) - 1)] == amps[cols])
+        known = ladder[lanes, np.minimum(rung, len(rungs) - 1)]
+        fires = np.where(on_rung & (known >= 0), known == _D, False)
+        todo = np.flatnonzero(~(on_rung & (known >= 0)))
+        if len(todo):
+            fires[todo] = g.outcomes(lanes[todo], amps[cols[todo]]) == _D
+        active[lanes, cols] = fires
+    return active, reached, candidates
+
+
+def _check(pulse_width_us: float, amps: Sequence[float], max_uA: float) -> None:
+    if not 0.0 < max_uA <= 2.0 * DEVICE_MAX_uA:
+        raise InputError("max_amplitude_uA", max_uA, f"0–{2.0 * DEVICE_MAX_uA:g} µA")
+    for a in amps:
+        if not 0.0 < a <= max_uA:
+            raise InputError("amplitudes_uA", a, f"0–{max_uA:g} µA (exclusive of 0)")
+    if not 10.0 <= pulse_width_us <= 10_000.0:
+        raise InputError("pulse_width_us", pulse_width_us, "10–10000 µs")
+
+
+def population_thresholds(
+    population: Population,
+    *,
+    sources_um: Sequence[PointSource] = (),
+    field: Field | None = None,
+    pulse_width_us: float,
+    amplitudes_uA: Sequence[float] = (),
+    max_amplitude_uA: float = DEVICE_MAX_uA,
+    indices: Sequence[int] | npt.NDArray[np.int64] | None = None,
+    sigma_S_per_m: float = DEFAULT_SIGMA_S_PER_M,
+    progress: Callable[[int, int], None] | None = None,
+) -> PopulationThresholds:
+    """Thresholds (µA, cathodic pulse of ``pulse_width_us``) and activation of the neurons
+    ``indices`` (default: all) of ``population`` for one electrode configuration.
+
+    ``sources_um``: the contacts at unit amplitude, points in the ganglion's frame (µm)
+    with signed current fractions (a single contact: ``[PointSource(xyz, 1.0)]``; a
+    bipole: fractions +1 and −1), in a homogeneous medium of ``sigma_S_per_m``. Or any
+    other unit-amplitude potential as ``field`` (see :data:`Field`; e.g. an interpolated
+    finite-element solution). The drive is the amplitude times the cathodic waveform,
+    as everywhere in this package. ``amplitudes_uA`` (each ≤ ``max_amplitude_uA``) are
+    where activation and block are reported. ``progress(done, total)`` after each type.
+    """
+    amps = np.asarray([float(a) for a in amplitudes_uA], dtype=np.float64)
+    _check(pulse_width_us, amplitudes_uA, max_amplitude_uA)
+    if bool(sources_um) == (field is not None):
+        raise InputError("sources_um", list(sources_um), "one or more point sources, or a field")
+    local = field is None
+    unit = field or _point_sources_local(population, sources_um, sigma_S_per_m=sigma_S_per_m)
+    chosen = np.arange(len(population)) if indices is None else np.asarray(indices, np.int64)
+    if len(chosen) and not (chosen.min() >= 0 and chosen.max() < len(population)):
+        raise InputError("indices", chosen.tolist(), f"positions 0–{len(population) - 1}")
+    rungs = ladder_uA(max_amplitude_uA)
+    n = len(chosen)
+    thr = np.full(n, np.inf)
+    active = np.zeros((n, len(amps)), dtype=np.bool_)
+    reached = np.zeros((n, len(amps)), dtype=np.bool_)
+    candidates = np.zeros(n, dtype=np.bool_)
+    sims, done = 0, 0
+    types = np.array([population.types[i].value for i in chosen], dtype=object)
+    for kind in DrgType:
+        rows = np.flatnonzero(types == kind.value)
+        if not len(rows):
+            continue
+        g = _group(
+            population, chosen[rows], kind, pulse_width_us=pulse_width_us,
+            field=unit, local=local,
+        )  # fmt: skip
+        ladder = _walk_ladder(g, rungs)
+        thr[rows] = _bisect(g, ladder, rungs, max_amplitude_uA)
+        act, rch, cand = _activation(g, thr[rows], ladder, rungs, amps)
+        active[rows], reached[rows], candidates[rows] = act, rch, cand
+        sims += g.sims
+        done += len(rows)
+        if progress is not None:
+            progress(done, n)
+    return PopulationThresholds(
+        indices=chosen,
+        thresholds_uA=thr,
+        amplitudes_uA=tuple(float(a) for a in amps),
+        active=active,
+        reached=reached,
+        block_candidates=candidates,
+        simulations=sims,
+    )

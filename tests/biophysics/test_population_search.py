@@ -1,0 +1,137 @@
+"""The fast population path against the exhaustive search it replaces.
+
+Exhaustive: every neuron doubled from 25 µA (``drg_threshold_search``), bisected, then
+simulated at every requested amplitude above its threshold (``drg_activation``). Fast:
+the same doubling rungs walked from the device maximum down, the bisection started on the
+rung the doubling would have reached, block runs at the requested amplitudes above
+threshold that are not rungs, and C neurons screened with a coarse short run first. The
+shortcuts rest on physics (below a rung where nothing even crosses 0 mV nothing fires);
+these tests are the evidence on populations that contain near, far, blocked and silent
+neurons of every type.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from drgstim.biophysics import population as pop
+from drgstim.biophysics import recruitment as rec
+from drgstim.biophysics.drg import population_search as ps
+from drgstim.biophysics.drg.geometry import DrgType
+from drgstim.biophysics.drg.search import drg_activation, drg_threshold_search
+from drgstim.biophysics.sources import PointSource, potential_mV_at_um
+from drgstim.errors import InputError
+
+
+def _exhaustive(population: pop.Population, amps: list[float], distance_um: float):
+    return rec.recruitment(
+        population, amplitudes_uA=amps, pulse_width_us=300, distance_um=distance_um,
+        search=lambda cells, **kw: drg_threshold_search(
+            cells, **{**kw, "max_amplitude_uA": ps.DEVICE_MAX_uA}
+        ),
+        check=drg_activation,
+    )  # fmt: skip
+
+
+def _contact(distance_um: float) -> list[PointSource]:
+    point = tuple(float(c) for c in rec.contact_um(distance_um))
+    return [PointSource(point, 1.0)]  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_fast_path_gives_the_exhaustive_thresholds_and_activation() -> None:
+    # seed 7, 30 neurons, contact on the surface: near Aβ neurons blocked at several of
+    # the amplitudes (some of them between rungs), Aδ and C with thresholds in range,
+    # and silent C neurons
+    population = pop.sample_population(n_neurons=30, seed=7)
+    amps = [600.0 * k for k in range(1, 11)]
+    slow = _exhaustive(population, amps, 0.0)
+    fast = ps.population_thresholds(
+        population, sources_um=_contact(0.0), pulse_width_us=300, amplitudes_uA=amps
+    )
+    # the same bisection path: identical thresholds, not merely within the tolerance
+    np.testing.assert_array_equal(fast.thresholds_uA, slow.thresholds_uA)
+    np.testing.assert_array_equal(fast.active, slow.active)
+    assert fast.blocked.any(), "the population should contain blocked neurons"
+    assert np.isinf(fast.thresholds_uA).any() and np.isfinite(fast.thresholds_uA).any()
+
+
+def test_block_between_rungs_is_found() -> None:
+    # Aβ neuron 279 of this population: threshold 197 µA, the spike reaches the central
+    # end on every rung (200 µA … 6 mA) but not at 2.4 mA, a window between the rungs
+    # (a shortcut that trusted the rungs missed it, 7 of 4000 pairs in 400 neurons)
+    population = pop.sample_population(n_neurons=400, seed=1)
+    got = ps.population_thresholds(
+        population, sources_um=_contact(0.0), pulse_width_us=300,
+        amplitudes_uA=[1800.0, 2400.0, 3000.0], indices=[279],
+    )  # fmt: skip
+    assert population.types[279] is DrgType.ABETA
+    assert 190.0 < got.thresholds_uA[0] < 200.0
+    assert got.active[0].tolist() == [True, False, True]
+    assert not got.block_candidates[0]  # no rung showed it
+
+
+def test_ladder_is_the_exhaustive_doubling_up_to_the_maximum() -> None:
+    np.testing.assert_array_equal(
+        ps.ladder_uA(6000.0), [25, 50, 100, 200, 400, 800, 1600, 3200, 6000]
+    )
+    np.testing.assert_array_equal(ps.ladder_uA(3200.0), [25, 50, 100, 200, 400, 800, 1600, 3200])
+    assert ps.DEVICE_MAX_uA == 6000.0  # the device grid's ceiling, not the model's 12 mA
+
+
+def test_c_screen_misses_no_c_neuron_that_crosses_at_the_maximum() -> None:
+    # the coarse screen (dt 100 µs, 10 ms, 1.25 × the amplitude) against the model's own
+    # dt and run length at the maximum, for C neurons near and far from the contact
+    population = pop.sample_population(n_neurons=40, seed=3)
+    idx = population.indices("c")
+    g = ps._group(
+        population, idx, DrgType.C, pulse_width_us=300, local=True,
+        field=ps._point_sources_local(
+            population, _contact(0.0), sigma_S_per_m=ps.DEFAULT_SIGMA_S_PER_M
+        ),
+    )  # fmt: skip
+    lanes = np.arange(len(idx))
+    for amp in (3000.0, 6000.0):
+        exact = g.outcomes(lanes, np.full(len(idx), amp))
+        coarse = g.outcomes(lanes, np.full(len(idx), ps.SCREEN_MARGIN * amp), coarse=True)
+        assert np.all((coarse != ps._N) | (exact == ps._N)), amp
+        assert (exact != ps._N).any() and (exact == ps._N).any()  # both kinds present
+
+
+@pytest.mark.slow
+def test_a_field_in_the_ganglion_frame_gives_the_point_source_thresholds() -> None:
+    # what a multi-contact or finite-element caller passes: potentials at points of the
+    # ganglion; here a bipole (cathode on the surface, anode 3 mm along the root)
+    population = pop.sample_population(n_neurons=6, seed=2)
+    cathode = tuple(float(c) for c in rec.contact_um(0.0))
+    anode = (3000.0, cathode[1], cathode[2])
+    sources = [PointSource(cathode, 1.0), PointSource(anode, -1.0)]  # type: ignore[arg-type]
+
+    def field(index: int, points_um: np.ndarray) -> np.ndarray:
+        assert index in range(6) and points_um.shape[1] == 3
+        return potential_mV_at_um(
+            current_mA=1.0, points_um=points_um, sources_um=sources,
+            sigma_S_per_m=ps.DEFAULT_SIGMA_S_PER_M,
+        )  # fmt: skip
+
+    by_sources = ps.population_thresholds(population, sources_um=sources, pulse_width_us=300)
+    by_field = ps.population_thresholds(population, field=field, pulse_width_us=300)
+    assert np.isfinite(by_sources.thresholds_uA).any()
+    np.testing.assert_allclose(by_field.thresholds_uA, by_sources.thresholds_uA, rtol=1e-9)
+
+
+def test_bad_requests_name_the_field() -> None:
+    population = pop.sample_population(n_neurons=3, seed=1)
+    with pytest.raises(InputError, match="amplitudes_uA"):
+        ps.population_thresholds(
+            population, sources_um=_contact(0.0), pulse_width_us=300, amplitudes_uA=[7000]
+        )
+    with pytest.raises(InputError, match="pulse_width_us"):
+        ps.population_thresholds(population, sources_um=_contact(0.0), pulse_width_us=5)
+    with pytest.raises(InputError, match="sources_um"):
+        ps.population_thresholds(population, sources_um=[], pulse_width_us=300)
+    with pytest.raises(InputError, match="indices"):
+        ps.population_thresholds(
+            population, sources_um=_contact(0.0), pulse_width_us=300, indices=[5]
+        )

@@ -193,10 +193,12 @@ def transmission(
     injection_nA: float | None = None,
     dt_us: float | None = None,
     sodium_dynamics: bool = False,
+    calcium_sk: bool = False,
 ) -> TransmissionResult:
     """Stimulation off, and per amplitude on with and without the train, in one batch;
     spikes counted per window (see the module docstring). ``sodium_dynamics`` (C only):
-    the C neuron with Na⁺ accumulation and the Na⁺/K⁺ pump (``build_c``)."""
+    the C neuron with Na⁺ accumulation and the Na⁺/K⁺ pump; ``calcium_sk`` (C only): with
+    the soma's L-type Ca²⁺, Ca²⁺ pool and SK current (``build_c``)."""
     start = time.perf_counter()
     kind = DrgType(model)
     _check(rate_Hz=rate_Hz, duration_s=duration_s, window_s=window_s, distance_um=distance_um)
@@ -208,7 +210,9 @@ def transmission(
     dt = dt_default if dt_us is None else dt_us
     inj = inj_default if injection_nA is None else injection_nA
     _check(dt_us=dt, injection_nA=inj)
-    cell = build_drg(kind, diameter_um=diameter_um, sodium_dynamics=sodium_dynamics)
+    cell = build_drg(
+        kind, diameter_um=diameter_um, sodium_dynamics=sodium_dynamics, calcium_sk=calcium_sk
+    )
     sites = transmission_sites(cell)
     tstop_ms = units.ms_from_s(duration_s)
     train = sample(
@@ -230,7 +234,7 @@ def transmission(
     return _summarise(
         counts, times, np.r_[0.0, amps], onsets_ms, sites=sites,
         window_s=window_s, duration_s=duration_s, rate_Hz=rate_Hz,
-        model=f"{kind.value}+sodium_dynamics" if sodium_dynamics else kind.value,
+        model=kind.value + "+sodium_dynamics" * sodium_dynamics + "+calcium_sk" * calcium_sk,
         stim=(stim_frequency_Hz, stim_pulse_width_us, Waveform(stim_waveform).value),
         distance_um=distance_um, dt_us=dt, started=start,
     )  # fmt: skip

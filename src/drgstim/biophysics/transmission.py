@@ -19,8 +19,9 @@ with central spikes binned at their time minus the off condition's median latenc
 spike counts in the window of the pulse that launched it). Below threshold this is the
 number of injected spikes that reached the central end; where the stimulus fires the
 neuron itself its spikes collide with the train, and the count is the number of central
-spikes the train adds. The off condition must transmit every pulse (a check of the
-injection).
+spikes the train adds. The off condition of the published membranes transmits every
+pulse (a check of the injection); with ``calcium_sk`` the C neuron's own T-junction
+filtering shows there too (see ``docs/drg_models.md``).
 
 Results per window of ``window_s`` seconds (by launch time): launched, transmitted and
 their ratio, per lane. Runtime grows linearly with duration and lanes (see
@@ -59,7 +60,7 @@ IntArray = npt.NDArray[np.int64]
 # (dt_us, injected pulse amplitude nA, pulse width µs) per type: the pulse launches one
 # spike from the peripheral end every time, about 9-13× its single-pulse threshold at the
 # default diameters (C 0.055 nA, Aβ 0.43 nA, Aδ 0.15 nA), so stimulation does not decide
-# whether a spike is launched; the off condition must transmit every spike.
+# whether a spike is launched; the off condition transmits every spike (without calcium_sk).
 INJECTION_DEFAULTS: dict[DrgType, tuple[float, float, float]] = {
     DrgType.ABETA: (5.0, 5.0, 100.0),
     DrgType.ADELTA: (5.0, 2.0, 100.0),

@@ -1,7 +1,8 @@
 """Build a drgstim Morphology in NEURON and run it with the same drive (parity tests).
 
 The mechanisms in ``neuron_models`` (the MRG node; ``sundtna`` + ``nacumd``, the Sundt
-membrane with Na⁺ accumulation and the pump, for ``sundt_na``; ``fhsoma``, the
+membrane with Na⁺ accumulation and the pump, for ``sundt_na``; ``sundtca``, the Sundt
+membrane with the soma's Ca²⁺ current, Ca²⁺ pool and SK current, for ``sundt_ca``; ``fhsoma``, the
 Frankenhaeuser–Huxley soma membrane, for ``fh``) are compiled once per
 content hash into a cache directory under the system temp dir with ``nrnivmodl``.
 ``e_extracellular`` of every segment plays the same samples the drgstim kernel uses (a
@@ -79,9 +80,10 @@ class Built:
             sec.L, sec.diam, sec.nseg, sec.Ra, sec.cm = (
                 s.length_um, s.diameter_um, s.nseg, s.ra_ohm_cm, s.cm_uF_per_cm2,
             )  # fmt: skip
-            mech = {"mrg_node": "mrgnode", "sundt_na": "sundtna", "fh": "fhsoma"}.get(
-                s.mechanism, s.mechanism
-            )
+            mech = {
+                "mrg_node": "mrgnode", "sundt_na": "sundtna", "fh": "fhsoma",
+                "sundt_ca": "sundtca",
+            }.get(s.mechanism, s.mechanism)  # fmt: skip
             sec.insert(mech)
             sec.insert("extracellular")
             if mech == "sundtna":
@@ -95,6 +97,8 @@ class Built:
                     _set_sundtna(seg.sundtna, s.parameters)
                 if mech == "fhsoma":
                     _set_fh(seg.fhsoma, s.parameters)
+                if mech == "sundtca":
+                    _set_sundtca(seg.sundtca, s.parameters)
                 layer = s.periaxonal
                 if layer is not None:
                     seg.xraxial[0] = layer.xraxial_ohm_per_cm / _OHM_PER_MEGAOHM
@@ -168,6 +172,20 @@ _SUNDTNA = {
     "gl": "g_leak_S_per_cm2", "ek": "e_k_mV", "el": "e_leak_mV", "shift": "na_shift_mV",
     "ko": "k_out_mM", "pumpa": "pump_a_mA_per_cm2", "gnaleak": "g_na_leak_S_per_cm2",
 }  # fmt: skip
+
+
+_SUNDTCA = {
+    "gnabar": "g_na_S_per_cm2", "gkdrbar": "g_kdr_S_per_cm2", "gkmbar": "g_km_S_per_cm2",
+    "gl": "g_leak_S_per_cm2", "ena": "e_na_mV", "ek": "e_k_mV", "el": "e_leak_mV",
+    "shift": "na_shift_mV", "gcalbar": "g_cal_S_per_cm2", "eca": "e_ca_mV",
+    "gskbar": "g_sk_S_per_cm2", "ca0": "ca_rest_mM", "catau": "ca_tau_ms",
+    "kca": "ca_per_charge_mM_cm2_per_mA_ms",
+}  # fmt: skip
+
+
+def _set_sundtca(mech: Any, parameters: Any) -> None:
+    for theirs, ours in _SUNDTCA.items():
+        setattr(mech, theirs, parameters[ours])
 
 
 _FH = {

@@ -117,6 +117,20 @@ def test_transmission_sodium_dynamics_flag() -> None:
     assert "sodium_dynamics" in refused.stderr and "Traceback" not in refused.stderr
 
 
+def test_transmission_calcium_sk_flag() -> None:
+    out = _run(
+        "transmission", "--model", "c", "--calcium-sk", "--stim-amplitude-uA", "1500",
+        "--duration-s", "0.25", "--window-s", "0.25", "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["model"] == "c+calcium_sk"
+    assert data["conditions"][0]["transmitted"] == data["conditions"][0]["launched"] == 1
+    refused = _run("transmission", "--model", "abeta", "--calcium-sk", "--json")
+    assert refused.returncode == 2
+    assert "calcium_sk" in refused.stderr and "Traceback" not in refused.stderr
+
+
 @pytest.mark.parametrize(
     ("flag", "value", "field"),
     [

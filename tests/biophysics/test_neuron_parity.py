@@ -154,10 +154,49 @@ def test_sodium_accumulation_and_pump_match_neuron() -> None:
     assert np.mean(np.abs(theirs - fixed)) > 0.5
 
 
+def test_soma_calcium_and_sk_match_neuron() -> None:
+    # The C neuron's soma with the L-type Ca²⁺ current, Ca²⁺ pool and SK (sundt_ca; 25 µm,
+    # one compartment), a 20 Hz train of 1 nA × 1 ms for 500 ms, against NEURON with
+    # sundtca.mod (written from the same equations). Spec: mean |ΔV| < 0.05 mV. SK must
+    # matter: it cuts the spikes from one per pulse to a few (Ca²⁺ builds up with τ 500 ms).
+    from drgstim.biophysics.channels import sundt_ca
+    from drgstim.biophysics.morphology import Section
+
+    soma = Section(
+        name="soma", length_um=25.0, diameter_um=25.0, mechanism="sundt_ca",
+        start_um=(0.0, 0.0, 0.0), end_um=(25.0, 0.0, 0.0), nseg=1, ra_ohm_cm=100.0,
+        parameters=sundt_ca.defaults(),
+    )  # fmt: skip
+    cell = Morphology(name="soma_ca", sections=(soma,), detect_section="soma", v_rest_mV=-60.0,
+                      temperature_C=35.0)  # fmt: skip
+    train = sample(waveform="anodic", pulse_width_us=1000.0, dt_us=25.0, tstop_ms=500.0,
+                   delay_ms=1.0, frequency_Hz=20.0)  # fmt: skip
+    zero = np.zeros_like(train)
+    ours = run_batch(
+        assemble([cell]), ve_mV=np.zeros((1, 1)), drive=np.zeros(1), wave=zero, dt_ms=0.025,
+        record=[0], inject=CurrentInjection(compartments=[0], amplitude_nA=1.0, wave=train),
+    ).traces_mV[:, 0, 0]  # fmt: skip
+    built = _neuron.Built(cell, ve_mV=np.zeros(1), dt_ms=0.025)
+    theirs = built.run(drive=0.0, wave=zero, iclamp=(0, 1.0, train))[:, 0]
+    for seg in built.secs["soma"]:
+        seg.sundtca.gskbar = 0.0
+    without_sk = built.run(drive=0.0, wave=zero, iclamp=(0, 1.0, train))[:, 0]
+
+    def spikes(v: np.ndarray) -> int:
+        return int(np.sum((v[:-1] < 0.0) & (v[1:] >= 0.0)))
+
+    assert spikes(without_sk) == 10  # every pulse fires without SK
+    assert 1 <= spikes(theirs) <= 5
+    assert spikes(ours) == spikes(theirs)
+    assert np.mean(np.abs(ours - theirs)) < 0.05
+    assert np.max(np.abs(ours - theirs)) < 0.5
+
+
 BRANCHED = {
     # cell, dt ms, tstop ms, suprathreshold amplitude mA (point source 1 mm, 300 µs)
     "abeta": (build_abeta, 0.005, 5.0, 1.2),
     "c": (lambda: build_c(sodium_dynamics=True), 0.025, 40.0, 10.0),
+    "c_ca": (lambda: build_c(sodium_dynamics=True, calcium_sk=True), 0.025, 40.0, 10.0),
 }
 
 
@@ -166,7 +205,8 @@ def test_branched_neurons_match_neuron(name: str) -> None:
     # Whole DRG neurons, T-junction included: NEURON joins the stem and both axons at a
     # zero-area node, and so does drgstim (a junction compartment). Aβ: MRG double cable
     # with the Frankenhaeuser–Huxley soma and initial segment (our fhsoma.mod); C: Sundt
-    # with Na⁺ accumulation and the pump (sundtna.mod + nacumd.mod). Spec: mean |ΔV| < 0.05
+    # with Na⁺ accumulation and the pump (sundtna.mod + nacumd.mod), and with the soma's
+    # Ca²⁺ current, Ca²⁺ pool and SK (sundtca.mod). Spec: mean |ΔV| < 0.05
     # mV (the junction's own potential compared too) and thresholds within 1 %. Coupling
     # both axons straight to the stem's last compartment gave 0.06-0.15 mV on the C neuron.
     build, dt_ms, tstop_ms, amp = BRANCHED[name]

@@ -179,12 +179,14 @@ def mrg_sections(
     shortened internode keeps the MRG structure and shrinks all its parts alike).
     """
     out: list[Section] = []
-    pos = np.asarray(start_um, dtype=np.float64)
-    step = np.asarray(direction, dtype=np.float64)
+    # plain floats, not NumPy 3-vectors: a fibre has hundreds of pieces and small-array
+    # arithmetic costs a few µs per operation
+    x, y, z = (float(c) for c in start_um)
+    ux, uy, uz = (float(c) for c in direction)
     for idx, kind in enumerate(kinds):
         piece = fibre.pieces[kind]
         length = piece.length_um * (1.0 if kind == "node" else scale)
-        end = pos + step * length
+        end = (x + ux * length, y + uy * length, z + uz * length)
         params = dict(piece.parameters)
         out.append(
             Section(
@@ -192,8 +194,8 @@ def mrg_sections(
                 length_um=length,
                 diameter_um=piece.diameter_um,
                 mechanism=piece.mechanism,
-                start_um=(float(pos[0]), float(pos[1]), float(pos[2])),
-                end_um=(float(end[0]), float(end[1]), float(end[2])),
+                start_um=(x, y, z),
+                end_um=end,
                 parent=out[-1].name if out else parent,
                 cm_uF_per_cm2=piece.cm_uF_per_cm2,
                 ra_ohm_cm=piece.ra_ohm_cm,
@@ -201,7 +203,7 @@ def mrg_sections(
                 periaxonal=piece.periaxonal,
             )
         )
-        pos = end
+        x, y, z = end
     return out
 
 

@@ -112,6 +112,10 @@ class Morphology:
     v_rest_mV: float = -65.0
     temperature_C: float = 6.3
     source_axis: tuple[float, float, float] = (0.0, 1.0, 0.0)
+    # the compartments, built once on first use (the cell is immutable); not compared
+    _compartments: list[list[Compartment]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -128,6 +132,11 @@ class Morphology:
 
     def compartments(self) -> list[Compartment]:
         """Compartments in Hines order (parent index < own index), junctions included."""
+        if not self._compartments:  # built once: sources, assembly and checks all ask
+            self._compartments.append(self._build_compartments())
+        return list(self._compartments[0])
+
+    def _build_compartments(self) -> list[Compartment]:
         by_name = {sec.name: sec for sec in self.sections}
         meeting = Counter(self._end_node(sec.name, x, by_name) for sec in self.sections
                           for x in (0.0, 1.0))  # fmt: skip

@@ -19,8 +19,9 @@ with central spikes binned at their time minus the off condition's median latenc
 spike counts in the window of the pulse that launched it). Below threshold this is the
 number of injected spikes that reached the central end; where the stimulus fires the
 neuron itself its spikes collide with the train, and the count is the number of central
-spikes the train adds. The off condition must transmit every pulse (a check of the
-injection).
+spikes the train adds. The off condition of the published membranes transmits every
+pulse (a check of the injection); with ``calcium_sk`` the C neuron's own T-junction
+filtering shows there too (see ``docs/drg_models.md``).
 
 Results per window of ``window_s`` seconds (by launch time): launched, transmitted and
 their ratio, per lane. Runtime grows linearly with duration and lanes (see
@@ -59,7 +60,7 @@ IntArray = npt.NDArray[np.int64]
 # (dt_us, injected pulse amplitude nA, pulse width µs) per type: the pulse launches one
 # spike from the peripheral end every time, about 9-13× its single-pulse threshold at the
 # default diameters (C 0.055 nA, Aβ 0.43 nA, Aδ 0.15 nA), so stimulation does not decide
-# whether a spike is launched; the off condition must transmit every spike.
+# whether a spike is launched; the off condition transmits every spike (without calcium_sk).
 INJECTION_DEFAULTS: dict[DrgType, tuple[float, float, float]] = {
     DrgType.ABETA: (5.0, 5.0, 100.0),
     DrgType.ADELTA: (5.0, 2.0, 100.0),
@@ -193,10 +194,12 @@ def transmission(
     injection_nA: float | None = None,
     dt_us: float | None = None,
     sodium_dynamics: bool = False,
+    calcium_sk: bool = False,
 ) -> TransmissionResult:
     """Stimulation off, and per amplitude on with and without the train, in one batch;
     spikes counted per window (see the module docstring). ``sodium_dynamics`` (C only):
-    the C neuron with Na⁺ accumulation and the Na⁺/K⁺ pump (``build_c``)."""
+    the C neuron with Na⁺ accumulation and the Na⁺/K⁺ pump; ``calcium_sk`` (C only): with
+    the soma's L-type Ca²⁺, Ca²⁺ pool and SK current (``build_c``)."""
     start = time.perf_counter()
     kind = DrgType(model)
     _check(rate_Hz=rate_Hz, duration_s=duration_s, window_s=window_s, distance_um=distance_um)
@@ -210,7 +213,9 @@ def transmission(
     dt = dt_default if dt_us is None else dt_us
     inj = inj_default if injection_nA is None else injection_nA
     _check(dt_us=dt, injection_nA=inj)
-    cell = build_drg(kind, diameter_um=diameter_um, sodium_dynamics=sodium_dynamics)
+    cell = build_drg(
+        kind, diameter_um=diameter_um, sodium_dynamics=sodium_dynamics, calcium_sk=calcium_sk
+    )
     sites = transmission_sites(cell)
     tstop_ms = units.ms_from_s(duration_s)
     train = sample(
@@ -232,7 +237,7 @@ def transmission(
     return _summarise(
         counts, times, np.r_[0.0, amps], onsets_ms, sites=sites,
         window_s=window_s, duration_s=duration_s, rate_Hz=rate_Hz,
-        model=f"{kind.value}+sodium_dynamics" if sodium_dynamics else kind.value,
+        model=kind.value + "+sodium_dynamics" * sodium_dynamics + "+calcium_sk" * calcium_sk,
         stim=(stim_frequency_Hz, stim_pulse_width_us, Waveform(stim_waveform).value),
         distance_um=distance_um, dt_us=dt, started=start,
     )  # fmt: skip

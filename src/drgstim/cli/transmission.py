@@ -58,6 +58,13 @@ def transmission_command(
             help="C only: Na⁺ accumulation, Nernst E_Na and the Na⁺/K⁺ pump (Tigerholm 2014)",
         ),
     ] = False,
+    calcium_sk: Annotated[
+        bool,
+        typer.Option(
+            "--calcium-sk",
+            help="C only: the soma's L-type Ca²⁺, Ca²⁺ pool and SK current (Sundt 2015)",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Spikes reaching the central end / spikes launched, ganglion stimulation off vs on."""
@@ -71,7 +78,7 @@ def transmission_command(
         "duration_s": duration_s, "window_s": window_s, "stim_amplitudes_uA": amplitudes,
         "stim_frequency_Hz": stim_frequency_Hz, "stim_pulse_width_us": pulse_width_us,
         "stim_waveform": waveform, "distance_um": distance_um,
-        "sodium_dynamics": sodium_dynamics,
+        "sodium_dynamics": sodium_dynamics, "calcium_sk": calcium_sk,
     }  # fmt: skip
     from drgstim.biophysics.transmission import transmission
 

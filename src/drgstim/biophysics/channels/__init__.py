@@ -22,7 +22,8 @@ module with the attributes above, choose the next free ``MECH_ID``, add it to
 ``gates``). Keep ``len(STATES) <= MAX_STATES`` and ``len(PARAMETERS) <= MAX_PARAMETERS``;
 ``tests/biophysics/test_rate_tables.py`` then checks its table against its exact rates.
 
-A mechanism may carry concentrations (e.g. ``sundt_na``'s intracellular Na⁺): it lists
+A mechanism may carry concentrations (e.g. ``sundt_na``'s intracellular Na⁺, ``sundt_ca``'s
+Ca²⁺ pool and its Ca²⁺-gated SK gate): it lists
 them, after its gates, in ``STATES`` and again in ``CONCENTRATIONS``, and provides
 ``accumulate(v, p, x, dt)``, which the solver calls once per step with the step's old
 voltage and gates, before the gates advance; the rate tables cover only the gates
@@ -39,15 +40,16 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from drgstim.biophysics.channels import fh, hh, mrg_node, passive, sundt, sundt_na
+from drgstim.biophysics.channels import fh, hh, mrg_node, passive, sundt, sundt_ca, sundt_na
 from drgstim.errors import InputError
 
 __all__ = ["MAX_PARAMETERS", "MAX_STATES", "REGISTRY", "gate_count", "mechanism"]
 
-MAX_STATES = 6
+MAX_STATES = 8
 MAX_PARAMETERS = 15
 
-REGISTRY: dict[str, ModuleType] = {m.NAME: m for m in (passive, hh, mrg_node, sundt, fh, sundt_na)}
+_ALL = (passive, hh, mrg_node, sundt, fh, sundt_na, sundt_ca)
+REGISTRY: dict[str, ModuleType] = {m.NAME: m for m in _ALL}
 
 
 def gate_count(mod: ModuleType) -> int:

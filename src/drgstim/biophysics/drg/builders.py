@@ -22,7 +22,11 @@ T-junction pieces; the leak reversal of each section makes it rest at −60 mV. 
 plus intracellular Na⁺ accumulation, a Nernst E_Na and the Tigerholm et al. 2014 Na⁺/K⁺
 pump, balanced at rest (Na⁺ leak and leak reversal per section). It is off by default:
 Sundt et al. 2015 publish the membrane with fixed E_Na and no pump, and the builders'
-default is the published model.
+default is the published model. With ``calcium_sk=True`` the soma carries ``sundt_ca``
+instead: the same membrane plus the L-type Ca²⁺ current, Ca²⁺ pool and SK current of
+Sundt et al. 2015's Figure 8c model (ModelDB 187473), which puts them in the soma only
+(and its pump and Na⁺ accumulation in the stem and T-junction, not the soma: with both
+options the soma has Ca²⁺ and SK, every other section Na⁺ dynamics).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from dataclasses import replace
 
 from drgstim.biophysics import _data
 from drgstim.biophysics.cells import MrgFibre, mrg_fibre, mrg_sections
-from drgstim.biophysics.channels import fh, sundt, sundt_na
+from drgstim.biophysics.channels import fh, sundt, sundt_ca, sundt_na
 from drgstim.biophysics.drg.geometry import (
     DrgType,
     Section,
@@ -143,34 +147,56 @@ def _sodium_section(s: Section, p: sundt.SundtParameters) -> MSection:
     return replace(base, mechanism=sundt_na.NAME, parameters=values)
 
 
-def build_c(*, diameter_um: float = 0.8, sodium_dynamics: bool = False) -> Morphology:
+def _calcium_section(s: Section, p: sundt.SundtParameters) -> MSection:
+    """A Sundt section with the L-type Ca²⁺ current, Ca²⁺ pool and SK (``sundt_ca``)."""
+    base = _sundt_section(s, p)
+    values = dict(sundt_ca.defaults(), **base.parameters)
+    values = sundt_ca.rest_balance(values, v_rest_mV=p.v_rest_mV, celsius=p.temperature_C)
+    return replace(base, mechanism=sundt_ca.NAME, parameters=values)
+
+
+def build_c(
+    *, diameter_um: float = 0.8, sodium_dynamics: bool = False, calcium_sk: bool = False
+) -> Morphology:
     """C neuron (Sundt et al. 2015): peripheral axon ``diameter_um``, central half of it.
 
     ``sodium_dynamics``: intracellular Na⁺ accumulation, Nernst E_Na and the Na⁺/K⁺ pump
-    (``channels.sundt_na``; off by default, see the module docstring).
+    (``channels.sundt_na``); ``calcium_sk``: the soma's L-type Ca²⁺, Ca²⁺ pool and SK
+    current (``channels.sundt_ca``). Both off by default, see the module docstring.
     """
     sections = c_sections(peripheral_diameter_um=diameter_um)
     p = sundt.sundt_parameters()
-    make = _sodium_section if sodium_dynamics else _sundt_section
-    suffix = "_na" if sodium_dynamics else ""
+
+    def make(s: Section) -> MSection:
+        if calcium_sk and s.kind is SectionKind.SOMA:
+            return _calcium_section(s, p)
+        return _sodium_section(s, p) if sodium_dynamics else _sundt_section(s, p)
+
+    suffix = ("_na" if sodium_dynamics else "") + ("_ca" if calcium_sk else "")
     return Morphology(
-        name=f"c_{diameter_um:g}um{suffix}", sections=tuple(make(s, p) for s in sections),
+        name=f"c_{diameter_um:g}um{suffix}", sections=tuple(make(s) for s in sections),
         detect_section=next(s.name for s in sections if s.detection), detect_x=1.0,
         v_rest_mV=p.v_rest_mV, temperature_C=p.temperature_C, source_axis=SOURCE_AXIS,
     )  # fmt: skip
 
 
 def build_drg(
-    kind: DrgType | str, *, diameter_um: float | None = None, sodium_dynamics: bool = False
+    kind: DrgType | str,
+    *,
+    diameter_um: float | None = None,
+    sodium_dynamics: bool = False,
+    calcium_sk: bool = False,
 ) -> Morphology:
     """The builder of one type, with its default diameter unless given.
 
-    ``sodium_dynamics`` (C only): see :func:`build_c`.
+    ``sodium_dynamics`` and ``calcium_sk`` (C only): see :func:`build_c`.
     """
     kind = DrgType(kind)
     d = DEFAULT_DIAMETER_um[kind] if diameter_um is None else diameter_um
     if kind is DrgType.C:
-        return build_c(diameter_um=d, sodium_dynamics=sodium_dynamics)
+        return build_c(diameter_um=d, sodium_dynamics=sodium_dynamics, calcium_sk=calcium_sk)
     if sodium_dynamics:
         raise InputError("sodium_dynamics", sodium_dynamics, "False for Aβ and Aδ (C only)")
+    if calcium_sk:
+        raise InputError("calcium_sk", calcium_sk, "False for Aβ and Aδ (C only)")
     return build_abeta(diameter_um=d) if kind is DrgType.ABETA else build_adelta(diameter_um=d)

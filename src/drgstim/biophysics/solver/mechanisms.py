@@ -9,7 +9,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from drgstim.biophysics.channels import fh, hh, mrg_node, passive, sundt, sundt_na
+from drgstim.biophysics.channels import fh, hh, mrg_node, passive, sundt, sundt_ca, sundt_na
 
 __all__ = [
     "accumulate",
@@ -36,6 +36,8 @@ def steady(m: int, v: float, p: np.ndarray, x: np.ndarray, tf: np.ndarray) -> No
         fh.steady_state(v, p, x, tf[m])
     elif m == sundt_na.MECH_ID:
         sundt_na.steady_state(v, p, x, tf[m])
+    elif m == sundt_ca.MECH_ID:
+        sundt_ca.steady_state(v, p, x, tf[m])
     else:
         passive.steady_state(v, p, x, tf[m])
 
@@ -53,6 +55,8 @@ def advance(m: int, v: float, p: np.ndarray, x: np.ndarray, dt: float, tf: np.nd
         fh.advance(v, p, x, dt, tf[m])
     elif m == sundt_na.MECH_ID:
         sundt_na.advance(v, p, x, dt, tf[m])
+    elif m == sundt_ca.MECH_ID:
+        sundt_ca.advance(v, p, x, dt, tf[m])
 
 
 @numba.njit(cache=True)
@@ -97,6 +101,11 @@ def currents(
             pv, xv, vv = par[i, :, j], x[i, :, j], v[i, j]
             cur[j] = sundt_na.current(vv, pv, xv)
             slope[j] = (sundt_na.current(vv + _DV, pv, xv) - cur[j]) / _DV
+    elif m == sundt_ca.MECH_ID:
+        for j in range(w):
+            pv, xv, vv = par[i, :, j], x[i, :, j], v[i, j]
+            cur[j] = sundt_ca.current(vv, pv, xv)
+            slope[j] = (sundt_ca.current(vv + _DV, pv, xv) - cur[j]) / _DV
     else:
         for j in range(w):
             pv, xv, vv = par[i, :, j], x[i, :, j], v[i, j]
@@ -117,12 +126,14 @@ def gates(m: int, v: float, tf: np.ndarray, inf: np.ndarray, tau: np.ndarray) ->
         fh.rates(v, tf[m], inf, tau)
     elif m == sundt_na.MECH_ID:
         sundt_na.rates(v, tf[m], inf, tau)
+    elif m == sundt_ca.MECH_ID:
+        sundt_ca.rates(v, tf[m], inf, tau)
 
 
 @numba.njit(cache=True)
 def accumulates(m: int) -> bool:
     """Whether mechanism ``m`` carries concentrations advanced by :func:`accumulate`."""
-    return m == sundt_na.MECH_ID
+    return m == sundt_na.MECH_ID or m == sundt_ca.MECH_ID
 
 
 @numba.njit(cache=True)
@@ -130,3 +141,5 @@ def accumulate(m: int, v: float, p: np.ndarray, x: np.ndarray, dt: float) -> Non
     """One step of mechanism ``m``'s concentrations from its currents at ``v`` and gates ``x``."""
     if m == sundt_na.MECH_ID:
         sundt_na.accumulate(v, p, x, dt)
+    elif m == sundt_ca.MECH_ID:
+        sundt_ca.accumulate(v, p, x, dt)

@@ -11,7 +11,7 @@ import sys
 import typer
 
 from drgstim import __version__
-from drgstim.cli import biophysics, clinic, device, planning, service
+from drgstim.cli import biophysics, clinic, device, planning, service, therapy
 from drgstim.cli.common import EXIT_USAGE, user_error_message
 
 app = typer.Typer(
@@ -43,6 +43,7 @@ planning.register(app)
 biophysics.register(app)
 clinic.register(app)
 service.register(app)
+therapy.register(app)
 
 
 def run() -> None:

@@ -29,6 +29,7 @@ __all__ = [
     "LeadLoad",
     "LongevityEstimate",
     "battery_state",
+    "default_impedance_ohm",
     "estimate_longevity",
     "stimulation_power_W",
 ]
@@ -64,6 +65,11 @@ class LeadLoad:
             else _battery("default_impedance_ohm")
         )
         return current_A**2 * impedance * s_from_us(self.pulse_width_us) * self.frequency_Hz
+
+
+def default_impedance_ohm() -> float:
+    """The load impedance assumed when none was measured (cited in the data)."""
+    return _battery("default_impedance_ohm")
 
 
 def stimulation_power_W(leads: Sequence[LeadLoad]) -> float:

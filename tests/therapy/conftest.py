@@ -12,9 +12,6 @@ from pathlib import Path
 
 import pytest
 
-N_NEURONS = 40  # small enough for CI; fractions are coarse (about 10 Aβ per population)
-SEED = 1
-
 
 @pytest.fixture(scope="session", autouse=True)
 def therapy_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:

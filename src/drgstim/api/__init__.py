@@ -22,6 +22,7 @@ def api_router() -> APIRouter:
         programs,
         reviews,
         screening,
+        therapy,
         users,
     )
 
@@ -36,6 +37,7 @@ def api_router() -> APIRouter:
         reviews,
         programs,
         exports,
+        therapy,
     ):
         router.include_router(module.router)
     return router

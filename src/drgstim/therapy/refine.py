@@ -62,6 +62,21 @@ class Trial:
     comfort: float
 
 
+def _check(i: int, t: Trial) -> Trial:
+    """``t`` if every value is allowed; else InputError naming ``feedback[i].<field>``."""
+    try:
+        for name in ("amplitude_uA", "pulse_width_us", "frequency_Hz"):
+            grid(name).validate(getattr(t, name))
+        parse_contacts(t.contacts)
+    except InputError as exc:
+        raise InputError(f"feedback[{i}].{exc.field}", exc.value, exc.allowed) from None
+    if not 0.0 <= t.coverage <= 1.0:
+        raise InputError(f"feedback[{i}].coverage", t.coverage, "0–1")
+    if not 0.0 <= t.comfort <= 10.0:
+        raise InputError(f"feedback[{i}].comfort", t.comfort, "0–10")
+    return t
+
+
 def _row(i: int, row: dict[str, str]) -> Trial:
     missing = [f for f in FIELDS if not (row.get(f) or "").strip()]
     if missing:
@@ -75,16 +90,11 @@ def _row(i: int, row: dict[str, str]) -> Trial:
             coverage=float(row["coverage"]),
             comfort=float(row["comfort"]),
         )
-    except ValueError as exc:
-        if isinstance(exc, InputError):
-            raise InputError(f"feedback[{i}].{exc.field}", exc.value, exc.allowed) from None
+    except InputError as exc:
+        raise InputError(f"feedback[{i}].{exc.field}", exc.value, exc.allowed) from None
+    except ValueError:
         raise InputError(f"feedback[{i}]", dict(row), "numbers in the numeric columns") from None
-    parse_contacts(t.contacts)
-    if not 0.0 <= t.coverage <= 1.0:
-        raise InputError(f"feedback[{i}].coverage", t.coverage, "0–1")
-    if not 0.0 <= t.comfort <= 10.0:
-        raise InputError(f"feedback[{i}].comfort", t.comfort, "0–10")
-    return t
+    return _check(i, t)
 
 
 def read_feedback(text: str) -> list[Trial]:
@@ -129,21 +139,34 @@ def _gp(x: FloatArray, y: FloatArray, xs: FloatArray) -> tuple[FloatArray, Float
 
 
 def _candidates(frequency_Hz: int, impedance_ohm: float) -> list[tuple[str, int, int]]:
+    """Every (configuration, amplitude, pulse width) the device accepts at the impedance.
+
+    Charge and compliance grow with amplitude, so each (configuration, pulse width) has a
+    largest safe amplitude, found by bisection over the grid; every candidate is still
+    checked once more when proposed.
+    """
+    amps = [a for a in grid("amplitude_uA").values() if a > 0]
     out = []
     for contacts in CONFIGURATIONS:
         for pw in PULSE_WIDTHS_us:
-            for a in grid("amplitude_uA").values():
-                if a <= 0:
-                    continue
-                if not check_program(
+
+            def safe(a: int, contacts: str = contacts, pw: int = pw) -> bool:
+                return check_program(
                     amplitude_uA=a,
                     pulse_width_us=pw,
                     frequency_Hz=frequency_Hz,
                     contacts=contacts,
                     impedance_ohm=impedance_ohm,
-                ).safe:
-                    break
-                out.append((contacts, a, pw))
+                ).safe
+
+            lo, hi = 0, len(amps)  # amps[:lo] safe, amps[hi:] unsafe
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if safe(amps[mid]):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            out += [(contacts, a, pw) for a in amps[:lo]]
     return out
 
 
@@ -163,6 +186,8 @@ def next_program(
     """The next program to try (JSON contract of ``drgstim therapy next``)."""
     if not trials:
         raise InputError("feedback", "no rows", "one or more tried programs")
+    for i, t in enumerate(trials):
+        _check(i, t)
     if not 0.0 <= comfort_min <= 10.0:
         raise InputError("comfort_min", comfort_min, "0–10")
     impedance = default_impedance_ohm() if impedance_ohm is None else float(impedance_ohm)

@@ -105,14 +105,18 @@ class ThresholdEngine:
     ) -> FloatArray:
         """Threshold program amplitude (µA) per neuron; inf above the device maximum."""
         key = self.key(weights, pulse_width_us)
+        n = len(self.population)
+        if key not in self._memo:
+            path = cache_dir() / f"{key}.npy"
+            if path.exists():
+                found: FloatArray = np.load(path)
+                if len(found) == n:
+                    self._memo[key] = found
         if key in self._memo:
+            if progress is not None:
+                progress(n, n)
             return self._memo[key]
         path = cache_dir() / f"{key}.npy"
-        if path.exists():
-            found: FloatArray = np.load(path)
-            if len(found) == len(self.population):
-                self._memo[key] = found
-                return found
         pop = self.population.population
         out = field_thresholds_uA(
             pop.types,

@@ -130,3 +130,27 @@ def test_block_check_reports_blocked_fractions() -> None:
         for k in ("abeta", "adelta", "c"):
             assert 0.0 <= r["blocked"][k] <= 1.0
             assert r["activated"][k] + r["blocked"][k] <= 1.0 + 1e-9
+
+
+def test_every_suggestion_passes_the_device_check_and_is_ranked() -> None:
+    from drgstim.device import check_program
+    from drgstim.therapy import suggest
+
+    pain = PainMap([parse_region_arg("knee:left:7")])
+    found = suggest(pain, impedance_ohm=1600.0, n_neurons=N_NEURONS, seed=SEED, limit=0)
+    assert found
+    scores = [s.score for s in found]
+    assert scores == sorted(scores, reverse=True)
+    for s in found:
+        assert 0.0 < s.longevity_years <= 5.4
+        for placement, prog in s.leads:
+            assert placement.level.value in {"L2", "L3", "L4"} and placement.side.value == "left"
+            report = check_program(
+                amplitude_uA=prog.amplitude_uA,
+                pulse_width_us=prog.pulse_width_us,
+                frequency_Hz=prog.frequency_Hz,
+                contacts=prog.contacts,
+                impedance_ohm=1600.0,
+            )
+            assert report.safe, report.errors
+    assert found[0].pain_covered_fraction > 0.0

@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from drgstim.device import check_program, default_impedance_ohm, grid, parse_contacts
 from drgstim.errors import InputError
-from drgstim.therapy.suggest import CONFIGURATIONS
+from drgstim.therapy.suggest import CONFIGURATIONS, safe_amplitudes_uA
 
 __all__ = ["Trial", "next_program", "read_feedback"]
 
@@ -139,35 +139,15 @@ def _gp(x: FloatArray, y: FloatArray, xs: FloatArray) -> tuple[FloatArray, Float
 
 
 def _candidates(frequency_Hz: int, impedance_ohm: float) -> list[tuple[str, int, int]]:
-    """Every (configuration, amplitude, pulse width) the device accepts at the impedance.
-
-    Charge and compliance grow with amplitude, so each (configuration, pulse width) has a
-    largest safe amplitude, found by bisection over the grid; every candidate is still
-    checked once more when proposed.
-    """
-    amps = [a for a in grid("amplitude_uA").values() if a > 0]
-    out = []
-    for contacts in CONFIGURATIONS:
-        for pw in PULSE_WIDTHS_us:
-
-            def safe(a: int, contacts: str = contacts, pw: int = pw) -> bool:
-                return check_program(
-                    amplitude_uA=a,
-                    pulse_width_us=pw,
-                    frequency_Hz=frequency_Hz,
-                    contacts=contacts,
-                    impedance_ohm=impedance_ohm,
-                ).safe
-
-            lo, hi = 0, len(amps)  # amps[:lo] safe, amps[hi:] unsafe
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if safe(amps[mid]):
-                    lo = mid + 1
-                else:
-                    hi = mid
-            out += [(contacts, a, pw) for a in amps[:lo]]
-    return out
+    """Every (configuration, amplitude, pulse width) the device accepts at the impedance."""
+    return [
+        (contacts, a, pw)
+        for contacts in CONFIGURATIONS
+        for pw in PULSE_WIDTHS_us
+        for a in safe_amplitudes_uA(
+            contacts, pulse_width_us=pw, frequency_Hz=frequency_Hz, impedance_ohm=impedance_ohm
+        )
+    ]
 
 
 def _near_comfortable(c: tuple[str, int, int], good: Sequence[Trial]) -> bool:

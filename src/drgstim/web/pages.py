@@ -284,6 +284,7 @@ def programmer_page(request: Request, user: OptionalUser, patient_id: uuid.UUID)
         "programmer.html",
         STAFF_ROLES,
         grid=device_grid(),
+        body_map=body_map(),
         may_program=user is not None and Role(user.role) in PROGRAMMING_ROLES,
     )
 

@@ -97,6 +97,7 @@
   }
 
   function changed() {
+    document.dispatchEvent(new CustomEvent("drg:program-changed", { detail: { device, settings: settings() } }));
     clearTimeout(timer);
     timer = setTimeout(check, 250);
   }

@@ -145,18 +145,19 @@ class Coverage:
 def _lead_fractions(
     lead: PlacedLead, active: npt.NDArray[np.bool_], blocked: npt.NDArray[np.bool_] | None
 ) -> dict[tuple[Region, str], tuple[float, float | None]]:
-    """(region, class) → (activated fraction, blocked fraction) within this level."""
+    """(region, class) → (activated fraction, blocked fraction) within this level, each
+    neuron counted by its receptive-field share of the region."""
     types = np.array([t.value for t in lead.population.population.types])
-    regions = np.array([r.value for r in lead.population.regions])
+    member = lead.population.membership
     out: dict[tuple[Region, str], tuple[float, float | None]] = {}
-    for region in set(lead.population.regions):
+    for j, region in enumerate(lead.population.region_names):
         for cls in CLASSES:
-            sel = (regions == region.value) & (types == cls)
-            n = int(np.count_nonzero(sel))
-            if n == 0:
+            weight = member[:, j] * (types == cls)
+            total = float(weight.sum())
+            if total <= 0.0:
                 continue
-            act = float(np.count_nonzero(active & sel)) / n
-            blk = None if blocked is None else float(np.count_nonzero(blocked & sel)) / n
+            act = float(weight[active].sum()) / total
+            blk = None if blocked is None else float(weight[blocked].sum()) / total
             out[(region, cls)] = (act, blk)
     return out
 

@@ -2,11 +2,12 @@
 
 Types, fibre diameters and soma placement are the biophysics layer's cited population
 (:func:`drgstim.biophysics.population.sample_population`), stretched from its reference
-ellipsoid onto the level's ganglion (:func:`drgstim.anatomy.drg_size`). Each neuron gets
-one body region of the level's dermatome (the atlas), with the regions' shares of the
-level taken from the atlas weights, and the lead's side. Somatotopy (``therapy.json``,
-cited there): ``clustered`` puts each region in one slab along the ganglion's long axis;
-``mixed`` draws regions at random.
+ellipsoid onto the level's ganglion (:func:`drgstim.anatomy.drg_size`). Each neuron's
+receptive field lies in the level's dermatome (the atlas), the regions' shares of the
+level taken from the atlas weights, on the lead's side. Somatotopy (``therapy.json``,
+cited there): ``mixed`` (no somatotopy: every neuron stands for the regions in proportion
+to their shares) or ``clustered`` (one region per neuron, each region one slab along the
+ganglion's long axis).
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ class LevelPopulation:
     level: SpinalLevel
     side: Side
     population: Population
-    regions: tuple[Region, ...]
+    region_names: tuple[Region, ...]  # the level's dermatome regions (columns)
+    membership: npt.NDArray[np.float64]  # (neurons, regions): share of each neuron's field
     somatotopy: Somatotopy
     input_hash: str
 
@@ -56,21 +58,21 @@ class LevelPopulation:
         return len(self.population)
 
 
-def _assign_regions(
-    shares: dict[Region, float],
-    x_unit: npt.NDArray[np.float64],
-    somatotopy: Somatotopy,
-    rng: np.random.Generator,
-) -> tuple[Region, ...]:
-    names = list(shares)
-    p = np.array([shares[r] for r in names])
+def _membership(
+    shares: dict[Region, float], x_unit: npt.NDArray[np.float64], somatotopy: Somatotopy
+) -> npt.NDArray[np.float64]:
+    """(neurons, regions) receptive-field shares. Mixed: no somatotopy, so each neuron
+    stands for the level's regions in proportion to their shares (the expectation of a
+    random assignment, free of sampling noise). Clustered: one region per neuron, by its
+    rank along the ganglion's long axis."""
+    p = np.array(list(shares.values()))
     if somatotopy is Somatotopy.MIXED:
-        picks = rng.choice(len(names), size=len(x_unit), p=p)
-        return tuple(names[i] for i in picks)
-    # slabs along the long axis: the neuron's rank along x decides its region
+        return np.tile(p, (len(x_unit), 1))
     edges = np.cumsum(p)[:-1]
     ranks = (np.argsort(np.argsort(x_unit)) + 0.5) / len(x_unit)
-    return tuple(names[i] for i in np.searchsorted(edges, ranks))
+    out = np.zeros((len(x_unit), len(p)))
+    out[np.arange(len(x_unit)), np.searchsorted(edges, ranks)] = 1.0
+    return out
 
 
 def level_population(
@@ -87,8 +89,7 @@ def level_population(
     ref = np.asarray(drg_data.value("drg_population", "ganglion_semi_axes_um"), dtype=np.float64)
     scale = placement.semi_axes_um() / ref
     pop = replace(base, position_um=base.position_um * scale)
-    rng = np.random.default_rng([seed, 16])
-    regions = _assign_regions(level_regions(placement.level), base.position_um[:, 0], soma, rng)
+    shares = level_regions(placement.level)
     key = json.dumps(
         {
             "base": base.input_hash,
@@ -103,7 +104,8 @@ def level_population(
         level=placement.level,
         side=placement.side,
         population=pop,
-        regions=regions,
+        region_names=tuple(shares),
+        membership=_membership(shares, base.position_um[:, 0], soma),
         somatotopy=soma,
         input_hash=hashlib.sha256(key.encode()).hexdigest()[:16],
     )

@@ -5,8 +5,9 @@ whose dermatome reaches the painful regions, strongest atlas weight first
 (``MAX_LEVELS_PER_SIDE``). Each candidate lead is placed over its ganglion at the
 nominal placement (or where it is already implanted), tried with every bipolar pair of
 adjacent contacts (``CONFIGURATIONS``) at the device's default pulse width, and, because
-one threshold per neuron serves every amplitude, swept over every amplitude of the
-device grid that passes the device check at the lead's impedance (compliance included).
+one threshold per neuron serves every amplitude, scored at every amplitude of the device
+grid that passes the device check at the lead's impedance (compliance included) and at
+which coverage can change (the first safe amplitude at or above a neuron's threshold).
 A program's score is
 
     pain_covered_fraction − OFF_TARGET_WEIGHT × off_target_fraction
@@ -23,6 +24,8 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from drgstim.anatomy import PainMap, Side, SpinalLevel, dermatome_weights, drg_size_levels
 from drgstim.device import (
@@ -148,6 +151,25 @@ def _score(cov_covered: float, off: float, ad: float, c: float) -> float:
     return cov_covered - OFF_TARGET_WEIGHT * off - ADELTA_WEIGHT * ad - C_WEIGHT * c
 
 
+def _breakpoints(
+    lead: PlacedLead, contacts: str, pulse_width_us: int, amps: list[int], progress: Progress | None
+) -> list[int]:
+    """The safe grid amplitudes at which coverage can change: for each neuron, the first
+    safe amplitude at or above its threshold (coverage is constant in between). One
+    threshold search per configuration serves them all."""
+    if not amps:
+        return []
+    probe = LeadProgram(
+        contacts=contacts, amplitude_uA=amps[0], pulse_width_us=pulse_width_us, frequency_Hz=20
+    )
+    thr = lead.engine.thresholds_uA(
+        probe.weights(lead.placement), pulse_width_us, progress=progress
+    )
+    grid_amps = np.asarray(amps)
+    idx = np.searchsorted(grid_amps, thr[np.isfinite(thr)], side="left")
+    return sorted({amps[0], *(int(grid_amps[i]) for i in idx if i < len(amps))})
+
+
 def _best_program(
     lead: PlacedLead,
     pain: PainMap,
@@ -165,7 +187,7 @@ def _best_program(
             impedance_ohm=impedance_ohm,
         )
         scored = []
-        for a in amps:  # one threshold search per configuration; the sweep is free
+        for a in _breakpoints(lead, contacts, pulse_width_us, amps, progress):
             prog = LeadProgram(
                 contacts=contacts,
                 amplitude_uA=a,

@@ -40,11 +40,12 @@ class Medium(StrEnum):
 
     HOMOGENEOUS = "homogeneous"
     ANISOTROPIC = "anisotropic"
+    FEM = "fem"  # finite elements: drgstim.therapy.fem (optional extra)
 
     def sigma_S_per_m(self) -> tuple[float, float, float]:
         """(σx, σy, σz): x along the root (cited in ``data/biophysics/tissue.json``)."""
         table = tissue_data.load("tissue.json")["conductivity_S_per_m"]
-        if self is Medium.HOMOGENEOUS:
+        if self is not Medium.ANISOTROPIC:
             s = float(table["default_homogeneous"])
             return (s, s, s)
         lon, tra = float(table["endoneurium_longitudinal"]), float(table["endoneurium_transverse"])
@@ -97,7 +98,15 @@ class UnitFields:
 
 
 def unit_fields(placement: Placement, medium: Medium | str = Medium.HOMOGENEOUS) -> UnitFields:
-    return UnitFields(placement, Medium(medium))
+    """The placement's unit fields in ``medium`` (FEM: solved once here, 4 solves)."""
+    med = Medium(medium)
+    if med is Medium.FEM:
+        from drgstim.therapy.fem import solve_unit_fields
+
+        fem = solve_unit_fields(placement)
+        fem.medium = med
+        return fem  # type: ignore[return-value]  # same interface: at(), program()
+    return UnitFields(placement, med)
 
 
 def contact_weights(

@@ -62,7 +62,7 @@ def coverage_command(
     region: list[str] = typer.Option([], "--region", help="Pain: region:side:intensity."),
     neurons: int = typer.Option(1000, "--neurons", help="Neurons per level population."),
     seed: int = typer.Option(1, "--seed", help="Population seed."),
-    medium: str = typer.Option("homogeneous", "--medium", help="homogeneous|anisotropic."),
+    medium: str = typer.Option("homogeneous", "--medium", help="homogeneous|anisotropic|fem."),
     check_block: bool = typer.Option(False, "--check-block", help="Simulate conduction block."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:

@@ -101,6 +101,12 @@ def unit_fields(placement: Placement, medium: Medium | str = Medium.HOMOGENEOUS)
     """The placement's unit fields in ``medium`` (FEM: solved once here, 4 solves)."""
     med = Medium(medium)
     if med is Medium.FEM:
+        try:
+            import skfem  # noqa: F401
+        except ImportError:
+            raise InputError(
+                "medium", "fem", "homogeneous, anisotropic (fem needs: pip install drgstim[fem])"
+            ) from None
         from drgstim.therapy.fem import solve_unit_fields
 
         fem = solve_unit_fields(placement)

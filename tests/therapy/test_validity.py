@@ -137,7 +137,7 @@ def test_every_suggestion_passes_the_device_check_and_is_ranked() -> None:
     from drgstim.therapy import suggest
 
     pain = PainMap([parse_region_arg("knee:left:7")])
-    found = suggest(pain, impedance_ohm=1600.0, n_neurons=N_NEURONS, seed=SEED, limit=0)
+    found = suggest(pain, impedance_ohm=1600.0, n_neurons=10, seed=SEED, limit=0)
     assert found
     scores = [s.score for s in found]
     assert scores == sorted(scores, reverse=True)

@@ -130,3 +130,33 @@ def test_next_json_contract(tmp_path: Path) -> None:
     assert check.returncode == 0, check.stdout
     missing = _run("next", "--feedback", str(tmp_path / "none.csv"), "--json")
     assert missing.returncode == 2 and "feedback" in missing.stderr
+
+
+@pytest.mark.slow
+def test_suggest_json_contract_and_every_program_passes_the_device_check() -> None:
+    from drgstim.device import check_program
+
+    out = _run(
+        "suggest", "--region", "knee:left:7", "--impedance-ohm", "1600", "--neurons", "10", "--json"
+    )
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["suggestions"]
+    keys = {"level", "side", "contacts", "amplitude_uA", "pulse_width_us", "frequency_Hz"}
+    for s in data["suggestions"]:
+        assert {"leads", "pain_covered_fraction", "off_target_fraction", "longevity_years"} <= set(
+            s
+        )
+        assert 0.0 <= s["pain_covered_fraction"] <= 1.0 and s["longevity_years"] > 0
+        for lead in s["leads"]:
+            assert keys <= set(lead)
+            report = check_program(
+                amplitude_uA=lead["amplitude_uA"],
+                pulse_width_us=lead["pulse_width_us"],
+                frequency_Hz=lead["frequency_Hz"],
+                contacts=lead["contacts"],
+                impedance_ohm=1600.0,
+            )
+            assert report.safe, report.errors
+    bad = _run("suggest", "--region", "elbow:left:5", "--json")
+    assert bad.returncode == 2 and "region" in bad.stderr

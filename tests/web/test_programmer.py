@@ -290,3 +290,25 @@ def test_patient_controller_on_trial_stimulator(page: Any) -> None:
         cards = page.locator(".region-card")
         assert cards.nth(0).get_by_role("button", name=re.compile(": on$")).count() == 1
         assert cards.nth(1).get_by_role("button", name=re.compile(": off$")).count() == 1
+
+
+@pytest.mark.slow
+def test_programmer_shows_predicted_coverage_on_the_body_map(page: Any) -> None:
+    """The coverage panel follows the program being edited: a job with a progress bar, then
+    the body map shaded in the lead's dermatome only."""
+    login(page, "demo-clinician")
+    open_tool(page, "DEMO-005", "programmer")
+    lead = page.get_by_role("region", name="Lead 1")
+    lead.wait_for()
+    lead.get_by_role("button", name="Lead 1 contact 2 cathode").click()
+    lead.get_by_role("button", name="Lead 1 contact 3 anode").click()
+    amplitude = lead.get_by_label("Amplitude (µA)")
+    amplitude.fill("1000")
+    amplitude.press("Tab")
+    page.locator("#coverage-table:not([hidden])").wait_for(timeout=600_000)
+    shaded = page.locator("#coverage-panel svg.bodymap .region[data-coverage]")
+    assert shaded.count() >= 1
+    values = [float(shaded.nth(i).get_attribute("data-coverage")) for i in range(shaded.count())]
+    assert all(0.0 <= v <= 1.0 for v in values) and max(values) > 0.0
+    assert "Aδ activated" in page.locator("#coverage-status").inner_text()
+    shot(page, "12-programmer-coverage")

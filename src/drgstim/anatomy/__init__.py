@@ -5,7 +5,14 @@ Pure Python (no NumPy); every number comes from ``drgstim/data/anatomy`` with it
 
 from __future__ import annotations
 
-from drgstim.anatomy.geometry import DRGGeometry, DRGPosition, drg_geometry
+from drgstim.anatomy.geometry import (
+    DRGGeometry,
+    DRGPosition,
+    DRGSize,
+    drg_geometry,
+    drg_size,
+    drg_size_levels,
+)
 from drgstim.anatomy.levels import Side, SpinalLevel
 from drgstim.anatomy.pain_map import PainCharacter, PainEntry, PainMap, parse_region_arg
 from drgstim.anatomy.regions import (
@@ -22,6 +29,7 @@ __all__ = [
     "LABELLED_RANGE",
     "DRGGeometry",
     "DRGPosition",
+    "DRGSize",
     "PainCharacter",
     "PainEntry",
     "PainMap",
@@ -30,6 +38,8 @@ __all__ = [
     "SpinalLevel",
     "dermatome_weights",
     "drg_geometry",
+    "drg_size",
+    "drg_size_levels",
     "parse_region_arg",
     "region_sources",
     "regions_for_device_term",

@@ -9,7 +9,7 @@ from drgstim.anatomy._data import load
 from drgstim.anatomy.levels import SpinalLevel
 from drgstim.errors import InputError
 
-__all__ = ["DRGGeometry", "DRGPosition", "drg_geometry"]
+__all__ = ["DRGGeometry", "DRGPosition", "DRGSize", "drg_geometry", "drg_size", "drg_size_levels"]
 
 
 class DRGPosition(StrEnum):
@@ -55,4 +55,41 @@ def drg_geometry(level: SpinalLevel | str) -> DRGGeometry:
         max_width_mm=None if width is None else float(width),
         intraspinal_fraction=None if fraction is None else float(fraction),
         sources=tuple(str(data["sources"][k]) for k in entry["sources"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DRGSize:
+    """One level's ganglion as an ellipsoid (full axes, mm) with the basis of its width."""
+
+    level: SpinalLevel
+    length_mm: float  # along the root
+    width_mm: float  # greatest width
+    thickness_mm: float  # dorsoventral
+    basis: str
+    sources: tuple[str, ...]
+
+
+def drg_size_levels() -> tuple[SpinalLevel, ...]:
+    """The levels that have a ganglion size model (cranial to caudal)."""
+    return tuple(sorted(SpinalLevel(k) for k in load("drg_geometry")["size_mm"]))
+
+
+def drg_size(level: SpinalLevel | str) -> DRGSize:
+    """Ellipsoid size of the ganglion at ``level`` (T10–S2), cited per value in the data."""
+    lvl = level if isinstance(level, SpinalLevel) else SpinalLevel.parse(level)
+    data = load("drg_geometry")
+    entry = data["size_mm"].get(lvl.value)
+    if entry is None:
+        allowed = ", ".join(data["size_mm"])
+        raise InputError("level", lvl.value, allowed, reason="no DRG size model at this level")
+    shape = data["size_shape"]
+    width = float(entry["width_mm"])
+    return DRGSize(
+        level=lvl,
+        length_mm=width * float(shape["length_per_width"]),
+        width_mm=width,
+        thickness_mm=width * float(shape["thickness_per_width"]),
+        basis=str(entry["basis"]),
+        sources=tuple(str(data["sources"][k]) for k in [*entry["sources"], shape["source"]]),
     )

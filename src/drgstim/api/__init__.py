@@ -24,6 +24,7 @@ def api_router() -> APIRouter:
         proposals,
         reviews,
         screening,
+        therapy,
         users,
     )
 
@@ -40,6 +41,7 @@ def api_router() -> APIRouter:
         programs,
         proposals,
         exports,
+        therapy,
     ):
         router.include_router(module.router)
     return router

@@ -14,7 +14,7 @@ import typer
 import typer.main
 
 from drgstim import __version__
-from drgstim.cli import biophysics, clinic, device, planning, service
+from drgstim.cli import biophysics, clinic, device, planning, service, therapy
 from drgstim.cli.common import EXIT_USAGE, user_error_message
 
 app = typer.Typer(
@@ -46,6 +46,7 @@ planning.register(app)
 biophysics.register(app)
 clinic.register(app)
 service.register(app)
+therapy.register(app)
 
 
 def _is_float(param: Any) -> bool:

@@ -5,11 +5,13 @@ reference data (``drgstim/data/device/device.json``).
 
 from __future__ import annotations
 
+from drgstim.device._data import limit as device_limit
 from drgstim.device.battery import (
     BatteryState,
     LeadLoad,
     LongevityEstimate,
     battery_state,
+    default_impedance_ohm,
     estimate_longevity,
 )
 from drgstim.device.controller import PatientController
@@ -84,6 +86,8 @@ __all__ = [
     "battery_state",
     "check_program",
     "contact_charges",
+    "default_impedance_ohm",
+    "device_limit",
     "estimate_longevity",
     "generator_from_dict",
     "grid",

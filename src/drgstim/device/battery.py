@@ -30,6 +30,7 @@ __all__ = [
     "LeadLoad",
     "LongevityEstimate",
     "battery_state",
+    "default_impedance_ohm",
     "estimate_longevity",
     "stimulation_power_W",
 ]
@@ -75,6 +76,11 @@ class LeadLoad:
         """Mean power delivered into the load, I² × Z × PW × f at the delivered amplitude."""
         current_A = A_from_mA(mA_from_uA(self.delivered_uA))
         return current_A**2 * self.load_ohm * s_from_us(self.pulse_width_us) * self.frequency_Hz
+
+
+def default_impedance_ohm() -> float:
+    """The load impedance assumed when none was measured (cited in the data)."""
+    return _battery("default_impedance_ohm")
 
 
 def stimulation_power_W(leads: Sequence[LeadLoad]) -> float:

@@ -321,6 +321,7 @@ def programmer_page(request: Request, user: OptionalUser, patient_id: uuid.UUID)
         patient_id,
         "programmer.html",
         STAFF_ROLES,
+        body_map=body_map(),
         may_program=user is not None and Role(user.role) in PROGRAMMING_ROLES,
     )
 

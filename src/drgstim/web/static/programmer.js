@@ -146,6 +146,7 @@
 
   function changed() {
     showChanges();
+    document.dispatchEvent(new CustomEvent("drg:program-changed", { detail: { device, settings: settings() } }));
     clearTimeout(timer);
     timer = setTimeout(check, 250);
   }

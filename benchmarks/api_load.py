@@ -131,6 +131,8 @@ def _setup(http: httpx.Client, trials_needed: int) -> tuple[str, list[str]]:
     patient.raise_for_status()
     pid = str(patient.json()["id"])
     started = (datetime.now(UTC).date() - timedelta(days=DAYS_PER_TRIAL - 1)).isoformat()
+    consent = {"procedure": "trial", "signed_by_name": "Bench Mark"}  # needed before a trial
+    http.post(f"/api/patients/{pid}/consents", json=consent).raise_for_status()
     trials = []
     for _ in range(trials_needed):
         trial = http.post(

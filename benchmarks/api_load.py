@@ -401,6 +401,8 @@ def populate(url: str) -> World:
             pid = _ok(http.post("/api/patients", json=person, headers=clinician))["id"]
             started = today - timedelta(days=DIARY_DAYS)
             trial = {"started_on": started.isoformat(), "planned_days": 14, "baseline_nrs": 7}
+            consent = {"procedure": "trial", "signed_by_name": "Bench Patient"}  # before a trial
+            _ok(http.post(f"/api/patients/{pid}/consents", json=consent, headers=clinician))
             tid = _ok(http.post(f"/api/patients/{pid}/trials", json=trial, headers=clinician))["id"]
             entries = [
                 _ok(

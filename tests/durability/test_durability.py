@@ -45,6 +45,9 @@ def _setup(server: Server, headers: dict[str, str]) -> list[str]:
                 },
             )
             patient.raise_for_status()
+            consent = {"procedure": "trial", "signed_by_name": f"D P{i}"}
+            pid = patient.json()["id"]
+            http.post(f"/api/patients/{pid}/consents", json=consent).raise_for_status()
             trial = http.post(
                 f"/api/patients/{patient.json()['id']}/trials",
                 json={"started_on": started, "baseline_nrs": 7, "planned_days": 30},

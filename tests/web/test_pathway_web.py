@@ -68,7 +68,11 @@ def test_the_patient_sees_their_trial_in_plain_words(page: Any) -> None:
     page.get_by_text("Your care team looks at your diary with you").wait_for()
     text = page.locator("main").inner_text()
     assert "may not do this" not in text and "role" not in text.lower()
-    assert "day 5 of 7" in page.locator("#trial-info").inner_text()
+    info = page.locator("#trial-info").inner_text()
+    found = re.search(r"Started (\d{4}-\d\d-\d\d), 7 days planned \(active, day (\d) of 7\)", info)
+    assert found, info
+    started = datetime.fromisoformat(found.group(1)).date()
+    assert int(found.group(2)) == (datetime.now(UTC).date() - started).days + 1
 
 
 def test_new_patient_to_follow_up_in_the_browser_only(page: Any) -> None:
@@ -129,7 +133,9 @@ def test_staff_correct_resolve_edit_and_discard(page: Any) -> None:
     # edit the patient's details
     pid = open_patient(page, "DEMO-002")
     page.get_by_text("Edit the patient's details").click()
-    page.get_by_label("Family name").fill("Carter-Smith")
+    family = page.get_by_label("Family name")
+    page.wait_for_function("document.getElementById('p-family').value !== ''")
+    family.fill("Carter-Smith")
     page.get_by_role("button", name="Save the details").click()
     page.get_by_role("heading", name="Ben Carter-Smith").wait_for()
     # no implant yet: no follow-up report to offer; the FHIR export is there

@@ -53,9 +53,14 @@
   async function details() {
     if (!patientForm) return;
     patient = await api("GET", `/patients/${pid}`);
-    for (const name of ["given_name", "family_name", "birth_date", "sex", "notes"]) patientForm.elements[name].value = patient[name] ?? "";
+    // Fill the fields, but never over something typed before the record arrived.
+    for (const name of ["given_name", "family_name", "birth_date", "sex", "notes"]) {
+      const field = patientForm.elements[name];
+      if (!field.dataset.touched) field.value = patient[name] ?? "";
+    }
   }
   if (patientForm) {
+    patientForm.addEventListener("input", (event) => { event.target.dataset.touched = "1"; });
     patientForm.addEventListener("submit", async (event) => {
       event.preventDefault();
       const error = document.getElementById("patient-error");

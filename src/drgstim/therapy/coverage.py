@@ -55,7 +55,11 @@ class LeadProgram:
     current_fractions: tuple[float, ...] | None = None
 
     def check(self, placement: Placement, *, index: int = 0) -> None:
-        """:class:`InputError` naming the refusals if the device refuses this program."""
+        """:class:`InputError` naming the refusals if the device refuses this program.
+
+        Without an impedance the device check can never say "safe" (compliance is unknown);
+        a prediction then needs every other rule to hold, and the coverage says it was made
+        without the compliance check (``impedance_ohm`` null)."""
         report = check_program(
             amplitude_uA=self.amplitude_uA,
             pulse_width_us=self.pulse_width_us,
@@ -65,7 +69,7 @@ class LeadProgram:
             lead_model=placement.lead,
             current_fractions=self.current_fractions,
         )
-        if not report.safe:
+        if report.errors:
             raise InputError(
                 f"leads[{index}].program",
                 self.to_dict(),

@@ -66,16 +66,16 @@ def test_block_between_rungs_is_found() -> None:
         population, sources_um=_contact(0.0), pulse_width_us=300,
         amplitudes_uA=[1800.0, 2400.0, 3000.0], indices=[279],
     )  # fmt: skip
-    assert population.types[279] is DrgType.ABETA
-    assert 190.0 < got.thresholds_uA[0] < 200.0
-    assert got.active[0].tolist() == [True, False, True]
-    assert not got.block_candidates[0]  # no rung showed it
-    # one run per neuron at its own amplitude (therapy's block check) sees the same window
+    # one run per neuron at its own amplitude (therapy's block check) sees the same
     fires = ps.population_activation(
         population, sources_um=_contact(0.0), pulse_width_us=300,
         amplitudes_uA=[1800.0, 2400.0, 3000.0], indices=[279, 279, 279],
     )  # fmt: skip
-    assert fires.tolist() == [True, False, True]
+    assert fires.tolist() == got.active[0].tolist()
+    assert population.types[279] is DrgType.ABETA
+    assert 190.0 < got.thresholds_uA[0] < 200.0
+    assert got.active[0].tolist() == [True, False, True]
+    assert not got.block_candidates[0]  # no rung showed it
 
 
 def test_ladder_is_the_exhaustive_doubling_up_to_the_maximum() -> None:

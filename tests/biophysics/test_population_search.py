@@ -66,6 +66,12 @@ def test_block_between_rungs_is_found() -> None:
         population, sources_um=_contact(0.0), pulse_width_us=300,
         amplitudes_uA=[1800.0, 2400.0, 3000.0], indices=[279],
     )  # fmt: skip
+    # one run per neuron at its own amplitude (therapy's block check) sees the same
+    fires = ps.population_activation(
+        population, sources_um=_contact(0.0), pulse_width_us=300,
+        amplitudes_uA=[1800.0, 2400.0, 3000.0], indices=[279, 279, 279],
+    )  # fmt: skip
+    assert fires.tolist() == got.active[0].tolist()
     assert population.types[279] is DrgType.ABETA
     assert 190.0 < got.thresholds_uA[0] < 200.0
     assert got.active[0].tolist() == [True, False, True]
@@ -78,6 +84,9 @@ def test_ladder_is_the_exhaustive_doubling_up_to_the_maximum() -> None:
     )
     np.testing.assert_array_equal(ps.ladder_uA(3200.0), [25, 50, 100, 200, 400, 800, 1600, 3200])
     assert ps.DEVICE_MAX_uA == 6000.0  # the device grid's ceiling, not the model's 12 mA
+    # another start (therapy's per-type starts): its own doubling, then the maximum
+    np.testing.assert_array_equal(ps.ladder_uA(6000.0, 1500.0), [1500, 3000, 6000])
+    np.testing.assert_array_equal(ps.ladder_uA(6000.0, 6000.0), [6000])
 
 
 def test_c_screen_misses_no_c_neuron_that_crosses_at_the_maximum() -> None:
@@ -134,4 +143,13 @@ def test_bad_requests_name_the_field() -> None:
     with pytest.raises(InputError, match="indices"):
         ps.population_thresholds(
             population, sources_um=_contact(0.0), pulse_width_us=300, indices=[5]
+        )
+    with pytest.raises(InputError, match="start_uA"):
+        ps.population_thresholds(
+            population, sources_um=_contact(0.0), pulse_width_us=300,
+            start_uA={DrgType.C: 0.0},
+        )  # fmt: skip
+    with pytest.raises(InputError, match="amplitudes_uA"):
+        ps.population_activation(
+            population, sources_um=_contact(0.0), pulse_width_us=300, amplitudes_uA=[100.0]
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -293,9 +294,14 @@ def test_patient_controller_on_trial_stimulator(page: Any) -> None:
 
 
 @pytest.mark.slow
-def test_programmer_shows_predicted_coverage_on_the_body_map(page: Any) -> None:
+def test_programmer_shows_predicted_coverage_on_the_body_map(
+    page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The coverage panel follows the program being edited: a job with a progress bar, then
-    the body map shaded in the lead's dermatome only."""
+    the body map shaded in the lead's dermatome only. The panel's default population
+    (200 neurons per level) is solved cold (an empty threshold cache) in well under a
+    minute; the wait allows for the solver's first compilation in a fresh checkout."""
+    monkeypatch.setenv("DRGSTIM_CACHE_DIR", str(tmp_path))
     login(page, "demo-clinician")
     open_tool(page, "DEMO-005", "programmer")
     lead = page.get_by_role("region", name="Lead 1")
@@ -305,7 +311,8 @@ def test_programmer_shows_predicted_coverage_on_the_body_map(page: Any) -> None:
     amplitude = lead.get_by_label("Amplitude (µA)")
     amplitude.fill("1000")
     amplitude.press("Tab")
-    page.locator("#coverage-table:not([hidden])").wait_for(timeout=600_000)
+    assert page.locator("#coverage-neurons").input_value() == "200"
+    page.locator("#coverage-table:not([hidden])").wait_for(timeout=180_000)
     shaded = page.locator("#coverage-panel svg.bodymap .region[data-coverage]")
     assert shaded.count() >= 1
     values = [float(shaded.nth(i).get_attribute("data-coverage")) for i in range(shaded.count())]

@@ -8,7 +8,7 @@ mA it carries. A program is the sum of its contacts' unit fields, each weighted 
 share of the current the device gives it (cathodes share the cathodic current, anodes the
 anodic, equally unless split otherwise: :func:`drgstim.device.contact_charges`), cathodes
 positive (the cathodic-source convention of
-:mod:`drgstim.biophysics.drg.field_search`).
+:mod:`drgstim.biophysics.drg.population_search`'s ``field``).
 
 Units: µm positions, mV per mA (the cable solver's units).
 """

@@ -9,8 +9,11 @@ and on disk (``DRGSTIM_CACHE_DIR``, else the user cache directory), keyed by a h
 every input, the package version and the data versions. Each contact's unit field at each
 neuron's compartments is computed once per placement and superposed per configuration.
 
-This is the therapy layer's one adapter onto the biophysics layer's solver
-(:mod:`drgstim.biophysics.drg.field_search`).
+This is the therapy layer's one adapter onto the biophysics layer's solver: the
+population fast path (:func:`drgstim.biophysics.drg.population_search.population_thresholds`,
+given the program's unit field), which returns the thresholds of the exhaustive doubling
+from each type's ``search_start_uA`` with a fraction of its simulations (most C neurons
+cost one short screening run).
 """
 
 from __future__ import annotations
@@ -26,8 +29,12 @@ import numpy as np
 import numpy.typing as npt
 
 from drgstim.biophysics.drg import data as drg_data
-from drgstim.biophysics.drg.field_search import field_activation, field_thresholds_uA
 from drgstim.biophysics.drg.geometry import DrgType
+from drgstim.biophysics.drg.population_search import (
+    Field,
+    population_activation,
+    population_thresholds,
+)
 from drgstim.device import grid
 from drgstim.therapy._data import setting
 from drgstim.therapy.field import UnitFields
@@ -57,23 +64,16 @@ class ThresholdEngine:
         self.fields = fields
         self._unit: dict[int, FloatArray] = {}  # neuron → (contacts, compartments)
         self._memo: dict[str, FloatArray] = {}
-        pop = population.population
-        self._directions = pop.stem_directions()
-        self._normals = np.cross(np.array([1.0, 0.0, 0.0]), self._directions)
 
-    def _world(self, i: int, centres_um: FloatArray) -> FloatArray:
-        soma = self.population.population.position_um[i]
-        axes = np.stack([np.array([1.0, 0.0, 0.0]), self._directions[i], self._normals[i]])
-        out: FloatArray = soma + centres_um @ axes
-        return out
-
-    def _ve(self, weights: Sequence[float]) -> Callable[[int, FloatArray], FloatArray]:
+    def _ve(self, weights: Sequence[float]) -> Field:
+        """The program's unit field (points in the ganglion's frame, µm), each contact's
+        field at a neuron's compartments computed once and superposed per program."""
         w = np.asarray(weights, dtype=np.float64)
 
-        def ve(i: int, centres_um: FloatArray) -> FloatArray:
+        def ve(i: int, points_um: FloatArray) -> FloatArray:
             unit = self._unit.get(i)
-            if unit is None or unit.shape[1] != len(centres_um):
-                unit = self.fields.at(self._world(i, centres_um))
+            if unit is None or unit.shape[1] != len(points_um):
+                unit = self.fields.at(points_um)
                 self._unit[i] = unit
             out: FloatArray = w @ unit
             return out
@@ -91,6 +91,7 @@ class ThresholdEngine:
             "pulse_width_us": int(pulse_width_us),
             "max_uA": self.max_amplitude_uA,
             "start_uA": setting("search_start_uA"),
+            "search": "population_thresholds",
             "version": _dist_version("drgstim"),
             "data": drg_data.data_version(),
         }
@@ -117,16 +118,14 @@ class ThresholdEngine:
                 progress(n, n)
             return self._memo[key]
         path = cache_dir() / f"{key}.npy"
-        pop = self.population.population
-        out = field_thresholds_uA(
-            pop.types,
-            pop.diameter_um,
-            self._ve(weights),
+        out = population_thresholds(
+            self.population.population,
+            field=self._ve(weights),
             pulse_width_us=pulse_width_us,
             max_amplitude_uA=self.max_amplitude_uA,
             progress=progress,
             start_uA={DrgType(k): float(v) for k, v in setting("search_start_uA").items()},
-        )
+        ).thresholds_uA
         self._memo[key] = out
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,14 +149,11 @@ class ThresholdEngine:
         out = np.zeros(len(thresholds_uA), dtype=np.bool_)
         if len(above) == 0:
             return out
-        pop = self.population.population
-        kinds = [pop.types[i] for i in above]
-        ve = self._ve(weights)
-        fires = field_activation(
-            kinds,
-            pop.diameter_um[above],
-            lambda j, c: ve(int(above[j]), c),
-            amplitudes_uA=[amplitude_uA] * len(above),
+        fires = population_activation(
+            self.population.population,
+            field=self._ve(weights),
+            indices=above,
+            amplitudes_uA=np.full(len(above), amplitude_uA),
             pulse_width_us=pulse_width_us,
         )
         out[above[~fires]] = True

@@ -48,7 +48,7 @@ as the chunks are the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,6 +74,7 @@ __all__ = [
     "PopulationThresholds",
     "ganglion_points_um",
     "ladder_uA",
+    "population_activation",
     "population_thresholds",
 ]
 
@@ -114,9 +115,9 @@ class PopulationThresholds:
         return out
 
 
-def ladder_uA(max_amplitude_uA: float) -> FloatArray:
-    """The exhaustive doubling's amplitudes: ``START_uA · 2^k`` below the maximum, then it."""
-    rungs = [START_uA]
+def ladder_uA(max_amplitude_uA: float, start_uA: float = START_uA) -> FloatArray:
+    """The exhaustive doubling's amplitudes: ``start_uA · 2^k`` below the maximum, then it."""
+    rungs = [start_uA]
     while rungs[-1] * 2.0 < max_amplitude_uA:
         rungs.append(rungs[-1] * 2.0)
     if rungs[-1] < max_amplitude_uA:
@@ -323,6 +324,24 @@ def _check(pulse_width_us: float, amps: Sequence[float], max_uA: float) -> None:
         raise InputError("pulse_width_us", pulse_width_us, "10–10000 µs")
 
 
+def _inputs(
+    population: Population,
+    sources_um: Sequence[PointSource],
+    field: Field | None,
+    indices: Sequence[int] | npt.NDArray[np.int64] | None,
+    sigma_S_per_m: float,
+) -> tuple[Field, bool, IntArray]:
+    """(unit field, whether it takes each neuron's own frame, chosen positions)."""
+    if bool(sources_um) == (field is not None):
+        raise InputError("sources_um", list(sources_um), "one or more point sources, or a field")
+    local = field is None
+    unit = field or _point_sources_local(population, sources_um, sigma_S_per_m=sigma_S_per_m)
+    chosen = np.arange(len(population)) if indices is None else np.asarray(indices, np.int64)
+    if len(chosen) and not (chosen.min() >= 0 and chosen.max() < len(population)):
+        raise InputError("indices", chosen.tolist(), f"positions 0–{len(population) - 1}")
+    return unit, local, chosen
+
+
 def population_thresholds(
     population: Population,
     *,
@@ -333,6 +352,7 @@ def population_thresholds(
     max_amplitude_uA: float = DEVICE_MAX_uA,
     indices: Sequence[int] | npt.NDArray[np.int64] | None = None,
     sigma_S_per_m: float = DEFAULT_SIGMA_S_PER_M,
+    start_uA: Mapping[DrgType, float] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> PopulationThresholds:
     """Thresholds (µA, cathodic pulse of ``pulse_width_us``) and activation of the neurons
@@ -344,18 +364,17 @@ def population_thresholds(
     other unit-amplitude potential as ``field`` (see :data:`Field`; e.g. an interpolated
     finite-element solution). The drive is the amplitude times the cathodic waveform,
     as everywhere in this package. ``amplitudes_uA`` (each ≤ ``max_amplitude_uA``) are
-    where activation and block are reported. ``progress(done, total)`` after each type.
+    where activation and block are reported. ``start_uA``: the ladder's lowest rung per
+    type (default ``START_uA``): the thresholds are those of the exhaustive doubling from
+    it. ``progress(done, total)`` after each type.
     """
     amps = np.asarray([float(a) for a in amplitudes_uA], dtype=np.float64)
     _check(pulse_width_us, amplitudes_uA, max_amplitude_uA)
-    if bool(sources_um) == (field is not None):
-        raise InputError("sources_um", list(sources_um), "one or more point sources, or a field")
-    local = field is None
-    unit = field or _point_sources_local(population, sources_um, sigma_S_per_m=sigma_S_per_m)
-    chosen = np.arange(len(population)) if indices is None else np.asarray(indices, np.int64)
-    if len(chosen) and not (chosen.min() >= 0 and chosen.max() < len(population)):
-        raise InputError("indices", chosen.tolist(), f"positions 0–{len(population) - 1}")
-    rungs = ladder_uA(max_amplitude_uA)
+    unit, local, chosen = _inputs(population, sources_um, field, indices, sigma_S_per_m)
+    starts = dict(start_uA or {})
+    for kind, start in starts.items():
+        if not 0.0 < start <= max_amplitude_uA:
+            raise InputError(f"start_uA[{kind}]", start, f"0–{max_amplitude_uA:g} µA")
     n = len(chosen)
     thr = np.full(n, np.inf)
     active = np.zeros((n, len(amps)), dtype=np.bool_)
@@ -371,6 +390,7 @@ def population_thresholds(
             population, chosen[rows], kind, pulse_width_us=pulse_width_us,
             field=unit, local=local,
         )  # fmt: skip
+        rungs = ladder_uA(max_amplitude_uA, starts.get(kind, START_uA))
         ladder = _walk_ladder(g, rungs)
         thr[rows] = _bisect(g, ladder, rungs, max_amplitude_uA)
         act, rch, cand = _activation(g, thr[rows], ladder, rungs, amps)
@@ -388,3 +408,36 @@ def population_thresholds(
         block_candidates=candidates,
         simulations=sims,
     )
+
+
+def population_activation(
+    population: Population,
+    *,
+    amplitudes_uA: Sequence[float] | FloatArray,
+    pulse_width_us: float,
+    sources_um: Sequence[PointSource] = (),
+    field: Field | None = None,
+    indices: Sequence[int] | npt.NDArray[np.int64] | None = None,
+    sigma_S_per_m: float = DEFAULT_SIGMA_S_PER_M,
+) -> BoolArray:
+    """Whether the spike of each neuron of ``indices`` (default: all) reaches the detection
+    site at its own amplitude (``amplitudes_uA``, µA, one per neuron): one run each, with
+    the same cells, dt and run length as :func:`population_thresholds` (e.g. the block
+    check at one program amplitude of neurons whose thresholds are known)."""
+    unit, local, chosen = _inputs(population, sources_um, field, indices, sigma_S_per_m)
+    amps = np.asarray(amplitudes_uA, dtype=np.float64)
+    if amps.shape != chosen.shape:
+        raise InputError("amplitudes_uA", len(amps), f"one per neuron ({len(chosen)})")
+    _check(pulse_width_us, amps.tolist(), 2.0 * DEVICE_MAX_uA)
+    out = np.zeros(len(chosen), dtype=np.bool_)
+    types = np.array([population.types[i].value for i in chosen], dtype=object)
+    for kind in DrgType:
+        rows = np.flatnonzero(types == kind.value)
+        if not len(rows):
+            continue
+        g = _group(
+            population, chosen[rows], kind, pulse_width_us=pulse_width_us,
+            field=unit, local=local,
+        )  # fmt: skip
+        out[rows] = g.outcomes(np.arange(len(rows)), amps[rows]) == _D
+    return out

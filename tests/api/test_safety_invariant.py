@@ -37,7 +37,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from drgstim.api.auth import issue_token
+from drgstim.api.auth import issue_token, start_session
 from drgstim.api.settings import Settings
 from drgstim.device import check_program, grid
 from drgstim.storage import SYSTEM_ACTOR, Database, create
@@ -104,12 +104,20 @@ class World:
                     patient_id=patient.id if role == Role.PATIENT else None,
                 )
                 users[role] = create(s, user, actor=SYSTEM_ACTOR)
+            logins = {
+                role: start_session(s, user, kind="token", max_age_s=24 * 3600).id
+                for role, user in users.items()
+            }
         self.patient_id = patient.id
-        self.clinician = {"Authorization": f"Bearer {issue_token(SECRET, users[Role.CLINICIAN])}"}
-        self.patient = {"Authorization": f"Bearer {issue_token(SECRET, users[Role.PATIENT])}"}
+        self.clinician = self._bearer(users[Role.CLINICIAN], logins[Role.CLINICIAN])
+        self.patient = self._bearer(users[Role.PATIENT], logins[Role.PATIENT])
         self.steps = 0  # state-machine steps, each followed by the invariant check
         self.calls = 0
         self.serials = itertools.count()
+
+    @staticmethod
+    def _bearer(user: User, login: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {issue_token(SECRET, user, login)}"}
 
     def request(self, method: str, url: str, json: Any, headers: dict[str, str]) -> Any:
         """One HTTP request to the app, in process (no server, no test-client thread)."""

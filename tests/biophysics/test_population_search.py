@@ -58,22 +58,22 @@ def test_fast_path_gives_the_exhaustive_thresholds_and_activation() -> None:
 
 
 def test_block_between_rungs_is_found() -> None:
-    # Aβ neuron 279 of this population: threshold 197 µA, the spike reaches the central
-    # end on every rung (200 µA … 6 mA) but not at 2.4 mA, a window between the rungs
+    # Aβ neuron 279 of this population: threshold 188.5 µA, the spike reaches the central
+    # end on every rung (200 µA … 6 mA) but not at 2.4 or 3 mA, a window between the rungs
     # (a shortcut that trusted the rungs missed it, 7 of 4000 pairs in 400 neurons)
     population = pop.sample_population(n_neurons=400, seed=1)
     got = ps.population_thresholds(
         population, sources_um=_contact(0.0), pulse_width_us=300,
-        amplitudes_uA=[1800.0, 2400.0, 3000.0], indices=[279],
+        amplitudes_uA=[1800.0, 2400.0, 3600.0], indices=[279],
     )  # fmt: skip
     # one run per neuron at its own amplitude (therapy's block check) sees the same
     fires = ps.population_activation(
         population, sources_um=_contact(0.0), pulse_width_us=300,
-        amplitudes_uA=[1800.0, 2400.0, 3000.0], indices=[279, 279, 279],
+        amplitudes_uA=[1800.0, 2400.0, 3600.0], indices=[279, 279, 279],
     )  # fmt: skip
     assert fires.tolist() == got.active[0].tolist()
     assert population.types[279] is DrgType.ABETA
-    assert 190.0 < got.thresholds_uA[0] < 200.0
+    assert 185.0 < got.thresholds_uA[0] < 195.0
     assert got.active[0].tolist() == [True, False, True]
     assert not got.block_candidates[0]  # no rung showed it
 

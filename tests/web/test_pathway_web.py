@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from web_helpers import NURSE, login, shot
+from web_helpers import NURSE, login, shot, wait_js
 
 pytestmark = pytest.mark.browser
 
@@ -134,7 +134,7 @@ def test_staff_correct_resolve_edit_and_discard(page: Any) -> None:
     pid = open_patient(page, "DEMO-002")
     page.get_by_text("Edit the patient's details").click()
     family = page.get_by_label("Family name")
-    page.wait_for_function("document.getElementById('p-family').value !== ''")
+    wait_js(page, "document.getElementById('p-family').value !== ''")
     family.fill("Carter-Smith")
     page.get_by_role("button", name="Save the details").click()
     page.get_by_role("heading", name="Ben Carter-Smith").wait_for()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_helpers import login, shot
+from web_helpers import login, shot, wait_js
 
 pytestmark = pytest.mark.browser
 
@@ -111,9 +111,10 @@ def test_the_controller_speaks_of_body_areas_and_keeps_the_focus(page: Any) -> N
     if power.get_attribute("aria-pressed") == "true":
         power.focus()
         page.keyboard.press("Enter")
-        page.wait_for_function(
+        wait_js(
+            page,
             "document.querySelector('[data-key=lead-1-power]')"
-            ".getAttribute('aria-pressed') === 'false'"
+            ".getAttribute('aria-pressed') === 'false'",
         )
     meter = page.locator(".region-card").first.get_by_role("meter")
     assert meter.get_attribute("aria-valuenow") == "0"
@@ -121,8 +122,9 @@ def test_the_controller_speaks_of_body_areas_and_keeps_the_focus(page: Any) -> N
     assert page.evaluate("document.querySelector('.region-card .fill').style.width") == "0%"
     page.locator("[data-key=lead-1-power]").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        "document.querySelector('[data-key=lead-1-power]').getAttribute('aria-pressed') === 'true'"
+    wait_js(
+        page,
+        "document.querySelector('[data-key=lead-1-power]').getAttribute('aria-pressed') === 'true'",
     )
     assert page.evaluate("document.activeElement.dataset.key") == "lead-1-power"
     page.get_by_text("Connected to your stimulator.").wait_for()

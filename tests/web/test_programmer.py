@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_helpers import login, shot
+from web_helpers import login, shot, wait_js
 
 pytestmark = pytest.mark.browser
 
@@ -99,7 +99,7 @@ def test_saving_over_a_group_asks_first_and_the_history_restores_a_version(page:
     page.reload()
     lead = page.get_by_role("region", name="Lead 1")
     amplitude = lead.get_by_label("Amplitude (µA)")
-    page.wait_for_function("document.querySelector('#lead1-amplitude_uA')?.value === '800'")
+    wait_js(page, "document.querySelector('#lead1-amplitude_uA')?.value === '800'")
     lead.get_by_role("button", name="Lead 1 amplitude up").click()
     lead.get_by_role("button", name="Lead 1 amplitude up").click()
     assert amplitude.input_value() == "850"
@@ -117,7 +117,7 @@ def test_saving_over_a_group_asks_first_and_the_history_restores_a_version(page:
     dialog.get_by_role("button", name="Yes, overwrite").click()
     page.locator("#save-result .ok").wait_for()
     rows = page.locator("#history-table tbody tr")
-    page.wait_for_function("document.querySelectorAll('#history-table tbody tr').length === 2")
+    wait_js(page, "document.querySelectorAll('#history-table tbody tr').length === 2")
     assert "demo-clinician" in rows.nth(0).inner_text()
     assert "850 µA" in rows.nth(0).inner_text() and "800 µA" in rows.nth(1).inner_text()
     shot(page, "15-programmer-history")
@@ -125,10 +125,10 @@ def test_saving_over_a_group_asks_first_and_the_history_restores_a_version(page:
     page.get_by_role("dialog", name=re.compile("^Restore")).get_by_role(
         "button", name="Yes, overwrite"
     ).click()
-    page.wait_for_function("document.querySelectorAll('#history-table tbody tr').length === 3")
+    wait_js(page, "document.querySelectorAll('#history-table tbody tr').length === 3")
     assert amplitude.input_value() == "800"
     page.reload()
-    page.wait_for_function("document.querySelector('#lead1-amplitude_uA')?.value === '800'")
+    wait_js(page, "document.querySelector('#lead1-amplitude_uA')?.value === '800'")
 
 
 def test_a_disabled_group_says_why(page: Any) -> None:

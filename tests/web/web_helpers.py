@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,3 +24,15 @@ def shot(page: Any, name: str) -> None:
     """Save a full-page screenshot as a test artifact."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def wait_js(page: Any, expression: str, *, timeout_s: float = 10.0) -> None:
+    """Wait until a JavaScript expression is true. Playwright's ``wait_for_function``
+    evaluates its predicate with ``eval`` inside the page, which the pages' strict
+    Content-Security-Policy (no 'unsafe-eval') refuses; ``page.evaluate`` is not subject
+    to it, so poll that instead."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {expression}")
+        page.wait_for_timeout(50)

@@ -28,6 +28,7 @@ from drgstim.clinic.trial import DiaryEntry, Trial
 from drgstim.errors import InputError
 
 __all__ = [
+    "DECISIONS",
     "CriterionResult",
     "Flag",
     "Recommendation",
@@ -57,6 +58,15 @@ class Recommendation(StrEnum):
     DO_NOT_IMPLANT = "do_not_implant"
     EXTEND_TRIAL = "extend_trial"
     CLINICIAN_REVIEW = "clinician_review"
+
+
+DECISIONS = (
+    Recommendation.PROCEED_TO_IMPLANT,
+    Recommendation.DO_NOT_IMPLANT,
+    Recommendation.EXTEND_TRIAL,
+)
+"""What a clinician may decide at the trial review; ``clinician_review`` is the review's
+own answer when the diary alone cannot decide, not a decision."""
 
 
 class SuccessCriteria(BaseModel):

@@ -297,7 +297,16 @@ def trial_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> R
         success_pct=trial_success_threshold_pct(),
         max_trial_days=_max_trial_days(),
         labels=_labels("decisions", "verdicts"),
+        decisions=_decision_choices(),
     )
+
+
+def _decision_choices() -> list[tuple[str, str]]:
+    """What the clinician may decide at the review (value, plain words)."""
+    from drgstim.clinic.review import DECISIONS
+
+    words = _labels("decisions")["decisions"]
+    return [(d.value, words[d.value]) for d in DECISIONS]
 
 
 def _labels(*vocabularies: str) -> dict[str, dict[str, str]]:

@@ -33,12 +33,11 @@ def _decision(value: str | None) -> str | None:
     """The clinician's decision, one of the trial review's recommendations."""
     if value is None:
         return None
-    from drgstim.clinic.review import Recommendation
+    from drgstim.clinic.review import DECISIONS
 
-    try:
-        return Recommendation(value).value
-    except ValueError:
-        raise InputError("decision", value, ", ".join(r.value for r in Recommendation)) from None
+    if value not in DECISIONS:
+        raise InputError("decision", value, ", ".join(DECISIONS))
+    return str(value)
 
 
 def _entries(db: SessionDep, trial: Trial) -> list[DiaryEntry]:

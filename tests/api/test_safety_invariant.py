@@ -18,6 +18,7 @@ import asyncio
 import itertools
 import os
 import tempfile
+import threading
 import uuid
 from datetime import date
 from pathlib import Path
@@ -78,7 +79,11 @@ class World:
             Settings(secret_key=SECRET, demo=False, data_dir=tmp, cookie_secure=False),
             database=self.database,
         )
+        # The app runs on an event loop of its own thread, so the test works whatever loop
+        # the calling thread may already run (e.g. one left by Playwright's sync API).
         self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
         self.http = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
             base_url="http://drgstim.test",
@@ -122,10 +127,12 @@ class World:
     def request(self, method: str, url: str, json: Any, headers: dict[str, str]) -> Any:
         """One HTTP request to the app, in process (no server, no test-client thread)."""
         call = self.http.request(method, f"/api{url}", json=json, headers=headers)
-        return self.loop.run_until_complete(call)
+        return asyncio.run_coroutine_threadsafe(call, self.loop).result()
 
     def close(self) -> None:
-        self.loop.run_until_complete(self.http.aclose())
+        asyncio.run_coroutine_threadsafe(self.http.aclose(), self.loop).result()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
         self.loop.close()
         self.database.dispose()
 

@@ -50,6 +50,8 @@ def test_overload_is_shed_with_503_and_the_server_recovers(
             }
             pid = http.post("/api/patients", json=person).json()["id"]
             started = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
+            consent = {"procedure": "trial", "signed_by_name": "O L"}  # needed before a trial
+            http.post(f"/api/patients/{pid}/consents", json=consent).raise_for_status()
             trial = http.post(
                 f"/api/patients/{pid}/trials", json={"started_on": started, "baseline_nrs": 7}
             )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from drgstim.datafiles import load_json
 
 __all__ = ["load"]
 
@@ -13,6 +13,4 @@ __all__ = ["load"]
 @cache
 def load(name: str) -> dict[str, Any]:
     """The parsed JSON data file ``name`` (cached; treat as read-only)."""
-    text = resources.files("drgstim.data.biophysics").joinpath(name).read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    return load_json("biophysics", name)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from drgstim.datafiles import load_json
 
 __all__ = ["load", "value"]
 
@@ -13,15 +13,7 @@ __all__ = ["load", "value"]
 @cache
 def load(name: str) -> dict[str, Any]:
     """The parsed JSON data file ``data/clinic/<name>.json``."""
-    text = (
-        resources.files("drgstim")
-        .joinpath("data")
-        .joinpath("clinic")
-        .joinpath(f"{name}.json")
-        .read_text("utf-8")
-    )
-    data: dict[str, Any] = json.loads(text)
-    return data
+    return load_json("clinic", f"{name}.json")
 
 
 def value(name: str, key: str) -> Any:

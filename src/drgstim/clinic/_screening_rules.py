@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from drgstim.anatomy import LABELLED_RANGE, dermatome_weights
+from drgstim.datafiles import load_json
 
 if TYPE_CHECKING:
     from drgstim.clinic.screening import ScreeningInput
@@ -33,9 +32,7 @@ RuleFacts = dict[str, Any]
 @cache
 def load_rules() -> dict[str, Any]:
     """The screening rules document."""
-    path = resources.files("drgstim").joinpath("data", "clinic", "screening_rules.json")
-    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    return data
+    return load_json("clinic", "screening_rules.json")
 
 
 def threshold(name: str) -> float:

@@ -8,15 +8,14 @@ entries, so a limit such as the lifting weight is written once.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 from drgstim.clinic.outcomes import visit_schedule
+from drgstim.datafiles import load_json
 from drgstim.errors import InputError
 
 __all__ = [
@@ -43,9 +42,7 @@ __all__ = [
 @cache
 def guide_data() -> dict[str, Any]:
     """The patient guide file as loaded from the package data."""
-    text = files("drgstim.data").joinpath("clinic/patient_guide.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    return load_json("clinic", "patient_guide.json")
 
 
 @dataclass(frozen=True)

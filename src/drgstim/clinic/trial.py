@@ -15,11 +15,12 @@ import math
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from drgstim.clinic._outcomes_data import value
+from drgstim.device.vocabulary import recordable_level, side_name
 from drgstim.errors import InputError
 
 __all__ = [
@@ -79,8 +80,8 @@ class LeadLevel(BaseModel):
 
     model_config = _FROZEN
 
-    level: str = Field(pattern=r"^(T([1-9]|1[0-2])|L[1-5]|S[1-3])$")
-    side: str = Field(pattern=r"^(left|right)$")
+    level: Annotated[str, AfterValidator(recordable_level)]
+    side: Annotated[str, AfterValidator(side_name)]
 
 
 class ProgrammingChange(BaseModel):

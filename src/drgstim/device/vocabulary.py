@@ -17,6 +17,8 @@ __all__ = [
     "Side",
     "SpineLocation",
     "StimulusResponse",
+    "recordable_level",
+    "side_name",
 ]
 
 SPINE_LEVELS: tuple[str, ...] = tuple(device_data()["spine_levels"]["values"])
@@ -29,6 +31,19 @@ RECORDABLE_LEVELS: tuple[str, ...] = tuple(f"T{n}" for n in range(1, 10)) + SPIN
 class Side(StrEnum):
     LEFT = "left"
     RIGHT = "right"
+
+
+def recordable_level(level: str) -> str:
+    """``level`` if a lead may be recorded there (T1–S2; the atlas has no S3), else
+    :class:`InputError` naming it: the one check every layer uses for a lead's level."""
+    return SpineLocation(level, Side.LEFT).level
+
+
+def side_name(side: str) -> str:
+    """``side`` if it is a lead side (left, right), else :class:`InputError` naming it."""
+    if side not in {s.value for s in Side}:
+        raise InputError("side", side, ", ".join(s.value for s in Side))
+    return side
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from drgstim.datafiles import load_json
 
 __all__ = ["setting"]
 
 
 @cache
 def _load() -> dict[str, Any]:
-    text = resources.files("drgstim").joinpath("data/therapy/therapy.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    return load_json("therapy", "therapy.json")
 
 
 def setting(name: str) -> Any:

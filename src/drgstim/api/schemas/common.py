@@ -9,9 +9,8 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
-from drgstim.device import Side, SpineLocation
-from drgstim.device.vocabulary import RECORDABLE_LEVELS
-from drgstim.errors import InputError
+from drgstim.device import Side
+from drgstim.device.vocabulary import RECORDABLE_LEVELS, recordable_level, side_name
 
 __all__ = [
     "ErrorPublic",
@@ -27,28 +26,17 @@ __all__ = [
 ]
 
 
-def _lead_side(side: str) -> str:
-    sides = [s.value for s in Side]
-    if side not in sides:
-        raise InputError("side", side, ", ".join(sides))
-    return side
-
-
 LeadSide = Annotated[
     str,
-    AfterValidator(_lead_side),
+    AfterValidator(side_name),
     WithJsonSchema({"type": "string", "enum": [s.value for s in Side], "title": "LeadSide"}),
 ]
 """A lead lies at a left or right DRG: the device's vocabulary (``drgstim.device.Side``)."""
 
 
-def _recordable_level(level: str) -> str:
-    return SpineLocation(level, Side.LEFT).level  # the device's refusal, if any
-
-
 LeadLevel = Annotated[
     str,
-    AfterValidator(_recordable_level),
+    AfterValidator(recordable_level),
     Field(
         description="The DRG level a lead lies at (the device's recordable levels).",
         json_schema_extra={"enum": list(RECORDABLE_LEVELS)},

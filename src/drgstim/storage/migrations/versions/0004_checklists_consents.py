@@ -4,8 +4,8 @@ Pre-consultation checklists, informed consents per procedure, patients' messages
 care team ("coverage changed", "needs help"), remote program proposals, and the
 clinician's decision stored with a trial review.
 
-Revision ID: 0002_i17
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 import drgstim.storage.types
 
-revision = "0002_i17"
-down_revision = "0002_i14"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Server-side login sessions (revocable), failed-login counters, and diary entries
 locked by the trial review that used them.
 
-Revision ID: 0002_i14
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import drgstim.storage.types
 
-revision = "0002_i14"
-down_revision = "0002_i12"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

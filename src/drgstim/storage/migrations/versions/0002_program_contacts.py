@@ -3,7 +3,7 @@
 Programs are now typed as the device's groups (``drgstim.device.Polarity``: "-", "+",
 "0"); settings stored before used "off" for a contact that is off.
 
-Revision ID: 0002_i12
+Revision ID: 0002
 Revises: 0001
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_i12"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

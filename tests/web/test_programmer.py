@@ -260,6 +260,11 @@ def test_patient_controller_on_trial_stimulator(page: Any) -> None:
         assert float(meter.get_attribute("aria-valuenow") or 0) <= float(
             meter.get_attribute("aria-valuemax") or 0
         )
+        # The clinician's group runs both leads; Cara switches the second region off, so
+        # that restore (below) has a region to leave off.
+        second = page.locator(".region-card").nth(1)
+        second.get_by_role("button", name=re.compile(": on$")).click()
+        second.get_by_role("button", name=re.compile(": off$")).wait_for()
     else:
         error = page.locator("#controller-error")
         error.wait_for()

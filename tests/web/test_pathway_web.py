@@ -175,5 +175,8 @@ def test_staff_correct_resolve_edit_and_discard(page: Any) -> None:
     day = first.locator("td").first.inner_text()
     first.get_by_role("button", name=f"Correct the entry of {day}").click()
     page.get_by_label("Average pain 2", exact=True).check()
+    reason = page.get_by_label("Reason for the amendment")
+    if reason.is_visible():  # an earlier review used this day: an amendment needs a reason
+        reason.fill("patient phoned: wrong day's score entered")
     page.get_by_role("button", name=f"Save the correction for {day}").click()
     page.locator("#entries tr", has_text=day).filter(has_text="2.0").wait_for()

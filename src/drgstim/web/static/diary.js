@@ -25,6 +25,9 @@
     form.elements.notes.value = entry.notes || "";
     form.elements.stim_on.checked = entry.stim_on;
     submit.textContent = `Save the correction for ${entry.day}`;
+    const locked = Boolean(entry.locked_by_review_id);
+    document.getElementById("amendment").hidden = !locked;
+    form.elements.amendment_reason.required = locked;
     cancel.hidden = false;
     form.elements.day.closest("form").querySelector('input[name="nrs_average"]:checked')?.focus();
   }
@@ -35,6 +38,8 @@
     form.elements.day.disabled = false;
     form.elements.day.value = drg.today();
     submit.textContent = "Save today's entry";
+    document.getElementById("amendment").hidden = true;
+    form.elements.amendment_reason.required = false;
     cancel.hidden = true;
     document.getElementById("diary-card").hidden = trial.status !== "active";
   }
@@ -42,11 +47,13 @@
 
   async function entries() {
     const items = await all(`/trials/${trial.id}/diary`);
-    const canCorrect = ["patient", "clinician", "nurse"].includes(root.dataset.role);
+    const role = root.dataset.role;
+    // After a trial review used a day, only the care team amends it (with a reason).
+    const canCorrect = (d) => ["clinician", "nurse"].includes(role) || (role === "patient" && !d.locked_by_review_id);
     document.getElementById("entries").replaceChildren(...items.map((d) => el("tr", {},
       el("td", {}, d.day), el("td", {}, fmt(d.nrs_average)), el("td", {}, fmt(d.nrs_worst)),
       el("td", {}, d.relief_pct === null ? "–" : `${fmt(d.relief_pct, 0)} %`),
-      el("td", {}, canCorrect ? el("button", { type: "button", class: "secondary", onclick: () => correct(d), "aria-label": `Correct the entry of ${d.day}` }, "Correct") : ""))));
+      el("td", {}, canCorrect(d) ? el("button", { type: "button", class: "secondary", onclick: () => correct(d), "aria-label": `Correct the entry of ${d.day}` }, "Correct") : ""))));
     if (items.length === 0) document.getElementById("entries").replaceChildren(el("tr", {}, el("td", { colspan: 5 }, "No entries yet.")));
   }
 
@@ -63,6 +70,7 @@
     body.stim_on = form.elements.stim_on.checked;
     if (editing) {
       delete body.day;
+      if (editing.locked_by_review_id) body.amendment_reason = data.amendment_reason || "";
       try {
         await api("PATCH", `/diary/${editing.id}`, { ...body, version: editing.version });
         drg.toast(`Corrected the entry for ${editing.day}.`);

@@ -253,6 +253,26 @@ def update_program(
     """Reprogram the group (settings and/or patient use); the device checks it again, and
     a deliverable answer clears an earlier disabling."""
     program: Program = load_for(db, user, Program, program_id, roles=PROGRAMMERS)
+    return _reprogram(
+        db,
+        user,
+        program,
+        settings=body.settings or _current_settings(program),
+        for_patient_use=body.for_patient_use,
+        version=body.version,
+    )
+
+
+def _reprogram(
+    db: Session,
+    user: User,
+    program: Program,
+    *,
+    settings: ProgramSettings,
+    for_patient_use: bool | None,
+    version: int | None,
+) -> ProgramPublic:
+    """The group saved again with ``settings`` (patient use kept unless given)."""
     device = db.get(Device, program.device_id)
     assert device is not None  # foreign key
     saved = store_program(
@@ -261,11 +281,9 @@ def update_program(
         device,
         editing=program,
         name=program.name,
-        for_patient_use=program.for_patient_use
-        if body.for_patient_use is None
-        else body.for_patient_use,
-        settings=body.settings or _current_settings(program),
-        version=body.version,
+        for_patient_use=program.for_patient_use if for_patient_use is None else for_patient_use,
+        settings=settings,
+        version=version,
     )
     return _public(saved)
 
@@ -322,21 +340,14 @@ def restore_program(
     )
     if entry is None or entry.settings is None:
         raise NotFoundError("program history entry", body.audit_id)
-    device = db.get(Device, program.device_id)
-    assert device is not None  # foreign key
-    saved = store_program(
+    return _reprogram(
         db,
         user,
-        device,
-        editing=program,
-        name=program.name,
-        for_patient_use=program.for_patient_use
-        if entry.for_patient_use is None
-        else entry.for_patient_use,
+        program,
         settings=entry.settings,
+        for_patient_use=entry.for_patient_use,
         version=body.version,
     )
-    return _public(saved)
 
 
 @router.delete("/programs/{program_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -68,7 +68,7 @@ PROGRAM = {
         "leads": [
             {
                 "lead": 1,
-                "contacts": ["-", "+", "off", "off"],
+                "contacts": ["-", "+", "0", "0"],
                 "amplitude_uA": 800,
                 "patient_max_uA": 1200,
                 "pulse_width_us": 300,

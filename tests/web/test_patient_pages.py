@@ -151,29 +151,43 @@ def test_a_patient_tells_the_team_coverage_changed_and_it_shows_on_their_list(
     page.locator("#messages", has_text="Since Tuesday").wait_for(state="detached")
 
 
-def test_the_patient_accepts_a_change_the_clinic_proposed(page: Any) -> None:
+def test_the_clinic_proposes_a_change_from_the_programmer_and_the_patient_accepts_it(
+    page: Any,
+) -> None:
     login(page, "demo-clinician")
     pid = open_patient(page, "DEMO-003")
-    devices = page.request.get(f"/api/patients/{pid}/devices").json()["items"]
-    tns = next(d for d in devices if d["serial"] == "DEMO-TNS-0003")
-    trial = page.request.get(f"/api/devices/{tns['id']}/programs").json()["items"][0]
-    settings = trial["settings"]
-    settings["leads"][0]["amplitude_uA"] = 750
-    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
-    header = page.locator('meta[name="csrf-header"]').get_attribute("content")
-    proposed = page.request.post(
-        f"/api/devices/{tns['id']}/proposals",
-        data={"program_name": trial["name"], "settings": settings, "note": "A little stronger."},
-        headers={header: token},
-    )
-    assert proposed.status == 201, proposed.text()
-    page.get_by_role("button", name="Log out").click()
+    page.goto(f"/patients/{pid}/programmer")
+    send = page.get_by_role("button", name="Propose to the patient")
+    verdict = page.locator("#proposal-verdict")
+    verdict.filter(has_text="Safety check: safe").wait_for()  # the stored group, as checked
+    group = page.get_by_label("Group name").input_value()
+    lead = page.get_by_role("region", name="Lead 1")
+    before = int(lead.get_by_label("Amplitude (µA)").input_value())
+    lead.get_by_role("button", name="Lead 1 amplitude up").click()
+    stepped = int(lead.get_by_label("Amplitude (µA)").input_value())
+    assert stepped > before
+    # While the device has not answered for the edited group, nothing can be sent.
+    verdict.filter(has_text="Safety check: safe").wait_for()
+    assert send.is_enabled()
+    page.get_by_label("Note for the patient").fill("A little stronger on the foot.")
+    send.click()
+    page.locator("#proposal-result", has_text="waits for their answer").wait_for()
+    row = page.locator("#proposals-table tbody tr", has_text="A little stronger on the foot.")
+    assert "waiting for the patient" in row.inner_text()
+    assert f"{stepped} µA" in row.inner_text()
+    shot(page, "16-programmer-proposal")
+    logout(page)
+
     login(page, "demo-patient")
     page.get_by_role("link", name="My stimulator").click()
-    page.get_by_text("A little stronger.").wait_for()
-    page.get_by_role("button", name=f"Accept the change to {trial['name']}").click()
+    page.get_by_text("A little stronger on the foot.").wait_for()
+    page.get_by_role("button", name=f"Accept the change to {group}").click()
     page.get_by_text("No changes waiting.").wait_for()
-    page.get_by_role("button", name="Log out").click()
+    logout(page)
+
     login(page, "demo-clinician")
-    after = page.request.get(f"/api/devices/{tns['id']}/programs").json()["items"][0]
-    assert after["settings"]["leads"][0]["amplitude_uA"] == 750
+    page.goto(f"/patients/{pid}/programmer")
+    row = page.locator("#proposals-table tbody tr", has_text="A little stronger on the foot.")
+    assert "accepted" in row.inner_text()
+    page.get_by_role("button", name=re.compile(f"^{group}")).click()
+    wait_js(page, f"document.querySelector('#lead1-amplitude_uA')?.value === '{stepped}'")

@@ -49,6 +49,7 @@ def input_error_detail(exc: InputError) -> dict[str, Any]:
         "field": data["field"],
         "value": _jsonable(data["value"]),
         "allowed": data["allowed"],
+        "reason": data["reason"],
         "message": data["message"],
     }
 

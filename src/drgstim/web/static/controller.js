@@ -17,11 +17,11 @@
     const state = document.getElementById("controller-state");
     try {
       render(await api("POST", `/devices/${device.id}/controller`, { action, ...extra }));
-      state.textContent = "Connected to your stimulator.";
+      state.textContent = action === "status" ? "" : "Your stimulator took the change.";
       if (action !== "status") usage().catch(() => {});
     } catch (e) {
       showError(errorBox, e);
-      if (!e.status || e.status >= 500) state.textContent = "Not connected: your settings did not change.";
+      if (!e.status || e.status >= 500) showConnection(false);
     }
     if (focused) document.querySelector(`[data-key="${focused}"]`)?.focus();
   }
@@ -88,15 +88,34 @@
     document.getElementById("all-off").hidden = status.stimulation_on === false;
     document.getElementById("restore").hidden = status.stimulation_on !== false;
     fillBars();
-    const group = status.group || status.active_group || null;
-    const battery = status.battery_pct ?? status.battery?.percent ?? null;
-    const facts = [
-      `Stimulator ${status.serial || device.serial}`,
-      group ? `program in use: ${group}` : null,
-      battery !== null ? `battery ${Math.round(battery)} %` : null,
-      status.battery_status || status.battery?.status || null,
-    ].filter(Boolean);
-    document.getElementById("controller-info").textContent = facts.join(" · ");
+    const facts = [`Stimulator ${status.serial}`, status.group ? `program in use: ${status.group}` : null];
+    document.getElementById("controller-info").textContent = facts.filter(Boolean).join(" · ");
+    showBattery(status);
+    showConnection(status.connected !== false);
+    document.getElementById("device-state").hidden = false;
+  }
+
+  // The battery as the device model reports it (its service state and, for an implanted
+  // generator, the years left at the settings running now), in plain words.
+  function showBattery(status) {
+    const box = document.getElementById("controller-battery");
+    const years = status.battery_years_left;
+    const left = years === null || years === undefined ? ""
+      : years >= 1 ? ` It lasts about ${years.toFixed(1)} years more at these settings.`
+        : ` It lasts about ${Math.max(1, Math.round(years * 12))} month(s) more at these settings.`;
+    const words = {
+      ok: ["ok", `Battery: good.${left}`],
+      eri: ["warn", `Battery: low. The generator needs replacing soon: call your clinic to plan it.${left}`],
+      eos: ["error", "Battery: empty. Stimulation has stopped: call your clinic."],
+    }[status.battery] || ["muted", "Battery: not reported."];
+    box.className = words[0];
+    box.textContent = words[1];
+  }
+
+  function showConnection(connected) {
+    const box = document.getElementById("controller-connection");
+    box.className = connected ? "ok" : "error";
+    box.textContent = connected ? "Connected to your stimulator." : "Not connected to your stimulator: your settings did not change. Try again.";
   }
 
   document.getElementById("group-select").addEventListener("change", (event) => act("select_group", { group: event.target.value }));

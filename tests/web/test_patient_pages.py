@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from a11y import axe_violations
 from web_helpers import login, shot, wait_js
 
 pytestmark = pytest.mark.browser
@@ -175,12 +176,14 @@ def test_the_clinic_proposes_a_change_from_the_programmer_and_the_patient_accept
     row = page.locator("#proposals-table tbody tr", has_text="A little stronger on the foot.")
     assert "waiting for the patient" in row.inner_text()
     assert f"{stepped} µA" in row.inner_text()
+    assert axe_violations(page) == []
     shot(page, "16-programmer-proposal")
     logout(page)
 
     login(page, "demo-patient")
     page.get_by_role("link", name="My stimulator").click()
     page.get_by_text("A little stronger on the foot.").wait_for()
+    assert axe_violations(page) == []  # the controller with a change waiting
     page.get_by_role("button", name=f"Accept the change to {group}").click()
     page.get_by_text("No changes waiting.").wait_for()
     logout(page)
@@ -191,3 +194,24 @@ def test_the_clinic_proposes_a_change_from_the_programmer_and_the_patient_accept
     assert "accepted" in row.inner_text()
     page.get_by_role("button", name=re.compile(f"^{group}")).click()
     wait_js(page, f"document.querySelector('#lead1-amplitude_uA')?.value === '{stepped}'")
+
+
+def test_the_controller_reports_battery_and_connection_in_plain_words(page: Any) -> None:
+    login(page, "demo-clinician")
+    pid = open_patient(page, "DEMO-005")  # an implanted generator
+    page.goto(f"/patients/{pid}/controller")
+    battery = page.locator("#controller-battery")
+    battery.filter(has_text="Battery: good.").wait_for()
+    assert re.search(r"lasts about \d+\.\d years more at these settings", battery.inner_text())
+    page.locator("#controller-connection", has_text="Connected to your stimulator.").wait_for()
+    # The link to the stimulator drops: the page says so and shows the settings unchanged.
+    card = page.locator(".region-card").first
+    power = card.get_by_role("button", name=re.compile(r": (on|off)$"))
+    pressed = power.get_attribute("aria-pressed")
+    page.route("**/api/devices/*/controller", lambda route: route.abort())
+    power.click()
+    page.locator("#controller-connection", has_text="Not connected to your stimulator").wait_for()
+    assert power.get_attribute("aria-pressed") == pressed
+    assert page.locator("#controller-error").is_hidden()  # said once, not as "Failed to fetch"
+    assert axe_violations(page) == []
+    shot(page, "23-controller-not-connected")

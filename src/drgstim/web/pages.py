@@ -214,11 +214,23 @@ def _patient_page(
 ) -> Response:
     if user is None:
         return _login_redirect(request)
-    refusal = _refusal(user, patient_id, roles)
+    refusal = _refusal(user, patient_id, roles) or _missing(user, patient_id)
     if refusal is not None:
         code, message = refusal
         return _render(request, "error.html", user, status_code=code, message=message)
     return _render(request, template, user, patient_id=str(patient_id), **context)
+
+
+def _missing(user: User, patient_id: uuid.UUID) -> tuple[int, str] | None:
+    """A patient id that names no patient: "not found", not a page that never loads."""
+    from sqlalchemy.orm import object_session
+
+    from drgstim.storage.models import Patient
+
+    db = object_session(user)  # the request's session, which loaded the user
+    if db is not None and db.get(Patient, patient_id) is None:
+        return status.HTTP_404_NOT_FOUND, "There is no such patient."
+    return None
 
 
 @router.get("/patients/{patient_id}", response_model=None)

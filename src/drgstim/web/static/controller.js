@@ -20,8 +20,9 @@
       state.textContent = action === "status" ? "" : "Your stimulator took the change.";
       if (action !== "status") usage().catch(() => {});
     } catch (e) {
-      showError(errorBox, e);
+      // No answer, or the server failed: the connection line says so (a refusal is shown).
       if (!e.status || e.status >= 500) showConnection(false);
+      else showError(errorBox, e);
     }
     if (focused) document.querySelector(`[data-key="${focused}"]`)?.focus();
   }
@@ -92,7 +93,6 @@
     document.getElementById("controller-info").textContent = facts.filter(Boolean).join(" · ");
     showBattery(status);
     showConnection(status.connected !== false);
-    document.getElementById("device-state").hidden = false;
   }
 
   // The battery as the device model reports it (its service state and, for an implanted
@@ -114,6 +114,7 @@
 
   function showConnection(connected) {
     const box = document.getElementById("controller-connection");
+    document.getElementById("device-state").hidden = false;
     box.className = connected ? "ok" : "error";
     box.textContent = connected ? "Connected to your stimulator." : "Not connected to your stimulator: your settings did not change. Try again.";
   }
@@ -130,7 +131,12 @@
     // The newest generator, else the newest trial stimulator: the one in use now.
     const newest = (list) => (list.length ? list[list.length - 1] : null);
     device = newest(devices.filter((d) => d.kind === "ipg")) || newest(devices);
-    if (!device) { document.getElementById("controller-info").textContent = "No stimulator is linked to your record yet."; return; }
+    if (!device) {
+      const whose = root.dataset.self === "yes" ? "your" : "the patient's";
+      document.getElementById("controller-info").textContent = `No stimulator is linked to ${whose} record yet.`;
+      document.getElementById("usage").replaceChildren(el("li", {}, "Nothing yet."));
+      return;
+    }
     document.getElementById("controller-info").textContent = `Stimulator ${device.serial} (${device.kind.replace("_", " ")})`;
     document.getElementById("controller").hidden = false;
     await act("status");

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 from a11y import axe_violations
-from web_helpers import NURSE, login
+from web_helpers import NURSE, PROGRAMMER, login
 
 pytestmark = pytest.mark.browser
 
@@ -98,3 +98,22 @@ def test_unknown_and_forbidden_pages_answer_with_a_plain_error(page: Any) -> Non
     assert page.get_by_role("button", name="Propose to the patient").count() == 0
     assert page.get_by_role("button", name="Save group to device").is_disabled()
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    "account", [("demo-patient", "demo-password"), NURSE, PROGRAMMER], ids=lambda a: a[0]
+)
+def test_every_tool_the_patient_page_links_opens_for_that_role(page: Any, account: Any) -> None:
+    login(page, *account)
+    if account[0] != "demo-patient":
+        page.goto("/patients")
+        page.locator("#patients tr", has_text="DEMO-003").get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/patients/[0-9a-f-]{36}$"))
+    links = page.locator("nav.tools a, #papers a[href$='/consent']")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert hrefs, "no tool linked"
+    for href in hrefs:
+        assert page.request.get(href).status == 200, (account[0], href)
+    if account == PROGRAMMER:  # programs and the controller, not the diary
+        assert not any(h.endswith("/diary") for h in hrefs)
+        assert any(h.endswith("/programmer") for h in hrefs)

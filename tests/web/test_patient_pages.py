@@ -129,7 +129,10 @@ def test_the_controller_speaks_of_body_areas_and_keeps_the_focus(page: Any) -> N
     )
     assert page.evaluate("document.activeElement.dataset.key") == "lead-1-power"
     page.get_by_text("Connected to your stimulator.").wait_for()
-    page.locator("#usage li", has_text="Left top of foot: turned on").first.wait_for()
+    page.locator("#usage li", has_text="Left top of foot (L5): turned on").first.wait_for()
+    # Both demo leads treat the top of the foot: their nerve roots tell them apart.
+    names = page.locator(".region-card h2").all_inner_texts()
+    assert names == ["Left top of foot (L5)", "Left top of foot (S1)"], names
 
 
 def test_a_patient_tells_the_team_coverage_changed_and_it_shows_on_their_list(
@@ -203,14 +206,14 @@ def test_the_controller_reports_battery_and_connection_in_plain_words(page: Any)
     battery = page.locator("#controller-battery")
     battery.filter(has_text="Battery: good.").wait_for()
     assert re.search(r"lasts about \d+\.\d years more at these settings", battery.inner_text())
-    page.locator("#controller-connection", has_text="Connected to your stimulator.").wait_for()
+    page.locator("#controller-connection", has_text="Connected to the stimulator.").wait_for()
     # The link to the stimulator drops: the page says so and shows the settings unchanged.
     card = page.locator(".region-card").first
     power = card.get_by_role("button", name=re.compile(r": (on|off)$"))
     pressed = power.get_attribute("aria-pressed")
     page.route("**/api/devices/*/controller", lambda route: route.abort())
     power.click()
-    page.locator("#controller-connection", has_text="Not connected to your stimulator").wait_for()
+    page.locator("#controller-connection", has_text="Not connected to the stimulator").wait_for()
     assert power.get_attribute("aria-pressed") == pressed
     assert page.locator("#controller-error").is_hidden()  # said once, not as "Failed to fetch"
     assert axe_violations(page) == []

@@ -29,11 +29,18 @@
 
   // The body area a lead treats, in the patient's words (from their pain map), with the
   // lead's level as a detail; "Lead 2" when the record does not say.
-  function areaOf(lead) {
+  function areaName(lead) {
     const site = (device.leads || []).find((l) => l.lead === lead.lead) || lead;
     const key = site.level && site.side ? `${site.level}:${site.side}` : null;
+    return (key && areas[key]) || `Lead ${lead.lead}`;
+  }
+  // Two leads that treat the same area are told apart by their nerve root.
+  function areaOf(lead) {
+    const site = (device.leads || []).find((l) => l.lead === lead.lead) || lead;
     const detail = site.level ? `lead at the ${site.side || ""} ${site.level} nerve root`.replace("  ", " ") : `lead ${lead.lead}`;
-    return { name: (key && areas[key]) || lead.region || lead.label || `Lead ${lead.lead}`, detail };
+    const name = areaName(lead);
+    const shared = (device.leads || []).some((l) => l.lead !== lead.lead && areaName(l) === name);
+    return { name: shared && site.level ? `${name} (${site.level})` : name, detail };
   }
 
   function regionCard(lead) {
@@ -61,8 +68,8 @@
     const list = document.getElementById("usage");
     const { items } = await api("GET", `/devices/${device.id}/usage`);
     list.replaceChildren(...items.slice(0, 10).map((u) => {
-      // the device logs a region by its index among the device's leads
-      const lead = typeof u.lead === "number" ? (device.leads || [])[u.lead] : null;
+      // the usage names a region by its lead's channel number, as stored
+      const lead = typeof u.lead === "number" ? (device.leads || []).find((l) => l.lead === u.lead) : null;
       const where = lead ? areaOf({ lead: lead.lead }).name : "";
       const what = u.action === "amplitude" && typeof u.new === "number" ? `level changed to ${u.new} µA` : (WORDS[u.action] || u.action.replaceAll("_", " "));
       return el("li", {}, el("time", { datetime: u.at }, u.at.slice(0, 16).replace("T", " ")), " ", where ? `${where}: ${what}` : what);
@@ -116,7 +123,8 @@
     const box = document.getElementById("controller-connection");
     document.getElementById("device-state").hidden = false;
     box.className = connected ? "ok" : "error";
-    box.textContent = connected ? "Connected to your stimulator." : "Not connected to your stimulator: your settings did not change. Try again.";
+    const whose = root.dataset.self === "yes" ? "your" : "the";
+    box.textContent = connected ? `Connected to ${whose} stimulator.` : `Not connected to ${whose} stimulator: the settings did not change. Try again.`;
   }
 
   document.getElementById("group-select").addEventListener("change", (event) => act("select_group", { group: event.target.value }));

@@ -195,6 +195,14 @@ def test_the_clinic_proposes_a_change_from_the_programmer_and_the_patient_accept
     page.goto(f"/patients/{pid}/programmer")
     row = page.locator("#proposals-table tbody tr", has_text="A little stronger on the foot.")
     assert "accepted" in row.inner_text()
+    # Audited: proposed by the clinician, answered by the patient.
+    audit = page.request.get(
+        f"/api/audit?entity=program_proposals&entity_id={row.get_attribute('data-id')}"
+    ).json()["items"]
+    assert [(a["action"], a["actor"]) for a in audit[::-1]] == [
+        ("create", "demo-clinician"),
+        ("update", "demo-patient"),
+    ], audit
     page.get_by_role("button", name=re.compile(f"^{group}")).click()
     wait_js(page, f"document.querySelector('#lead1-amplitude_uA')?.value === '{stepped}'")
 

@@ -367,7 +367,7 @@
     const when = (t) => `${t.slice(0, 16).replace("T", " ")} UTC`;
     box.replaceChildren(el("table", { id: "proposals-table" },
       el("thead", {}, el("tr", {}, ["Sent", "Group", "Settings", "Note", "Answer"].map((h) => el("th", { scope: "col" }, h)))),
-      el("tbody", {}, items.map((p) => el("tr", { "data-status": p.status },
+      el("tbody", {}, items.map((p) => el("tr", { "data-status": p.status, "data-id": p.id },
         el("td", {}, when(p.created_at)), el("td", {}, p.program_name),
         el("td", {}, p.settings.leads.map((l) => `lead ${l.lead} ${describeLead(l)}`).join("; ")),
         el("td", {}, p.note || "–"),

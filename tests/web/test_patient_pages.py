@@ -226,3 +226,23 @@ def test_the_controller_reports_battery_and_connection_in_plain_words(page: Any)
     assert page.locator("#controller-error").is_hidden()  # said once, not as "Failed to fetch"
     assert axe_violations(page) == []
     shot(page, "23-controller-not-connected")
+    # The words for a low and an empty battery, as the device would report them.
+    page.unroute("**/api/devices/*/controller")
+
+    def reporting(state: str, years: float) -> Any:
+        def report(route: Any) -> None:
+            answer = route.fetch()
+            body = {**answer.json(), "battery": state, "battery_years_left": years}
+            route.fulfill(response=answer, json=body)
+
+        return report
+
+    for state, years, words in (
+        ("eri", 0.05, "Battery: low. The generator needs replacing soon"),
+        ("eos", 0.0, "Battery: empty. Stimulation has stopped: call your clinic."),
+    ):
+        page.route("**/api/devices/*/controller", reporting(state, years))
+        page.reload()
+        battery.filter(has_text=words).wait_for()
+        page.unroute("**/api/devices/*/controller")
+    assert "lasts about" not in battery.inner_text()  # nothing left to promise at EOS

@@ -17,7 +17,7 @@
     const state = document.getElementById("controller-state");
     try {
       render(await api("POST", `/devices/${device.id}/controller`, { action, ...extra }));
-      state.textContent = action === "status" ? "" : "Your stimulator took the change.";
+      state.textContent = action === "status" ? "" : "The stimulator took the change.";
       if (action !== "status") usage().catch(() => {});
     } catch (e) {
       // No answer, or the server failed: the connection line says so (a refusal is shown).

@@ -155,7 +155,7 @@ def test_a_patient_tells_the_team_coverage_changed_and_it_shows_on_their_list(
     page.locator("#messages", has_text="Since Tuesday").wait_for(state="detached")
 
 
-def test_the_clinic_proposes_a_change_from_the_programmer_and_the_patient_accepts_it(
+def test_the_clinic_proposes_changes_from_the_programmer_the_patient_accepts_and_declines(
     page: Any,
 ) -> None:
     login(page, "demo-clinician")
@@ -204,6 +204,24 @@ def test_the_clinic_proposes_a_change_from_the_programmer_and_the_patient_accept
         ("update", "demo-patient"),
     ], audit
     page.get_by_role("button", name=re.compile(f"^{group}")).click()
+    wait_js(page, f"document.querySelector('#lead1-amplitude_uA')?.value === '{stepped}'")
+
+    # A second proposal, declined: the group stays as accepted.
+    verdict.filter(has_text="Safety check: safe").wait_for()
+    page.get_by_label("Note for the patient").fill("Back down a step?")
+    send.click()
+    page.locator("#proposal-result", has_text="waits for their answer").wait_for()
+    logout(page)
+    login(page, "demo-patient")
+    page.get_by_role("link", name="My stimulator").click()
+    page.get_by_text("Back down a step?").wait_for()
+    page.get_by_role("button", name=f"Decline the change to {group}").click()
+    page.get_by_text("No changes waiting.").wait_for()
+    logout(page)
+    login(page, "demo-clinician")
+    page.goto(f"/patients/{pid}/programmer")
+    declined = page.locator("#proposals-table tbody tr", has_text="Back down a step?")
+    assert "declined" in declined.inner_text()
     wait_js(page, f"document.querySelector('#lead1-amplitude_uA')?.value === '{stepped}'")
 
 

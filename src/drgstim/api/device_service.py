@@ -223,9 +223,11 @@ def _run_battery(generator: ImplantedGenerator, state: Mapping[str, Any], now: d
     """The cell as last recorded (a new cell when nothing is), run by the device from then
     until ``now`` at the settings running now (they only change when a record is made)."""
     raw = state.get("battery")
+    if not isinstance(raw, Mapping):
+        return
     try:
-        remaining_J = float(raw["remaining_J"])  # type: ignore[index]
-        since = datetime.fromisoformat(str(raw["at"]))  # type: ignore[index]
+        remaining_J = float(raw["remaining_J"])
+        since = datetime.fromisoformat(str(raw["at"]))
     except (KeyError, TypeError, ValueError):
         return
     generator.remaining_J = max(0.0, remaining_J)

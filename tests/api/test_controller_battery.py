@@ -79,3 +79,28 @@ def test_a_trial_stimulator_reports_no_service_life() -> None:
     view = status({}, kind="trial_stimulator")
     assert view.battery == "ok" and view.battery_years_left is None
     assert view.kind == "trial_stimulator"
+
+
+def test_a_program_saved_records_the_cell_run_at_the_settings_before_it() -> None:
+    full = ImplantedGenerator("IPG-B").remaining_J
+    a_year_ago = (datetime.now(UTC) - timedelta(days=365)).isoformat()
+    state = {"battery": {"remaining_J": full, "at": a_year_ago}}
+    facts = ds.DeviceFacts.of(serial="IPG-B", kind="ipg", leads=[LEAD], state=state)
+    stored = program()
+    stronger = ds.program_settings(program(1600))
+    assert stronger is not None
+    outcome = ds.save_program(
+        facts,
+        [stored],
+        editing=stored,
+        name="Walk",
+        for_patient_use=True,
+        settings=stronger,
+        clinician="clinician",
+    )
+    record = outcome.state["battery"]
+    # A year at 800 µA was drawn from the cell; the stronger program counts from now.
+    assert record["remaining_J"] == pytest.approx(
+        full - full / status({}).battery_years_left, rel=1e-3
+    )
+    assert datetime.now(UTC) - datetime.fromisoformat(record["at"]) < timedelta(minutes=1)

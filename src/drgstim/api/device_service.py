@@ -221,7 +221,8 @@ def load_device(facts: DeviceFacts, programs: Sequence[Program]) -> DeviceModel:
 
 def _run_battery(generator: ImplantedGenerator, state: Mapping[str, Any], now: datetime) -> None:
     """The cell as last recorded (a new cell when nothing is), run by the device from then
-    until ``now`` at the settings running now (they only change when a record is made)."""
+    until ``now`` at the settings running now (a controller press or a program saved
+    records the cell, so the settings ran unchanged since the record)."""
     raw = state.get("battery")
     if not isinstance(raw, Mapping):
         return
@@ -457,6 +458,7 @@ def save_program(
     limits = {str(x.lead): x.patient_max_uA for x in settings.leads}
     amplitudes[name] = {n: min(v, limits[n]) for n, v in stored.items() if n in limits}
     state["amplitudes"] = amplitudes
+    state |= _battery_record(model)  # the cell until now ran at the settings before this
     return ProgramOutcome(
         settings=settings.model_dump(mode="json"),
         safety=safety.model_dump(mode="json"),

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from web_helpers import NURSE
+from web_helpers import NURSE, PROGRAMMER
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,12 +32,19 @@ def _free_port() -> int:
 
 
 def _add_nurse(database: Any) -> None:
-    """A nurse account (demo mode has only a clinician and a patient)."""
+    """A nurse and a programmer account (demo mode has only a clinician and a patient)."""
     from drgstim.api.accounts import create_account
     from drgstim.storage import SYSTEM_ACTOR, commit
 
     with database.session() as db:
         create_account(db, username=NURSE[0], password=NURSE[1], role="nurse", actor=SYSTEM_ACTOR)
+        create_account(
+            db,
+            username=PROGRAMMER[0],
+            password=PROGRAMMER[1],
+            role="programmer",
+            actor=SYSTEM_ACTOR,
+        )
         commit(db)
 
 

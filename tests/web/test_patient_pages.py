@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from a11y import axe_violations
 from web_helpers import login, shot, wait_js
 
 pytestmark = pytest.mark.browser
@@ -128,7 +129,10 @@ def test_the_controller_speaks_of_body_areas_and_keeps_the_focus(page: Any) -> N
     )
     assert page.evaluate("document.activeElement.dataset.key") == "lead-1-power"
     page.get_by_text("Connected to your stimulator.").wait_for()
-    page.locator("#usage li", has_text="Left top of foot: turned on").first.wait_for()
+    page.locator("#usage li", has_text="Left top of foot (L5): turned on").first.wait_for()
+    # Both demo leads treat the top of the foot: their nerve roots tell them apart.
+    names = page.locator(".region-card h2").all_inner_texts()
+    assert names == ["Left top of foot (L5)", "Left top of foot (S1)"], names
 
 
 def test_a_patient_tells_the_team_coverage_changed_and_it_shows_on_their_list(
@@ -151,29 +155,112 @@ def test_a_patient_tells_the_team_coverage_changed_and_it_shows_on_their_list(
     page.locator("#messages", has_text="Since Tuesday").wait_for(state="detached")
 
 
-def test_the_patient_accepts_a_change_the_clinic_proposed(page: Any) -> None:
+def test_the_clinic_proposes_changes_from_the_programmer_the_patient_accepts_and_declines(
+    page: Any,
+) -> None:
     login(page, "demo-clinician")
     pid = open_patient(page, "DEMO-003")
-    devices = page.request.get(f"/api/patients/{pid}/devices").json()["items"]
-    tns = next(d for d in devices if d["serial"] == "DEMO-TNS-0003")
-    trial = page.request.get(f"/api/devices/{tns['id']}/programs").json()["items"][0]
-    settings = trial["settings"]
-    settings["leads"][0]["amplitude_uA"] = 750
-    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
-    header = page.locator('meta[name="csrf-header"]').get_attribute("content")
-    proposed = page.request.post(
-        f"/api/devices/{tns['id']}/proposals",
-        data={"program_name": trial["name"], "settings": settings, "note": "A little stronger."},
-        headers={header: token},
-    )
-    assert proposed.status == 201, proposed.text()
-    page.get_by_role("button", name="Log out").click()
+    page.goto(f"/patients/{pid}/programmer")
+    send = page.get_by_role("button", name="Propose to the patient")
+    verdict = page.locator("#proposal-verdict")
+    verdict.filter(has_text="Safety check: safe").wait_for()  # the stored group, as checked
+    group = page.get_by_label("Group name").input_value()
+    lead = page.get_by_role("region", name="Lead 1")
+    before = int(lead.get_by_label("Amplitude (µA)").input_value())
+    lead.get_by_role("button", name="Lead 1 amplitude up").click()
+    stepped = int(lead.get_by_label("Amplitude (µA)").input_value())
+    assert stepped > before
+    # While the device has not answered for the edited group, nothing can be sent.
+    verdict.filter(has_text="Safety check: safe").wait_for()
+    assert send.is_enabled()
+    page.get_by_label("Note for the patient").fill("A little stronger on the foot.")
+    send.click()
+    page.locator("#proposal-result", has_text="waits for their answer").wait_for()
+    row = page.locator("#proposals-table tbody tr", has_text="A little stronger on the foot.")
+    assert "waiting for the patient" in row.inner_text()
+    assert f"{stepped} µA" in row.inner_text()
+    assert axe_violations(page) == []
+    shot(page, "16-programmer-proposal")
+    logout(page)
+
     login(page, "demo-patient")
     page.get_by_role("link", name="My stimulator").click()
-    page.get_by_text("A little stronger.").wait_for()
-    page.get_by_role("button", name=f"Accept the change to {trial['name']}").click()
+    page.get_by_text("A little stronger on the foot.").wait_for()
+    assert axe_violations(page) == []  # the controller with a change waiting
+    page.get_by_role("button", name=f"Accept the change to {group}").click()
     page.get_by_text("No changes waiting.").wait_for()
-    page.get_by_role("button", name="Log out").click()
+    logout(page)
+
     login(page, "demo-clinician")
-    after = page.request.get(f"/api/devices/{tns['id']}/programs").json()["items"][0]
-    assert after["settings"]["leads"][0]["amplitude_uA"] == 750
+    page.goto(f"/patients/{pid}/programmer")
+    row = page.locator("#proposals-table tbody tr", has_text="A little stronger on the foot.")
+    assert "accepted" in row.inner_text()
+    # Audited: proposed by the clinician, answered by the patient.
+    audit = page.request.get(
+        f"/api/audit?entity=program_proposals&entity_id={row.get_attribute('data-id')}"
+    ).json()["items"]
+    assert [(a["action"], a["actor"]) for a in audit[::-1]] == [
+        ("create", "demo-clinician"),
+        ("update", "demo-patient"),
+    ], audit
+    page.get_by_role("button", name=re.compile(f"^{group}")).click()
+    wait_js(page, f"document.querySelector('#lead1-amplitude_uA')?.value === '{stepped}'")
+
+    # A second proposal, declined: the group stays as accepted.
+    verdict.filter(has_text="Safety check: safe").wait_for()
+    page.get_by_label("Note for the patient").fill("Back down a step?")
+    send.click()
+    page.locator("#proposal-result", has_text="waits for their answer").wait_for()
+    logout(page)
+    login(page, "demo-patient")
+    page.get_by_role("link", name="My stimulator").click()
+    page.get_by_text("Back down a step?").wait_for()
+    page.get_by_role("button", name=f"Decline the change to {group}").click()
+    page.get_by_text("No changes waiting.").wait_for()
+    logout(page)
+    login(page, "demo-clinician")
+    page.goto(f"/patients/{pid}/programmer")
+    declined = page.locator("#proposals-table tbody tr", has_text="Back down a step?")
+    assert "declined" in declined.inner_text()
+    wait_js(page, f"document.querySelector('#lead1-amplitude_uA')?.value === '{stepped}'")
+
+
+def test_the_controller_reports_battery_and_connection_in_plain_words(page: Any) -> None:
+    login(page, "demo-clinician")
+    pid = open_patient(page, "DEMO-005")  # an implanted generator
+    page.goto(f"/patients/{pid}/controller")
+    battery = page.locator("#controller-battery")
+    battery.filter(has_text="Battery: good.").wait_for()
+    assert re.search(r"lasts about \d+\.\d years more at these settings", battery.inner_text())
+    page.locator("#controller-connection", has_text="Connected to the stimulator.").wait_for()
+    # The link to the stimulator drops: the page says so and shows the settings unchanged.
+    card = page.locator(".region-card").first
+    power = card.get_by_role("button", name=re.compile(r": (on|off)$"))
+    pressed = power.get_attribute("aria-pressed")
+    page.route("**/api/devices/*/controller", lambda route: route.abort())
+    power.click()
+    page.locator("#controller-connection", has_text="Not connected to the stimulator").wait_for()
+    assert power.get_attribute("aria-pressed") == pressed
+    assert page.locator("#controller-error").is_hidden()  # said once, not as "Failed to fetch"
+    assert axe_violations(page) == []
+    shot(page, "23-controller-not-connected")
+    # The words for a low and an empty battery, as the device would report them.
+    page.unroute("**/api/devices/*/controller")
+
+    def reporting(state: str, years: float) -> Any:
+        def report(route: Any) -> None:
+            answer = route.fetch()
+            body = {**answer.json(), "battery": state, "battery_years_left": years}
+            route.fulfill(response=answer, json=body)
+
+        return report
+
+    for state, years, words in (
+        ("eri", 0.05, "Battery: low. The generator needs replacing soon"),
+        ("eos", 0.0, "Battery: empty. Stimulation has stopped: call your clinic."),
+    ):
+        page.route("**/api/devices/*/controller", reporting(state, years))
+        page.reload()
+        battery.filter(has_text=words).wait_for()
+        page.unroute("**/api/devices/*/controller")
+    assert "lasts about" not in battery.inner_text()  # nothing left to promise at EOS

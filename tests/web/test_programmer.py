@@ -148,6 +148,9 @@ def test_a_disabled_group_says_why(page: Any) -> None:
 def test_unsafe_program_is_refused_with_the_reason(page: Any) -> None:
     login(page, "demo-clinician")
     open_tool(page, "DEMO-005", "programmer")
+    save = page.get_by_role("button", name="Save group to device")
+    page.locator("#safety-verdict", has_text="Safe").wait_for()  # the stored group
+    assert save.is_enabled()
     lead = page.get_by_role("region", name="Lead 1")
     lead.get_by_role("button", name="Lead 1 contact 1 cathode").click()
     lead.get_by_role("button", name="Lead 1 contact 2 anode").click()
@@ -157,19 +160,36 @@ def test_unsafe_program_is_refused_with_the_reason(page: Any) -> None:
     lead.get_by_label("Pulse width (µs)").fill("1000")
     lead.get_by_label("Pulse width (µs)").press("Tab")
     page.get_by_label("Group name").fill("Too strong")
-    page.get_by_role("button", name="Save group to device").click()
+    page.locator("#safety-verdict", has_text="Refused").wait_for()
+    # Save is off while the device refuses the group, and says why.
+    assert save.is_disabled()
+    assert "the device refuses this group" in page.locator("#save-hint").inner_text()
+    # Each refusal once, in the device's words (contacts refused by one rule together).
+    errors = page.locator("#safety-errors li").all_inner_texts()
+    assert len(errors) == len(set(errors)), errors
+    shannon = [e for e in errors if "Shannon" in e]
+    assert shannon == [
+        "Lead 1: contacts E1 (cathode) and E2 (anode): refused by the Shannon (1992) k limit: "
+        "k must stay below 1.85 (tissue damage seen at k >= 1.85)"
+    ]
+    shot(page, "11-programmer-refused")
+    # The server refuses anyway (a button forced on, as a stale page could send it).
+    page.evaluate("document.getElementById('save-program').disabled = false")
+    save.click()
     refusal = page.locator("#save-result .refused")
     refusal.wait_for()
     text = refusal.inner_text()
-    page.locator("#safety .error, #safety-verdict").first.wait_for()  # the live check answered
-    shot(page, "11-programmer-refused")
-    if device_layer_ready():
-        assert "Refused" in text
-        assert re.search(r"charge|density|Shannon|µC", text), text
-        page.locator("#safety-verdict", has_text="Refused").wait_for()
-    else:
-        # Without the device layer the service refuses every program and says why.
-        assert "drgstim.device" in text, text
+    assert text.startswith("Not saved. The device refused it: Lead 1 amplitude 6000 µA:"), text
+    assert "Allowed: 0–1650 µA on this lead" in text
+    assert "settings.leads" not in text and "index 0" not in text and "= 6000" not in text
+    assert text.count("Shannon") == 1
+    # Back to a safe amplitude: the check passes and Save is on again.
+    lead.get_by_label("Pulse width (µs)").fill("300")
+    lead.get_by_label("Pulse width (µs)").press("Tab")
+    lead.get_by_label("Patient maximum (µA)").fill("800")
+    lead.get_by_label("Patient maximum (µA)").press("Tab")
+    page.locator("#safety-verdict", has_text="Safe").wait_for()
+    wait_js(page, "!document.getElementById('save-program').disabled")
     # Nothing unsafe was stored.
     page.reload()
     page.get_by_role("region", name="Lead 1").wait_for()

@@ -6,9 +6,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["NURSE", "SCREENSHOTS", "login", "shot"]
+__all__ = ["NURSE", "PROGRAMMER", "SCREENSHOTS", "login", "shot", "wait_js"]
 
 NURSE = ("web-nurse", "web-nurse-password")  # added to the test server by conftest
+PROGRAMMER = ("web-programmer", "web-programmer-password")  # likewise
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 

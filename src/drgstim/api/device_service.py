@@ -15,8 +15,10 @@ runs, whatever is stored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from drgstim.api.schemas.devices import (
@@ -52,6 +54,7 @@ from drgstim.device.safety import charge_limits
 from drgstim.device.session import require_safe
 from drgstim.errors import InputError
 from drgstim.storage.models import Program
+from drgstim.units import years_from_seconds
 
 __all__ = [
     "DeviceFacts",
@@ -121,6 +124,7 @@ class DeviceModel:
     facts: DeviceFacts
     generator: Generator
     programs: list[Program]
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def index(self, number: int | None, *, field_name: str = "lead") -> int:
         """The generator's lead index of channel ``number``."""
@@ -209,7 +213,35 @@ def load_device(facts: DeviceFacts, programs: Sequence[Program]) -> DeviceModel:
     for i, info in enumerate(facts.leads):
         if info.impedance_ohm is not None:
             session.transfer_impedance(i, info.impedance_ohm)
-    return DeviceModel(facts, generator, ordered)
+    model = DeviceModel(facts, generator, ordered)
+    if isinstance(generator, ImplantedGenerator):
+        _run_battery(generator, facts.state, model.at)
+    return model
+
+
+def _run_battery(generator: ImplantedGenerator, state: Mapping[str, Any], now: datetime) -> None:
+    """The cell as last recorded (a new cell when nothing is), run by the device from then
+    until ``now`` at the settings running now (a controller press or a program saved
+    records the cell, so the settings ran unchanged since the record)."""
+    raw = state.get("battery")
+    if not isinstance(raw, Mapping):
+        return
+    try:
+        remaining_J = float(raw["remaining_J"])
+        since = datetime.fromisoformat(str(raw["at"]))
+    except (KeyError, TypeError, ValueError):
+        return
+    generator.remaining_J = max(0.0, remaining_J)
+    if since.tzinfo is not None and now > since:
+        generator.run_for(now - since)
+
+
+def _battery_record(model: DeviceModel) -> dict[str, Any]:
+    """The cell's energy now, to be run on from the next time the device is loaded."""
+    g = model.generator
+    if not isinstance(g, ImplantedGenerator):
+        return {}
+    return {"battery": {"remaining_J": g.remaining_J, "at": model.at.isoformat()}}
 
 
 # ---- the clinician's programs ------------------------------------------------------
@@ -296,7 +328,34 @@ def _lead_refusal(
             if largest is not None
             else "no amplitude: the lead's settings are refused at any current"
         )
-    return InputError(where, value, allowed, reason=exc.reason)
+    reason = _merged([exc.reason])[0] if exc.reason else exc.reason
+    return InputError(where, value, allowed, reason=reason)
+
+
+_CONTACT_ERROR = re.compile(r"^contact (\w+) \(index \d+, (\w+)\): [^;]*; (.+)$")
+
+
+def _merged(errors: Sequence[str]) -> list[str]:
+    """The device's refusals, each once: contacts refused by the same rule are named
+    together (their charge figures are in the report's contact table)."""
+    out: list[str] = []
+    contacts: dict[str, list[str]] = {}
+    for error in errors:
+        match = _CONTACT_ERROR.match(error)
+        if match is None:
+            out.append(error)
+            continue
+        rule = match.group(3)
+        if rule not in contacts:
+            contacts[rule] = []
+            out.append(rule)
+        contacts[rule].append(f"{match.group(1)} ({match.group(2)})")
+    return [
+        f"contact{'s' if len(contacts[e]) > 1 else ''} {' and '.join(contacts[e])}: {e}"
+        if e in contacts
+        else e
+        for e in out
+    ]
 
 
 def _safety(model: DeviceModel, group: Group) -> SafetyReportPublic:
@@ -317,7 +376,7 @@ def _safety(model: DeviceModel, group: Group) -> SafetyReportPublic:
                 lead_model=model.generator.lead_model,
             )
             at = "" if amplitude == settings.amplitude_uA else f" (patient maximum {amplitude} µA)"
-            report.errors += [f"Lead {number}{at}: {e}" for e in checked.errors]
+            report.errors += [f"Lead {number}{at}: {e}" for e in _merged(checked.errors)]
             report.warnings += [
                 f"Lead {number}: {w}"
                 for w in checked.warnings
@@ -399,6 +458,7 @@ def save_program(
     limits = {str(x.lead): x.patient_max_uA for x in settings.leads}
     amplitudes[name] = {n: min(v, limits[n]) for n, v in stored.items() if n in limits}
     state["amplitudes"] = amplitudes
+    state |= _battery_record(model)  # the cell until now ran at the settings before this
     return ProgramOutcome(
         settings=settings.model_dump(mode="json"),
         safety=safety.model_dump(mode="json"),
@@ -429,10 +489,17 @@ def check_settings(
     except InputError as exc:
         report = _unprogrammed_report(facts, settings)
         if not report.errors:
-            report.errors.append(str(exc))
+            report.errors.append(_plain(exc))
         return False, report
     report = _safety(model, group)
     return not report.errors, report
+
+
+def _plain(exc: InputError) -> str:
+    """The device's refusal in words: its reason and what is allowed (no field path)."""
+    if exc.reason:
+        return f"{exc.reason} (allowed: {exc.allowed})"
+    return f"{exc.field} = {exc.value} is not allowed; allowed: {exc.allowed}"
 
 
 def _unprogrammed_report(facts: DeviceFacts, settings: ProgramSettings) -> SafetyReportPublic:
@@ -560,6 +627,7 @@ def _state(model: DeviceModel) -> dict[str, Any]:
         "region_on": region_on,
         "stimulation_on": g.stimulation_on,
         "amplitudes": amplitudes,
+        **_battery_record(model),
     }
 
 
@@ -574,7 +642,7 @@ def _why_not(program: Program) -> str | None:
     return None
 
 
-def _view(model: DeviceModel) -> ControllerView:
+def _view(model: DeviceModel, *, connected: bool) -> ControllerView:
     g = model.generator
     program = model.programs[g.active_group]
     reason = _why_not(program) if not deliverable(program) else None
@@ -595,8 +663,17 @@ def _view(model: DeviceModel) -> ControllerView:
         ControllerGroup(name=p.name, available=group.patient_enabled, reason=_why_not(p))
         for p, group in zip(model.programs, g.groups, strict=True)
     ]
+    years = (
+        years_from_seconds(g.remaining_J / g.drain_W())
+        if isinstance(g, ImplantedGenerator)
+        else None
+    )
     return ControllerView(
         serial=g.serial,
+        kind=model.facts.kind,
+        connected=connected,
+        battery=g.battery.value,
+        battery_years_left=years,
         stimulation_on=g.stimulation_on,
         group=g.group.name,
         groups=[s.name for s in status if s.available],
@@ -627,4 +704,5 @@ def controller_action(
     controller = PatientController(model.generator, patient=who)
     _act(model, controller, request)
     events = [_event(model, e) for e in controller.log]
-    return ControllerOutcome(_view(model), _state(model), events)
+    view = _view(model, connected=controller.connected)
+    return ControllerOutcome(view, _state(model), events)

@@ -1,7 +1,8 @@
 """Error handlers: every user mistake becomes a clear 4xx, never a 500.
 
 422 bodies share one shape, whether the check was pydantic's or a domain layer's:
-``{"detail": [{"field", "value", "allowed", "message"}]}``.
+``{"detail": [{"field", "value", "allowed", "reason", "message"}]}`` (``reason`` only
+from a domain layer's refusal).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def input_error_detail(exc: InputError) -> dict[str, Any]:
         "field": data["field"],
         "value": _jsonable(data["value"]),
         "allowed": data["allowed"],
+        "reason": data["reason"],
         "message": data["message"],
     }
 

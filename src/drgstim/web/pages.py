@@ -41,6 +41,22 @@ STAFF_ROLES = frozenset({Role.ADMIN, Role.CLINICIAN, Role.NURSE, Role.PROGRAMMER
 PROGRAMMING_ROLES = frozenset({Role.CLINICIAN, Role.PROGRAMMER})
 # Pages a patient may open for their own record (the API still scopes every read/write).
 WITH_PATIENT = STAFF_ROLES | {Role.PATIENT}
+# Who may open each tool page of a patient: the routes refuse everyone else, and the
+# patient page links only the tools the user's role may open (one list for both).
+TOOL_ROLES: dict[str, frozenset[Role]] = {
+    "assessment": frozenset({Role.CLINICIAN, Role.NURSE}),
+    "trial": WITH_PATIENT,
+    "diary": frozenset({Role.CLINICIAN, Role.NURSE, Role.PATIENT}),
+    "programmer": STAFF_ROLES,
+    "controller": frozenset({Role.CLINICIAN, Role.PROGRAMMER, Role.PATIENT}),
+    "follow-up": STAFF_ROLES,
+    "consent": frozenset({Role.CLINICIAN, Role.NURSE, Role.PATIENT}),
+}
+
+
+def _tools(user: User) -> list[str]:
+    """The tool pages this user's role may open."""
+    return [name for name, roles in TOOL_ROLES.items() if Role(user.role) in roles]
 
 
 def _templates() -> Jinja2Templates:
@@ -214,11 +230,23 @@ def _patient_page(
 ) -> Response:
     if user is None:
         return _login_redirect(request)
-    refusal = _refusal(user, patient_id, roles)
+    refusal = _refusal(user, patient_id, roles) or _missing(user, patient_id)
     if refusal is not None:
         code, message = refusal
         return _render(request, "error.html", user, status_code=code, message=message)
     return _render(request, template, user, patient_id=str(patient_id), **context)
+
+
+def _missing(user: User, patient_id: uuid.UUID) -> tuple[int, str] | None:
+    """A patient id that names no patient: "not found", not a page that never loads."""
+    from sqlalchemy.orm import object_session
+
+    from drgstim.storage.models import Patient
+
+    db = object_session(user)  # the request's session, which loaded the user
+    if db is not None and db.get(Patient, patient_id) is None:
+        return status.HTTP_404_NOT_FOUND, "There is no such patient."
+    return None
 
 
 @router.get("/patients/{patient_id}", response_model=None)
@@ -231,6 +259,7 @@ def timeline_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -
         patient_id,
         "timeline.html",
         WITH_PATIENT,
+        tools=_tools(user) if user is not None else [],
         sexes=[s.value for s in Sex],
         labels=_labels("stages", "verdicts", "decisions"),
     )
@@ -245,7 +274,7 @@ def assessment_page(
         user,
         patient_id,
         "assessment.html",
-        frozenset({Role.CLINICIAN, Role.NURSE}),
+        TOOL_ROLES["assessment"],
         body_map=body_map(),
         assessment_id=str(id) if id else "",
         screening_choices=_screening_choices(),
@@ -282,7 +311,7 @@ def diary_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> R
         user,
         patient_id,
         "diary.html",
-        frozenset({Role.CLINICIAN, Role.NURSE, Role.PATIENT}),
+        TOOL_ROLES["diary"],
     )
 
 
@@ -293,7 +322,7 @@ def trial_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -> R
         user,
         patient_id,
         "trial.html",
-        WITH_PATIENT,
+        TOOL_ROLES["trial"],
         success_pct=trial_success_threshold_pct(),
         max_trial_days=_max_trial_days(),
         labels=_labels("decisions", "verdicts"),
@@ -329,7 +358,7 @@ def programmer_page(request: Request, user: OptionalUser, patient_id: uuid.UUID)
         user,
         patient_id,
         "programmer.html",
-        STAFF_ROLES,
+        TOOL_ROLES["programmer"],
         body_map=body_map(),
         may_program=user is not None and Role(user.role) in PROGRAMMING_ROLES,
     )
@@ -344,7 +373,7 @@ def controller_page(
         user,
         patient_id,
         "controller.html",
-        frozenset({Role.CLINICIAN, Role.PROGRAMMER, Role.PATIENT}),
+        TOOL_ROLES["controller"],
         areas=_lead_areas(db, patient_id),
     )
 
@@ -392,7 +421,7 @@ def follow_up_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) 
         user,
         patient_id,
         "followup.html",
-        STAFF_ROLES,
+        TOOL_ROLES["follow-up"],
         complication_kinds=[k.value for k in ComplicationKind],
         severities=[k.value for k in Severity],
         managements=[k.value for k in Management],
@@ -420,7 +449,7 @@ def consent_page(
     from drgstim.storage import get
     from drgstim.storage.models import Consent, Patient
 
-    roles = frozenset({Role.CLINICIAN, Role.NURSE, Role.PATIENT})
+    roles = TOOL_ROLES["consent"]
     if user is None:
         return _login_redirect(request)
     refusal = _refusal(user, patient_id, roles)

@@ -130,6 +130,9 @@ class FieldError(BaseModel):
     field: str
     value: Any = None
     allowed: str
+    reason: str = Field(
+        default="", description="Why a domain rule refused it, in words (empty if none)."
+    )
     message: str
 
 

@@ -368,6 +368,18 @@ class ControllerView(BaseModel):
     """What the patient controller shows."""
 
     serial: str
+    kind: DeviceKind = Field(description="Trial stimulator (external) or implanted generator.")
+    connected: bool = Field(default=True, description="The controller reaches the generator.")
+    battery: str = Field(
+        default="ok",
+        description="The generator's battery service state: ok, eri (elective replacement "
+        "indicator: replace soon) or eos (end of service: stimulation stopped).",
+    )
+    battery_years_left: float | None = Field(
+        default=None,
+        description="The implanted generator's service left at the settings running now "
+        "(None for a trial stimulator, whose external battery is replaced).",
+    )
     stimulation_on: bool
     group: str
     groups: list[str] = Field(description="Groups the patient may select now.")

@@ -14,12 +14,22 @@ const drg = (() => {
     static describe(detail) {
       if (typeof detail === "string") return detail;
       if (Array.isArray(detail)) {
-        return detail.map((d) => (typeof d === "string" ? d : d.message || d.msg || JSON.stringify(d))).join("; ");
+        return [...new Set(detail.map((d) => (typeof d === "string" ? d : ApiError.plain(d))))].join("; ");
       }
       if (detail && typeof detail === "object") return detail.message || JSON.stringify(detail);
       return "";
     }
   }
+
+  // A refusal the service raised (field, value, allowed, reason) in words: the field, the
+  // value as sent, why, and what is allowed, without the message's programming notation.
+  ApiError.plain = (d) => {
+    if (!d || typeof d !== "object") return String(d);
+    if (!("reason" in d) || !d.field) return d.message || d.msg || JSON.stringify(d);
+    const value = d.value === null || d.value === undefined || d.value === "" ? ""
+      : ` ${typeof d.value === "object" ? JSON.stringify(d.value) : d.value}`;
+    return `${d.field.replaceAll("_", " ")}${value}: ${d.reason || "not allowed"}. Allowed: ${d.allowed}.`;
+  };
 
   async function api(method, path, body) {
     const headers = { Accept: "application/json" };

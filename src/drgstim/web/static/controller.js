@@ -17,22 +17,30 @@
     const state = document.getElementById("controller-state");
     try {
       render(await api("POST", `/devices/${device.id}/controller`, { action, ...extra }));
-      state.textContent = "Connected to your stimulator.";
+      state.textContent = action === "status" ? "" : "The stimulator took the change.";
       if (action !== "status") usage().catch(() => {});
     } catch (e) {
-      showError(errorBox, e);
-      if (!e.status || e.status >= 500) state.textContent = "Not connected: your settings did not change.";
+      // No answer, or the server failed: the connection line says so (a refusal is shown).
+      if (!e.status || e.status >= 500) showConnection(false);
+      else showError(errorBox, e);
     }
     if (focused) document.querySelector(`[data-key="${focused}"]`)?.focus();
   }
 
   // The body area a lead treats, in the patient's words (from their pain map), with the
   // lead's level as a detail; "Lead 2" when the record does not say.
-  function areaOf(lead) {
+  function areaName(lead) {
     const site = (device.leads || []).find((l) => l.lead === lead.lead) || lead;
     const key = site.level && site.side ? `${site.level}:${site.side}` : null;
+    return (key && areas[key]) || `Lead ${lead.lead}`;
+  }
+  // Two leads that treat the same area are told apart by their nerve root.
+  function areaOf(lead) {
+    const site = (device.leads || []).find((l) => l.lead === lead.lead) || lead;
     const detail = site.level ? `lead at the ${site.side || ""} ${site.level} nerve root`.replace("  ", " ") : `lead ${lead.lead}`;
-    return { name: (key && areas[key]) || lead.region || lead.label || `Lead ${lead.lead}`, detail };
+    const name = areaName(lead);
+    const shared = (device.leads || []).some((l) => l.lead !== lead.lead && areaName(l) === name);
+    return { name: shared && site.level ? `${name} (${site.level})` : name, detail };
   }
 
   function regionCard(lead) {
@@ -60,8 +68,8 @@
     const list = document.getElementById("usage");
     const { items } = await api("GET", `/devices/${device.id}/usage`);
     list.replaceChildren(...items.slice(0, 10).map((u) => {
-      // the device logs a region by its index among the device's leads
-      const lead = typeof u.lead === "number" ? (device.leads || [])[u.lead] : null;
+      // the usage names a region by its lead's channel number, as stored
+      const lead = typeof u.lead === "number" ? (device.leads || []).find((l) => l.lead === u.lead) : null;
       const where = lead ? areaOf({ lead: lead.lead }).name : "";
       const what = u.action === "amplitude" && typeof u.new === "number" ? `level changed to ${u.new} µA` : (WORDS[u.action] || u.action.replaceAll("_", " "));
       return el("li", {}, el("time", { datetime: u.at }, u.at.slice(0, 16).replace("T", " ")), " ", where ? `${where}: ${what}` : what);
@@ -88,15 +96,35 @@
     document.getElementById("all-off").hidden = status.stimulation_on === false;
     document.getElementById("restore").hidden = status.stimulation_on !== false;
     fillBars();
-    const group = status.group || status.active_group || null;
-    const battery = status.battery_pct ?? status.battery?.percent ?? null;
-    const facts = [
-      `Stimulator ${status.serial || device.serial}`,
-      group ? `program in use: ${group}` : null,
-      battery !== null ? `battery ${Math.round(battery)} %` : null,
-      status.battery_status || status.battery?.status || null,
-    ].filter(Boolean);
-    document.getElementById("controller-info").textContent = facts.join(" · ");
+    const facts = [`Stimulator ${status.serial}`, status.group ? `program in use: ${status.group}` : null];
+    document.getElementById("controller-info").textContent = facts.filter(Boolean).join(" · ");
+    showBattery(status);
+    showConnection(status.connected !== false);
+  }
+
+  // The battery as the device model reports it (its service state and, for an implanted
+  // generator, the years left at the settings running now), in plain words.
+  function showBattery(status) {
+    const box = document.getElementById("controller-battery");
+    const years = status.battery_years_left;
+    const left = years === null || years === undefined ? ""
+      : years >= 1 ? ` It lasts about ${years.toFixed(1)} years more at these settings.`
+        : ` It lasts about ${Math.max(1, Math.round(years * 12))} month(s) more at these settings.`;
+    const words = {
+      ok: ["ok", `Battery: good.${left}`],
+      eri: ["warn", `Battery: low. The generator needs replacing soon: call your clinic to plan it.${left}`],
+      eos: ["error", "Battery: empty. Stimulation has stopped: call your clinic."],
+    }[status.battery] || ["muted", "Battery: not reported."];
+    box.className = words[0];
+    box.textContent = words[1];
+  }
+
+  function showConnection(connected) {
+    const box = document.getElementById("controller-connection");
+    document.getElementById("device-state").hidden = false;
+    box.className = connected ? "ok" : "error";
+    const whose = root.dataset.self === "yes" ? "your" : "the";
+    box.textContent = connected ? `Connected to ${whose} stimulator.` : `Not connected to ${whose} stimulator: the settings did not change. Try again.`;
   }
 
   document.getElementById("group-select").addEventListener("change", (event) => act("select_group", { group: event.target.value }));
@@ -111,7 +139,12 @@
     // The newest generator, else the newest trial stimulator: the one in use now.
     const newest = (list) => (list.length ? list[list.length - 1] : null);
     device = newest(devices.filter((d) => d.kind === "ipg")) || newest(devices);
-    if (!device) { document.getElementById("controller-info").textContent = "No stimulator is linked to your record yet."; return; }
+    if (!device) {
+      const whose = root.dataset.self === "yes" ? "your" : "the patient's";
+      document.getElementById("controller-info").textContent = `No stimulator is linked to ${whose} record yet.`;
+      document.getElementById("usage").replaceChildren(el("li", {}, "Nothing yet."));
+      return;
+    }
     document.getElementById("controller-info").textContent = `Stimulator ${device.serial} (${device.kind.replace("_", " ")})`;
     document.getElementById("controller").hidden = false;
     await act("status");

@@ -14,6 +14,8 @@
   let stored = null; // the saved program being edited (null: a new group)
   let state = []; // one entry per device lead: {lead, contacts, amplitude_uA, patient_max_uA, pulse_width_us, frequency_Hz}
   let timer = null;
+  let verdict = null; // the device's answer to the group as now edited: true (safe), false, or null while checking
+  let checks = 0; // answers to older edits are dropped
 
   const WORDS = { "+": "anode", "-": "cathode", "0": "off" };
   const SYMBOLS = { "+": "+", "-": "−", "0": "off" };
@@ -144,7 +146,27 @@
     document.getElementById("changes").replaceChildren(...(lines.length ? lines : ["No change to the saved group."]).map((t) => el("li", {}, t)));
   }
 
+  // Save and Propose run only while the device's check of the group as edited is "safe";
+  // the server checks again either way.
+  function showVerdict() {
+    const ok = mayProgram && verdict === true;
+    document.getElementById("save-program").disabled = !ok;
+    const hint = document.getElementById("save-hint");
+    hint.hidden = ok || !mayProgram;
+    hint.textContent = verdict === null ? "Checking with the device…" : "Save is off: the device refuses this group (see the safety check).";
+    const send = document.getElementById("send-proposal");
+    if (send) {
+      send.disabled = !ok;
+      const text = document.getElementById("proposal-verdict");
+      text.className = verdict === true ? "ok" : verdict === null ? "muted" : "error";
+      text.textContent = verdict === true ? `Safety check: safe. The patient will be asked to accept "${groupName()}".`
+        : verdict === null ? "Waiting for the safety check." : "Safety check: refused. Change the group before proposing it.";
+    }
+  }
+
   function changed() {
+    verdict = null;
+    showVerdict();
     showChanges();
     document.dispatchEvent(new CustomEvent("drg:program-changed", { detail: { device, settings: settings() } }));
     clearTimeout(timer);
@@ -171,13 +193,36 @@
   async function check() {
     const box = document.getElementById("safety");
     const body = settings();
-    if (body.leads.length === 0) { box.replaceChildren(el("p", { class: "muted" }, "Set a cathode (−) and an anode (+) on a lead.")); return; }
+    const mine = ++checks;
+    if (body.leads.length === 0) {
+      verdict = false;
+      showVerdict();
+      box.replaceChildren(el("p", { class: "muted" }, "Set a cathode (−) and an anode (+) on a lead."));
+      return;
+    }
     try {
       const result = await api("POST", `/devices/${device.id}/check`, { settings: body, name: stored ? stored.name : null });
+      if (mine !== checks) return;
+      verdict = result.safe;
       box.replaceChildren(...safetyView(result).filter(Boolean));
     } catch (e) {
-      box.replaceChildren(el("p", { class: "error" }, e.message));
+      if (mine !== checks) return;
+      verdict = false;
+      box.replaceChildren(el("p", { class: "error" }, refusal(e, body)));
     }
+    showVerdict();
+  }
+
+  // A refusal in words: which lead and setting, the device's reason, what it allows
+  // (the API names the request's field, e.g. settings.leads[0].amplitude_uA).
+  function refusal(error, body) {
+    const d = Array.isArray(error.detail) ? error.detail[0] : null;
+    if (!d || typeof d !== "object" || !d.field) return error.message;
+    const m = /^settings\.leads\[(\d+)\]\.(\w+)$/.exec(d.field);
+    const lead = m && body && body.leads[Number(m[1])];
+    const what = lead ? `Lead ${lead.lead} ${(LABELS[m[2]] || m[2]).toLowerCase()}${FIELDS.includes(m[2]) ? ` ${d.value} ${unit(m[2])}` : ""}` : null;
+    const why = d.reason || (what ? "not allowed" : d.message);
+    return `${what ? `${what}: ` : ""}${why}. Allowed: ${d.allowed}.`;
   }
 
   // Ask before anything overwrites a stored group; resolves true when confirmed.
@@ -209,7 +254,7 @@
       await loadPrograms();
       loadGroup(programs.find((p) => p.id === saved.id));
     } catch (e) {
-      out.replaceChildren(el("div", { class: "refused" }, el("p", { class: "error" }, "Refused: ", e.message)));
+      out.replaceChildren(el("div", { class: "refused" }, el("p", { class: "error" }, "Not saved. The device refused it: ", refusal(e, body.settings))));
     }
   }
 
@@ -309,6 +354,43 @@
     await loadPrograms().catch((e) => drg.toast(e.message));
     loadGroup(programs[0] || null);
     await loadSession().catch((e) => drg.toast(e.message));
+    await loadProposals().catch((e) => drg.toast(e.message));
+  }
+
+  // Remote care: the group as edited, proposed to the patient (who accepts or declines it
+  // on the controller page); the list shows each proposal's answer.
+  const ANSWERS = { pending: "waiting for the patient", accepted: "accepted", declined: "declined" };
+  async function loadProposals() {
+    const box = document.getElementById("proposal-list");
+    const items = await api("GET", `/devices/${device.id}/proposals`);
+    if (!items.length) { box.replaceChildren(el("p", { class: "muted" }, "None yet.")); return; }
+    const when = (t) => `${t.slice(0, 16).replace("T", " ")} UTC`;
+    box.replaceChildren(el("table", { id: "proposals-table" },
+      el("thead", {}, el("tr", {}, ["Sent", "Group", "Settings", "Note", "Answer"].map((h) => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, items.map((p) => el("tr", { "data-status": p.status, "data-id": p.id },
+        el("td", {}, when(p.created_at)), el("td", {}, p.program_name),
+        el("td", {}, p.settings.leads.map((l) => `lead ${l.lead} ${describeLead(l)}`).join("; ")),
+        el("td", {}, p.note || "–"),
+        el("td", { class: p.status === "pending" ? "" : p.status === "accepted" ? "ok" : "warn" },
+          `${ANSWERS[p.status] || p.status}${p.decided_at ? ` (${when(p.decided_at)})` : ""}`))))));
+  }
+
+  const proposalForm = document.getElementById("proposal-form");
+  if (proposalForm) {
+    proposalForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const out = document.getElementById("proposal-result");
+      out.replaceChildren();
+      const body = settings();
+      try {
+        const sent = await api("POST", `/devices/${device.id}/proposals`, { program_name: groupName(), settings: body, note: document.getElementById("proposal-note").value.trim() });
+        out.replaceChildren(el("span", { class: "ok" }, `Proposed "${sent.program_name}" to the patient: it waits for their answer.`));
+        document.getElementById("proposal-note").value = "";
+        await loadProposals();
+      } catch (e) {
+        out.replaceChildren(el("span", { class: "error" }, "Not sent. The device refused it: ", refusal(e, body)));
+      }
+    });
   }
 
   // The name says which group a save writes: the changes are listed against that saved

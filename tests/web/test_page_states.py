@@ -104,11 +104,15 @@ def test_unknown_and_forbidden_pages_answer_with_a_plain_error(page: Any) -> Non
     "account", [("demo-patient", "demo-password"), NURSE, PROGRAMMER], ids=lambda a: a[0]
 )
 def test_every_tool_the_patient_page_links_opens_for_that_role(page: Any, account: Any) -> None:
+    refused: list[str] = []  # the page asks only for what this role may read
+    page.on("response", lambda r: r.status < 400 or refused.append(f"{r.status} {r.url}"))
     login(page, *account)
     if account[0] != "demo-patient":
         page.goto("/patients")
         page.locator("#patients tr", has_text="DEMO-003").get_by_role("link").click()
     page.wait_for_url(re.compile(r"/patients/[0-9a-f-]{36}$"))
+    page.wait_for_load_state("networkidle")
+    assert refused == [], (account[0], refused)
     links = page.locator("nav.tools a, #papers a[href$='/consent']")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert hrefs, "no tool linked"

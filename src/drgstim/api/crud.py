@@ -134,6 +134,11 @@ class Resource:
     order_by: tuple[Any, ...] = ()
     advances_to: Stage | None = None
 
+    @property
+    def readers(self) -> frozenset[Role]:
+        """The roles that may read these records (a patient only their own)."""
+        return self.read_roles | ({Role.PATIENT} if self.patient_reads else set())
+
 
 def _load(
     spec: Resource, db: Session, user: User, model: type[Any], entity_id: uuid.UUID, mode: str

@@ -260,9 +260,22 @@ def timeline_page(request: Request, user: OptionalUser, patient_id: uuid.UUID) -
         "timeline.html",
         WITH_PATIENT,
         tools=_tools(user) if user is not None else [],
+        readable=_readable(user) if user is not None else {},
         sexes=[s.value for s in Sex],
         labels=_labels("stages", "verdicts", "decisions"),
     )
+
+
+def _readable(user: User) -> dict[str, bool]:
+    """Per record list the timeline shows, whether this user's role may read it, from the
+    API's own permission table, so that the page asks only for those it may (a patient
+    reads trials and devices, not the clinic's assessments or reviews)."""
+    from drgstim.api.routers.pathway import RESOURCES
+    from drgstim.api.routers.reviews import REVIEW_READERS
+
+    role = Role(user.role)
+    lists = {r.path: role in r.readers for r in RESOURCES}
+    return lists | {"reviews": role in REVIEW_READERS}
 
 
 @router.get("/patients/{patient_id}/assessment", response_model=None)

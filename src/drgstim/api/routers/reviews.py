@@ -22,6 +22,7 @@ from drgstim.storage.models import DiaryEntry, Role, Trial, TrialReview
 __all__ = ["router"]
 
 router = APIRouter(tags=["trial reviews"])
+REVIEW_READERS = STAFF  # a review is the clinic's record; the patient sees its outcome on the trial
 CLINICIAN = frozenset({Role.CLINICIAN})
 
 
@@ -103,7 +104,7 @@ def review(
 def list_reviews(
     trial_id: uuid.UUID, db: SessionDep, user: CurrentUser, paging: PagingDep
 ) -> Page[ReviewPublic]:
-    trial = load_for(db, user, Trial, trial_id, roles=STAFF)
+    trial = load_for(db, user, Trial, trial_id, roles=REVIEW_READERS)
     query = select(TrialReview).where(TrialReview.trial_id == trial.id)
     result = page(db, query.order_by(TrialReview.created_at), **vars(paging))
     return Page[ReviewPublic].model_validate(result, from_attributes=True)
@@ -111,5 +112,5 @@ def list_reviews(
 
 @router.get("/trial-reviews/{review_id}", response_model=ReviewPublic)
 def read_review(review_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> TrialReview:
-    record: TrialReview = load_for(db, user, TrialReview, review_id, roles=STAFF)
+    record: TrialReview = load_for(db, user, TrialReview, review_id, roles=REVIEW_READERS)
     return record

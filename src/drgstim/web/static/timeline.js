@@ -8,8 +8,13 @@
   const label = (kind, value) => (labels[kind] && labels[kind][value]) || String(value).replaceAll("_", " ");
   const STAGES = ["referred", "assessed", "screened", "planned", "in_trial", "trial_reviewed", "implanted", "follow_up", "explanted"];
 
-  // A record list, or [] when this role may not read it (a patient sees trials and devices only).
+  // The record lists this role may read, as the server's permission table says.
+  const readable = JSON.parse(root.dataset.readable || "{}");
+  // A record list, or [] when this role may not read it (a patient sees trials and devices only):
+  // lists the role may not read are not requested at all.
   async function maybe(path) {
+    const kind = path.split("?")[0].split("/").pop();
+    if (readable[kind] === false) return [];
     try { return await all(path); } catch (e) { if (e.status === 403 || e.status === 404) return []; throw e; }
   }
 

@@ -3,18 +3,19 @@
 Fast: :func:`drgstim.biophysics.drg.population_search.population_thresholds` (C neurons
 screened by one coarse run; the ladder from the device maximum down and its bisection at
 a coarse dt; the threshold at the model's dt searched from a guess next to the coarse
-one, to the same 0.1 % bracket; block runs at the requested amplitudes above threshold). Exhaustive: what recruitment
-ran before it, doubling every neuron from 25 µA (``drg.search.drg_threshold_search``),
-then one run per neuron and amplitude above its threshold
-(``drg.search.drg_activation``), with the same maximum.
+one, to the same 0.1 % bracket; block runs at the requested amplitudes above
+threshold). Exhaustive: what recruitment ran before it, doubling every neuron from
+25 µA (``drg.search.drg_threshold_search``), then one run per neuron and amplitude above
+its threshold (``drg.search.drg_activation``), with the same maximum.
 
     .venv/bin/python benchmarks/population.py --neurons 1000 --amplitudes 10
 
 prints both times, the ratio, and the agreement: the largest relative threshold
 difference (both are midpoints of 0.1 % brackets around the same threshold, so they may
 differ by up to 0.1 %) and the number of (neuron, amplitude) pairs whose
-activated/blocked state differs. ``--skip-exhaustive`` times the fast path alone. CPU seconds (all threads) are
-printed too: on a shared machine they are steadier than wall time.
+activated/blocked state differs. ``--skip-exhaustive`` times the fast path alone. CPU
+seconds (all threads) are printed too: on a shared machine they are steadier than wall
+time.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from drgstim.biophysics.drg import search
-    from drgstim.biophysics.drg.search import RELATIVE_TOLERANCE
     from drgstim.biophysics.drg.population_search import population_thresholds
+    from drgstim.biophysics.drg.search import RELATIVE_TOLERANCE
     from drgstim.biophysics.population import sample_population
     from drgstim.biophysics.recruitment import contact_um, recruitment
     from drgstim.biophysics.sources import PointSource

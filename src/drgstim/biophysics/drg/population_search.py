@@ -1,5 +1,6 @@
 """Thresholds and activation of a whole DRG population for one electrode configuration,
-fast: the same thresholds as the exhaustive search, with a fraction of its simulations.
+fast: the exhaustive search's thresholds within its tolerance (0.1 %) and the same
+activated/blocked states, with a fraction of its work.
 
 :func:`population_thresholds` takes a population, a configuration of point sources at
 unit amplitude (any number of contacts with signed current fractions, in the ganglion's
@@ -26,13 +27,25 @@ threshold. What the physics lets us skip:
   nothing is even depolarised to 0 mV nothing fires (tested against the exhaustive
   search, ``tests/biophysics/test_population_search.py``). The lowest rung with a spike
   at the detection site above that is the rung where the exhaustive doubling would have
-  stopped, so the bisection that follows (:func:`~drgstim.biophysics.threshold.find_thresholds`
-  started one rung lower) takes the exhaustive search's path and returns its threshold.
-  A neuron with ``N`` at the maximum costs one run (most C neurons: no doubling from
-  25 µA at all).
+  stopped; it and the rung below bracket the threshold, and the bisection starts from
+  that bracket (:func:`~drgstim.biophysics.threshold.find_thresholds`, ``bracket``)
+  without running either end again. A neuron with ``N`` at the maximum costs one run
+  (most C neurons: no doubling from 25 µA at all).
+* **A coarse dt first** (:data:`COARSE`). The ladder and that bisection run at a coarse
+  dt (Aβ and Aδ 20 µs instead of 5, C 100 µs instead of 25, the same run length: a
+  quarter of the steps). Backward Euler's threshold grows with dt by a fraction that
+  varies little between neurons of a type (Aβ 1.4–3.9 % at 20 µs), so the threshold at
+  the model's dt is then searched from a guess: one run just above and one just below
+  where the coarse threshold puts it, then bisection to the tolerance. Both guesses are
+  runs at the model's dt, and a guess that misses only costs runs (the search goes on
+  from what they showed), so every threshold is still the midpoint of a bracket of
+  0.1 % whose ends were run at the model's dt: within the tolerance of the exhaustive
+  search's threshold, though no longer bit-identical to it. The coarse runs decide
+  nothing but where the fine search looks (and which C neurons the screen lets through).
 * **Block is checked where it can occur**: at each requested amplitude above a
-  neuron's threshold (as the exhaustive check), and a requested amplitude that is a rung
-  reuses that rung's run. A spike that starts but does not reach the detection site
+  neuron's threshold (as the exhaustive check), always at the model's dt (a requested
+  amplitude that is a rung reuses that rung's run where the ladder ran at the model's
+  dt). A spike that starts but does not reach the detection site
   (conduction block by the strong cathode) shows as a crossing somewhere without one at
   the detection site (``X``). The rungs alone do not reveal every block: windows lie
   between them (an Aβ neuron reaching the central end at 3.2 and 6 mA is silent at 3.6
@@ -40,7 +53,7 @@ threshold. What the physics lets us skip:
   soon as the spike arrives.
 
 Every neuron is built once (one topology per batch, one lane per neuron) and its batch
-serves the ladder, the bisection and the block runs. Neurons are independent, so a
+serves the ladder, the bisections and the block runs. Neurons are independent, so a
 population can be split into chunks of ``indices`` and computed anywhere (see
 :mod:`drgstim.biophysics.distributed`); the result does not depend on the split as long
 as the chunks are the same.

@@ -400,6 +400,9 @@ def _activation(
         fires = np.where(on_rung & (known >= 0), known == _D, False)
         todo = np.flatnonzero(~(on_rung & (known >= 0)))
         if len(todo):
+            # runs of 4 lanes end together: neighbours in the order of amplitude over
+            # threshold (block, a full-length run, comes at large ratios) end alike
+            todo = todo[np.argsort(-amps[cols[todo]] / thr[lanes[todo]], kind="stable")]
             fires[todo] = g.outcomes(lanes[todo], amps[cols[todo]]) == _D
         active[lanes, cols] = fires
     return active, reached, candidates

@@ -330,8 +330,11 @@ def _refine(
     thr = np.full(g.batch.area.shape[1], np.inf)
     if not len(open_):
         return thr
-    c = np.where(np.isfinite(coarse_uA[open_]), coarse_uA[open_], max_uA)
-    above = np.minimum(c / window[1], max_uA)
+    # none at the coarse dt up to the maximum: the fine threshold may still lie just
+    # below it (it is the lower one), so the maximum is run first
+    finite = np.isfinite(coarse_uA[open_])
+    c = np.where(finite, coarse_uA[open_], max_uA)
+    above = np.where(finite, np.minimum(c / window[1], max_uA), max_uA)
     below = np.minimum(c / window[0], 0.99 * above)
     res = find_thresholds(
         take_lanes(g.batch, open_),

@@ -23,7 +23,12 @@ import numpy.typing as npt
 from drgstim.biophysics.solver import Batch, search_batch
 from drgstim.errors import InputError
 
-__all__ = ["DEFAULT_REL_TOL", "ThresholdResult", "find_thresholds", "take_lanes"]
+__all__ = [
+    "DEFAULT_REL_TOL",
+    "ThresholdResult",
+    "find_thresholds",
+    "take_lanes",
+]
 
 FloatArray = npt.NDArray[np.float64]
 DEFAULT_REL_TOL = 1e-3  # bracket width relative to its upper end
@@ -63,17 +68,43 @@ def find_thresholds(
     maximum: float = 1e3,
     rel_tol: float = DEFAULT_REL_TOL,
     threshold_mV: float = 0.0,
+    bracket: tuple[FloatArray, FloatArray] | None = None,
+    guess: tuple[FloatArray, FloatArray] | None = None,
 ) -> ThresholdResult:
     """Smallest drive (≥ 0) that activates each lane of ``batch``: the midpoint of a bracket
     of relative width ≤ ``rel_tol``.
 
     NaN where no drive up to ``maximum`` activates the cell, or where the cell fires
-    without drive (below 1e-4 × ``initial``).
+    without drive (below 1e-4 × ``initial``). ``bracket`` = (lower, upper) per lane: drives
+    already run, ``lower`` not firing and ``upper`` firing (NaN where not known); such a
+    lane is bisected from there at once, the same path the doubling from ``initial`` takes
+    once it has run both. ``guess`` = (below, above) per lane, a predicted bracket (NaN
+    where none; lanes without a known bracket): ``above`` is run first, then ``below`` if
+    ``above`` fired; a good guess leaves a bracket of their width after two runs, a wrong
+    one costs those two runs and the search goes on from what they showed. Either way the
+    result is a bracket of ``rel_tol`` whose ends were both run.
     """
     if not 0 < rel_tol < 1:
         raise InputError("rel_tol", rel_tol, "0 < rel_tol < 1")
     cells = batch.area.shape[1]
     start = np.broadcast_to(np.asarray(initial, dtype=np.float64), (cells,))
+    known = None
+    if bracket is not None:
+        known = np.stack([np.broadcast_to(np.asarray(b, np.float64), (cells,)) for b in bracket])
+        ok = np.isnan(known[1]) | ((known[0] >= 0.0) & (known[0] < known[1]))
+        if not ok.all():
+            raise InputError("bracket", known[:, ~ok].T.tolist(), "0 ≤ lower < upper")
+    if guess is not None:
+        below, above = (np.broadcast_to(np.asarray(b, np.float64), (cells,)) for b in guess)
+        has = np.isfinite(above)
+        if not np.all(~has | ((below > 0.0) & (below < above))):
+            raise InputError("guess", [below.tolist(), above.tolist()], "0 < below < above")
+        if known is None:
+            known = np.full((2, cells), np.nan)
+        if (has & np.isfinite(known[1])).any():
+            raise InputError("guess", "lanes with a bracket", "a guess or a bracket per lane")
+        start = np.where(has, above, start)
+        known = np.vstack([known, np.where(has, below, np.nan)[None, :]])
     upper, lower, site, sims = search_batch(
         batch,
         ve_mV=ve_mV,
@@ -84,6 +115,7 @@ def find_thresholds(
         rel_tol=rel_tol,
         floor=_FLOOR,
         threshold_mV=threshold_mV,
+        bracket=known,
     )
     found = np.isfinite(upper)
     lower = np.where(found, lower, np.nan)

@@ -299,17 +299,24 @@ def search_batch(
     floor: float,
     threshold_mV: float = 0.0,
     width: int = 16,
+    bracket: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
     """Threshold search of every lane inside the kernel (see ``cpu.search``).
 
     Returns per lane the final bracket: the smallest drive that fired (NaN if none up to
     ``maximum``) and the largest that did not; then the compartment that crossed first in
-    the smallest activating run (−1 if none) and the number of simulations.
+    the smallest activating run (−1 if none) and the number of simulations. ``bracket``
+    (2 or 3, L): a known (did not fire, fired) pair per lane to bisect at once (NaN: none),
+    and optionally the amplitude to run second (see ``cpu.search``).
     """
     from drgstim.biophysics.solver import cpu
 
     lanes = batch.area.shape[1]
     groups = max(1, min(numba.get_num_threads(), lanes))
+    known = np.full((3, lanes), np.nan)
+    if bracket is not None:
+        given = np.asarray(bracket, np.float64).reshape(-1, lanes)
+        known[: len(given)] = given
     return cpu.search(
         *batch.cell_arrays(),
         np.ascontiguousarray(ve_mV, dtype=np.float64),
@@ -323,4 +330,5 @@ def search_batch(
         batch.states0,
         np.ascontiguousarray(initial, dtype=np.float64),
         np.array([maximum, rel_tol, floor], dtype=np.float64),
+        known,
     )

@@ -484,6 +484,17 @@ def _next_amplitude(
     return 0.5 * (lo + hi), lo, hi, False
 
 
+@numba.njit(cache=True)
+def _first_amplitude(
+    initial: np.ndarray, bracket: np.ndarray, f: int
+) -> tuple[float, float, float]:
+    """(first amplitude, lo, hi) of cell ``f``: its bracket's midpoint if it has one."""
+    lo, hi = bracket[0, f], bracket[1, f]
+    if np.isnan(hi):
+        return initial[f], 0.0, np.nan
+    return 0.5 * (lo + hi), lo, hi
+
+
 @numba.njit(cache=True, parallel=True)
 def search(
     parent: np.ndarray,
@@ -506,11 +517,19 @@ def search(
     states0: np.ndarray,
     initial: np.ndarray,  # (L,) first amplitude per cell
     limits: np.ndarray,  # (maximum, rel_tol, floor)
+    bracket: np.ndarray,  # (3, L) known bracket (did not fire, fired), second try; NaN: none
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Threshold search of every lane (cell): (upper, lower, initiation index, simulations).
 
     ``upper``/``lower``: the final bracket (smallest drive that fired, largest that did not;
-    upper NaN if none fired up to the maximum).
+    upper NaN if none fired up to the maximum). A cell with a known bracket (``bracket``
+    finite: ``bracket[0]`` did not fire, ``bracket[1]`` did) starts bisecting it at once,
+    exactly where the doubling from ``initial`` would have gone after running both ends;
+    its initiation index is that of its smallest activating run inside the bracket (−1 if
+    none fired). ``bracket[2]`` (NaN: none) is the amplitude run second when it lies inside
+    the bracket left by the first run: with ``initial`` just above a predicted threshold
+    and it just below, a good prediction leaves a narrow bracket after two runs; a wrong
+    one costs those runs and the search goes on as usual (doubling, then bisection).
 
     Cells g, g + groups, … run in group g, ``width`` at a time; a slot restarts at its
     cell's next amplitude as soon as a simulation ends and takes the group's next cell
@@ -543,7 +562,7 @@ def search(
             cell[j] = g + taken * groups
             taken += 1
             _load(parent, c, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
-            amp[j], lo[j], hi[j] = initial[cell[j]], 0.0, np.nan
+            amp[j], lo[j], hi[j] = _first_amplitude(initial, bracket, cell[j])
             _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
         active = w  # slots 0 … active − 1 hold a cell
         while active > 0:
@@ -564,6 +583,9 @@ def search(
                 amp[j], lo[j], hi[j], finished = _next_amplitude(
                     fired, amp[j], lo[j], hi[j], initial[f], limits
                 )
+                second = bracket[2, f]
+                if not finished and sims[f] == 1 and lo[j] < second < hi[j]:
+                    amp[j] = second  # a guessed bracket's other end, inside the bracket
                 k[j] = 0
                 if not finished:
                     _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
@@ -574,7 +596,7 @@ def search(
                     cell[j] = g + taken * groups
                     taken += 1
                     _load(parent, c, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
-                    amp[j], lo[j], hi[j] = initial[cell[j]], 0.0, np.nan
+                    amp[j], lo[j], hi[j] = _first_amplitude(initial, bracket, cell[j])
                     _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
                 else:  # no cell left: the last active slot moves here, the group narrows
                     active -= 1

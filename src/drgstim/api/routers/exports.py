@@ -42,8 +42,8 @@ def fhir_bundle(patient_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Res
     data = _RENDERED.get(key)
     if data is None:
         bundle: dict[str, Any] = export_fhir_bundle(record)
-        data = json.dumps(bundle, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        data = data.encode("utf-8")
+        text = json.dumps(bundle, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        data = text.encode("utf-8")
         _RENDERED.put(key, data)
     return Response(
         data,

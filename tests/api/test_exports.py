@@ -133,3 +133,41 @@ def test_follow_up_report_and_patient_scoping(client: TestClient, team: Team) ->
     assert "month" in answer.text.lower()
     other = f"/api/patients/{team.other_patient.id}/report"
     assert client.get(other, headers=team.headers(Role.PATIENT)).status_code == 404
+
+
+def test_fhir_bundle_served_again_follows_every_change(client: TestClient, team: Team) -> None:
+    """The bundle is kept between requests, but a changed diary day or patient name is in
+    the next download at once (it is keyed by the record's content)."""
+    _record_pathway(client, team)
+    nurse = team.headers(Role.NURSE)
+    url = f"/api/patients/{team.own_patient.id}/fhir"
+    first, again = client.get(url, headers=nurse), client.get(url, headers=nurse)
+    assert first.content == again.content
+
+    def diary_values(bundle: dict[str, object]) -> list[float]:
+        return sorted(
+            e["resource"]["valueQuantity"]["value"]  # type: ignore[index]
+            for e in bundle["entry"]  # type: ignore[attr-defined]
+            if e["resource"].get("method", {}).get("coding", [{}])[0].get("code")
+            == "nrs-average-diary"
+        )
+
+    assert diary_values(first.json()) == [3, 3, 3, 3, 3]
+    clinician = team.headers(Role.CLINICIAN)
+    trial = client.get(f"/api/patients/{team.own_patient.id}/trials", headers=clinician).json()
+    entry = client.get(f"/api/trials/{trial['items'][0]['id']}/diary", headers=clinician).json()
+    day = entry["items"][0]
+    change = {"nrs_average": 5, "amendment_reason": "patient misread the scale"}
+    assert client.patch(f"/api/diary/{day['id']}", json=change, headers=nurse).status_code == 200
+    version = client.get(f"/api/patients/{team.own_patient.id}", headers=nurse).json()["version"]
+    rename = {"family_name": "Renamed", "version": version}
+    assert (
+        client.patch(f"/api/patients/{team.own_patient.id}", json=rename, headers=nurse).status_code
+        == 200
+    )
+    after = client.get(url, headers=nurse).json()
+    assert diary_values(after) == [3, 3, 3, 3, 5]
+    patient = next(
+        e["resource"] for e in after["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
+    assert patient["name"][0]["family"] == "Renamed"

@@ -87,3 +87,40 @@ def test_staff_amend_with_a_reason_the_original_is_audited_and_the_review_says_s
     assert any(old.get("nrs_average") == 3 for old in olds)  # the original value is kept
     review = client.get(f"/api/trial-reviews/{review_id}", headers=team.headers(Role.CLINICIAN))
     assert review.json()["rests_on_amended_data"] is True
+
+
+# --- the other records a decision rests on ----------------------------------------------
+
+
+def _audited_olds(client: TestClient, team: Team, entity: str, entity_id: str) -> list[Any]:
+    rows = client.get(
+        f"/api/audit?entity={entity}&entity_id={entity_id}", headers=team.headers(Role.ADMIN)
+    ).json()["items"]
+    return [row["old"] for row in rows if row["action"] == "update" and row["old"]]
+
+
+def test_a_reviewed_trial_keeps_its_baseline_unless_amended_and_cannot_be_deleted(
+    client: TestClient, team: Team
+) -> None:
+    review_id, entries = _reviewed_trial(client, team)
+    nurse, clinician = team.headers(Role.NURSE), team.headers(Role.CLINICIAN)
+    trial_url = f"/api/trials/{entries[0]['trial_id']}"
+    trial = client.get(trial_url, headers=nurse).json()
+    assert client.delete(trial_url, headers=clinician).status_code == 409
+    # ending or extending the trial is not a change to what the review used
+    longer = client.patch(trial_url, json={"version": trial["version"], "planned_days": 9},
+                          headers=nurse)  # fmt: skip
+    assert longer.status_code == 200, longer.text
+    assert longer.json()["amended"] is False
+    change = {"version": longer.json()["version"], "baseline_mme": 60}
+    refused = client.patch(trial_url, json=change, headers=nurse)
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["field"] == "amendment_reason"
+    reason = "baseline opioid dose confirmed by the pharmacy"
+    amended = client.patch(trial_url, json={**change, "amendment_reason": reason}, headers=nurse)
+    assert amended.status_code == 200, amended.text
+    assert (amended.json()["amended"], amended.json()["baseline_mme"]) == (True, 60)
+    assert any("baseline_mme" in old for old in _audited_olds(client, team, "trials", trial["id"]))
+    review = client.get(f"/api/trial-reviews/{review_id}", headers=clinician).json()
+    assert review["rests_on_amended_data"] is True
+    assert client.get(f"/api/diary/{entries[0]['id']}", headers=nurse).status_code == 200

@@ -192,3 +192,37 @@ def test_migrations_downgrade_to_nothing_and_up_again(database: Database) -> Non
         create(s, _patient(), actor=ALICE)
     with pytest.raises(DBAPIError, match="append-only"), database.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_log"))
+
+
+def test_two_writers_of_one_record_at_once_both_apply_in_turn(database: Database) -> None:
+    """Two requests that both read a record and then write it without naming a version
+    (a patient saving the same diary day from two devices) both succeed, one after the
+    other, and both changes are audited: neither gets "changed by someone else"."""
+    import threading
+
+    with database.session() as s:
+        patient = create(s, _patient(), actor=ALICE)
+    loaded = [threading.Event(), threading.Event()]
+    errors: list[BaseException] = []
+
+    def write(me: int, note: str) -> None:
+        try:
+            with database.session() as s:
+                obj = get(s, Patient, patient.id)  # both read version 1 (PostgreSQL)
+                loaded[me].set()
+                loaded[1 - me].wait(timeout=1.0)  # SQLite: the other waits for our commit
+                update(s, obj, {"notes": note}, actor=ALICE)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(i, f"note {i}")) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    with database.session() as s:
+        final = get(s, Patient, patient.id)
+        updates = s.scalars(select(AuditLog).where(AuditLog.action == "update")).all()
+    assert final.version == 3 and final.notes in ("note 0", "note 1")
+    assert sorted(row.new["version"] for row in updates if row.new) == [2, 3]

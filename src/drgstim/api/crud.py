@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from drgstim.api.deps import CurrentUser, PagingDep, SessionDep, actor_of, ensure_patient_access
 from drgstim.api.schemas.common import Page
 from drgstim.api.schemas.patients import Stage
-from drgstim.storage import commit, create, delete, get, page, update
+from drgstim.storage import NotFoundError, commit, create, delete, get, page, update
 from drgstim.storage.models import (
     Assessment,
     Base,
@@ -54,7 +54,13 @@ def patient_id_of(db: Session, obj: Base) -> uuid.UUID:
     for key, model in _PARENT_KEYS:
         parent_id = getattr(obj, key, None)
         if isinstance(parent_id, uuid.UUID):
-            return patient_id_of(db, get(db, model, parent_id))
+            # A plain read, never FOR UPDATE: only the owner is looked up, and locking the
+            # parent here (diary entry, then trial) would invert the order in which a trial
+            # review locks them (trial, then its entries).
+            parent = db.get(model, parent_id)
+            if parent is None:
+                raise NotFoundError(model.__tablename__, parent_id)
+            return patient_id_of(db, parent)
     raise TypeError(f"{type(obj).__name__} is not linked to a patient")
 
 

@@ -70,7 +70,14 @@ def serve(
         for username, role in DEMO_ACCOUNTS.items():
             typer.echo(f"demo account: {username} / {DEMO_PASSWORD}  ({role.value})")
     sys.stdout.flush()
+    _warm_up()
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def _warm_up() -> None:
+    """Import what requests load lazily before the port opens: the FHIR resource models
+    take about a second to import, which the first FHIR download would otherwise wait."""
+    import fhir.resources.R4B.bundle  # noqa: F401
 
 
 @users_app.command("create")

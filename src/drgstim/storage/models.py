@@ -209,6 +209,10 @@ class Trial(Record):
     ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     goals: Mapped[str] = mapped_column(Text, default="")
     leads: Mapped[list[Any]] = mapped_column(default=list)
+    # Changed after a trial review used it: staff amend with a reason (the audit log keeps
+    # the original), and the review records that it rests on amended data.
+    amended: Mapped[bool] = mapped_column(Boolean, default=False)
+    amendment_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class DiaryEntry(Record):

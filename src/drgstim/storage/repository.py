@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from drgstim.storage.audit import Action, Actor, record, snapshot
+from drgstim.storage.db import WRITE_OPTION
 from drgstim.storage.models import Base
 
 __all__ = [
@@ -56,9 +57,23 @@ class Page(Generic[T]):
     offset: int
 
 
+def _locks_rows(session: Session) -> bool:
+    """Whether ``session`` writes (:attr:`Database.writer_sessions`) on a database that locks
+    single rows. SQLite's writer holds the whole database from ``BEGIN IMMEDIATE`` on."""
+    bind = session.get_bind()
+    return bind.dialect.name != "sqlite" and bool(
+        bind.get_execution_options().get(WRITE_OPTION, False)
+    )
+
+
 def get(session: Session, model: type[M], entity_id: uuid.UUID) -> M:
-    """The record with this id, or :class:`NotFoundError`."""
-    obj = session.get(model, entity_id)
+    """The record with this id, or :class:`NotFoundError`.
+
+    In a writing session on PostgreSQL the row is read ``FOR UPDATE``, as SQLite's writer
+    lock already guarantees: two requests that change one record at the same moment (a
+    patient saving the same diary day from two devices) then run one after the other,
+    each on the current row, instead of the second failing as "changed by someone else"."""
+    obj = session.get(model, entity_id, with_for_update=True if _locks_rows(session) else None)
     if obj is None:
         raise NotFoundError(model.__tablename__, entity_id)
     return obj

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drgstim.api import clinic as domain
+from drgstim.api import locks
 from drgstim.api.crud import STAFF, Resource, advance_stage, crud_router
 from drgstim.api.deps import actor_of
 from drgstim.api.routers.patient_side import require_consent
@@ -19,7 +20,7 @@ from drgstim.api.schemas import clinical as c
 from drgstim.api.schemas import devices as d
 from drgstim.api.schemas.patients import Stage
 from drgstim.errors import InputError
-from drgstim.storage import ConflictError, update
+from drgstim.storage import ConflictError
 from drgstim.storage.models import (
     Assessment,
     Complication,
@@ -32,7 +33,6 @@ from drgstim.storage.models import (
     ProgrammingSession,
     Role,
     Trial,
-    TrialReview,
     User,
 )
 
@@ -66,42 +66,6 @@ def _check_diary_day(db: Session, trial: Trial, data: dict[str, Any], user: User
             "Change that entry instead of adding a second one."
         )
     return data
-
-
-def _locked(entry: DiaryEntry) -> str:
-    return (
-        f"the diary entry of {entry.day.isoformat()} is locked: trial review "
-        f"{entry.locked_by_review_id} rests on it"
-    )
-
-
-def _amend_diary(
-    db: Session, entry: DiaryEntry, changes: dict[str, Any], user: User
-) -> dict[str, Any]:
-    """A patient may change an entry until a trial review uses it; after that a clinician
-    or nurse corrects it as an amendment with a reason (audited old → new, and the review
-    is marked as resting on amended data)."""
-    reason = changes.pop("amendment_reason", None)
-    if entry.locked_by_review_id is None:
-        return changes
-    if user.role == Role.PATIENT:
-        raise ConflictError(_locked(entry) + "; ask your clinician or nurse to amend it")
-    if not reason:
-        raise InputError(
-            "amendment_reason",
-            reason,
-            "a reason of 3–500 characters",
-            reason=_locked(entry) + ", so a change is an amendment",
-        )
-    review = db.get(TrialReview, entry.locked_by_review_id)
-    if review is not None and not review.rests_on_amended_data:
-        update(db, review, {"rests_on_amended_data": True}, actor=actor_of(user))
-    return {**changes, "amended": True, "amendment_reason": str(reason)}
-
-
-def _refuse_locked_delete(db: Session, entry: DiaryEntry, user: User) -> None:
-    if entry.locked_by_review_id is not None:
-        raise ConflictError(_locked(entry) + "; amend it instead of deleting it")
 
 
 def _check_pain_map(db: Session, parent: Any, data: dict[str, Any], user: User) -> dict[str, Any]:
@@ -200,6 +164,8 @@ RESOURCES: tuple[Resource, ...] = (
         write_roles=CLINICIAN_ONLY | {Role.NURSE},
         patient_reads=True,
         on_create=_trial_consented,
+        on_update=locks.amend_trial,
+        on_delete=locks.refuse_locked_trial_delete,
         order_by=(Trial.started_on.desc(),),
         advances_to=Stage.IN_TRIAL,
     ),
@@ -216,8 +182,8 @@ RESOURCES: tuple[Resource, ...] = (
         patient_writes=True,
         delete_roles=CLINICAL_WRITERS,
         on_create=_check_diary_day,
-        on_update=_amend_diary,
-        on_delete=_refuse_locked_delete,
+        on_update=locks.amend_diary,
+        on_delete=locks.refuse_locked_diary_delete,
         order_by=(DiaryEntry.day,),
     ),
     Resource(

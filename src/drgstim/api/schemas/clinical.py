@@ -61,6 +61,18 @@ def _nrs(*, required: bool = False) -> Any:
     return Field(default=None, ge=0, le=10, description=_NRS_TEXT)
 
 
+def _amendment_reason(what: str) -> Any:
+    return Field(
+        default=None,
+        min_length=3,
+        max_length=500,
+        description=f"Required (clinician or nurse) to correct {what}.",
+    )
+
+
+_AMENDED = "Changed after a trial review used it (the audit log keeps the original)."
+
+
 class PainEntryIn(StrictModel):
     region: str = Field(min_length=1, max_length=64, description="Body region, e.g. foot_top.")
     side: Side
@@ -145,6 +157,9 @@ class TrialUpdate(UpdateModel):
     ended_on: date | None = None
     goals: str | None = Field(default=None, max_length=2000)
     leads: list[LeadSite] | None = Field(default=None, max_length=4)
+    amendment_reason: str | None = _amendment_reason(
+        "the baseline MME, goals or leads of a reviewed trial"
+    )
 
 
 class TrialPublic(RecordPublic):
@@ -157,6 +172,8 @@ class TrialPublic(RecordPublic):
     ended_on: date | None
     goals: str
     leads: list[dict[str, Any]]
+    amended: bool = Field(default=False, description=_AMENDED)
+    amendment_reason: str = ""
 
 
 class _DiaryValues(StrictModel):
@@ -189,12 +206,7 @@ class DiaryUpdate(UpdateModel):
     pgic: int | None = Field(default=None, ge=1, le=7)
     stim_on: bool | None = None
     notes: str | None = Field(default=None, max_length=2000)
-    amendment_reason: str | None = Field(
-        default=None,
-        min_length=3,
-        max_length=500,
-        description="Required (staff only) to correct an entry a trial review rests on.",
-    )
+    amendment_reason: str | None = _amendment_reason("a diary entry a trial review rests on")
 
 
 class DiaryPublic(RecordPublic):
@@ -239,7 +251,8 @@ class ReviewPublic(RecordPublic):
     result: dict[str, Any]
     notes: str
     rests_on_amended_data: bool = Field(
-        description="A diary entry this review used was amended afterwards (see the audit log)."
+        description="A diary entry or trial field this review used was amended afterwards "
+        "(see the audit log)."
     )
     decision: str | None = None
 

@@ -50,15 +50,16 @@ def render_trial_report(
     ctx = trial_context(review, patient=patient)
     ctx["sections"] = payer_sections(details, review, trial=trial)
     ctx["trend_rows"] = trend_rows(entries)
-    kind = "svg" if fmt == "html" else "png"
-    trends = trial_trends_chart(entries, fmt=kind)
-    chart = trial_nrs_chart(entries, review, fmt=kind)
-    if fmt == "html":
+    if fmt == "html":  # markup written directly: a millisecond instead of Matplotlib's 0.5 s
         from drgstim.clinic.reports.html import render_html
+        from drgstim.clinic.reports.svg import trial_nrs_svg, trial_trends_svg
 
+        chart, trends = trial_nrs_svg(entries, review), trial_trends_svg(entries)
         return render_html("trial.html.j2", ctx, chart_svg=chart, trends_svg=trends)
     from drgstim.clinic.reports.pdf import render_pdf
 
+    trends = trial_trends_chart(entries, fmt="png")
+    chart = trial_nrs_chart(entries, review, fmt="png")
     return render_pdf("trial", ctx, chart_png=chart, trends_png=trends)
 
 

@@ -18,7 +18,8 @@ cuts an element is weighted by the share of the element on each side.
 Mesh. A tensor-product tetrahedral mesh of the cube ±``HALF_EXTENT_mm`` around the
 ganglion, graded: spacing ``h_lead_mm`` around the lead, ``h_mm`` over the region the
 neurons occupy (ganglion and root, ``NEURON_MARGIN_mm`` beyond the ganglion along the
-root), growing by ``GROWTH`` per element outside. Linear (``order=1``) or quadratic
+root), growing by ``GROWTH`` per element outside; the planar tissue boundaries (the
+canal, the foramen's walls) lie on node planes. Linear (``order=1``) or quadratic
 (``order=2``) Lagrange elements.
 
 Source. A contact is its 24 surface point sources (:mod:`drgstim.therapy.field`), each
@@ -131,6 +132,17 @@ def _graded_axis(
     return np.asarray(sorted(left) + core + right, dtype=np.float64)
 
 
+def _with_planes(axis: FloatArray, planes: list[float]) -> FloatArray:
+    """``axis`` with a node at each plane (a tissue boundary), dropping nodes too close."""
+    out = axis
+    for plane in planes:
+        k = int(np.clip(np.searchsorted(out, plane), 1, len(out) - 1))
+        local = out[k] - out[k - 1]
+        near = np.abs(out - plane) < 0.3 * local
+        out = np.sort(np.concatenate([out[~near], [plane]]))
+    return out
+
+
 def _mesh_axes(placement: Placement, h_mm: float, h_lead_mm: float) -> list[FloatArray]:
     semi = placement.semi_axes_um() / 1000.0
     centres = placement.contact_centres_um() / 1000.0
@@ -150,13 +162,23 @@ def _mesh_axes(placement: Placement, h_mm: float, h_lead_mm: float) -> list[Floa
         (-semi[1] - LEAD_MARGIN_mm, semi[1] + LEAD_MARGIN_mm),
         (-semi[2] - LEAD_MARGIN_mm, semi[2] + LEAD_MARGIN_mm),
     ]
+    # node planes on the planar tissue boundaries (the canal; the foramen's walls), so that
+    # no element straddles them: a smeared boundary next to the root moves its field
+    planes = [
+        [semi[0] + CANAL_GAP_mm],
+        [-FORAMEN_HALF_mm, FORAMEN_HALF_mm],
+        [-FORAMEN_HALF_mm, FORAMEN_HALF_mm],
+    ]
     return [
-        _graded_axis(
-            fine[k],
-            h_lead_mm,
-            (min(mid[k][0], fine[k][0]), max(mid[k][1], fine[k][1])),
-            h_mm,
-            HALF_EXTENT_mm,
+        _with_planes(
+            _graded_axis(
+                fine[k],
+                h_lead_mm,
+                (min(mid[k][0], fine[k][0]), max(mid[k][1], fine[k][1])),
+                h_mm,
+                HALF_EXTENT_mm,
+            ),
+            planes[k],
         )
         for k in range(3)
     ]

@@ -32,7 +32,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
             ("--lead", "S3:left", "--contacts", "0-+0", "--amplitude-uA", "800"),
             ["level", "'S3'", "T10", "S2"],
         ),
-        ((*LEAD, "--along-mm", "9"), ["along_mm", "9.0", "-5.7 to 5.7 mm"]),
+        ((*LEAD, "--along-mm", "9"), ["along_mm", "9.0", "-5.84 to 5.84 mm"]),
         ((*LEAD, "--surface-gap-mm", "5"), ["surface_gap_mm", "0 to 3 mm"]),
         (
             (

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from drgstim.anatomy import Side, SpinalLevel, drg_size, drg_size_levels
+from drgstim.anatomy._data import load as anatomy_data
 from drgstim.device import DEFAULT_LEAD_MODEL
+from drgstim.device._data import device_data
 from drgstim.errors import InputError
 from drgstim.therapy import Medium, Placement, contact_weights, parse_lead, unit_fields
 
@@ -20,6 +22,45 @@ def test_every_labelled_level_has_a_ganglion_size_growing_l1_to_l5() -> None:
     assert widths == sorted(widths) and widths[0] < widths[-1]
     assert drg_size("L5").width_mm == pytest.approx(6.5)  # Silverstein et al. 2015
     assert all(drg_size(lv).sources for lv in levels)
+
+
+def test_ganglion_widths_follow_the_published_morphometry() -> None:
+    """Every level's width names its basis and sources; scaled widths reproduce the
+    published volumes (Weiner et al. 2022) on the measured L5 width (Silverstein et al.
+    2015); the levels with no published measurement are the flagged ones."""
+    data = anatomy_data("drg_geometry")
+    scaling = data["size_scaling"]
+    ref = data["size_mm"][scaling["reference_level"]]
+    assert ref["width_mm"] == scaling["reference_width_mm"] == 6.5
+    for level, entry in data["size_mm"].items():
+        basis = entry["basis"].split(":")[0]
+        assert basis in {"measured", "scaled", "interpolated", "assumed"}, level
+        assert entry["sources"] and all(s in data["sources"] for s in entry["sources"]), level
+        if basis == "scaled":
+            ratio = entry["volume_mm3"] / ref["volume_mm3"]
+            assert entry["width_mm"] == pytest.approx(ref["width_mm"] * ratio ** (1 / 3), abs=0.005)
+    unmeasured = {
+        lv for lv, e in data["size_mm"].items() if e["basis"].startswith(("assumed", "interp"))
+    }
+    assert unmeasured == {"T10", "T11", "T12", "L2", "L3"}
+    width = {lv: drg_size(lv).width_mm for lv in ("L4", "L5", "S1", "S2")}
+    assert width["L4"] < width["L5"] < width["S1"] > width["S2"]  # volumes rise to S1, then fall
+
+
+def test_device_lead_geometry_equals_the_published_figures() -> None:
+    """Each lead dimension is either the manufacturer's published figure or flagged as
+    not found (then an assumption, said so in the model's source)."""
+    model = device_data()["lead_models"]["models"][DEFAULT_LEAD_MODEL.name]
+    published = model["published"]
+    assert set(published) == {"contact_count", "diameter_mm", "length_mm", "pitch_mm"}
+    for name, entry in published.items():
+        assert entry["source"], name
+        if entry["value"] is None:
+            assert entry["source"].startswith("not found"), name
+            assert "assumption" in model["source"] and name in model["source"], name
+        else:
+            assert getattr(DEFAULT_LEAD_MODEL, name) == entry["value"], name
+    assert published["contact_count"]["value"] == DEFAULT_LEAD_MODEL.contact_count == 4
 
 
 def test_level_without_a_model_names_the_allowed_levels() -> None:

@@ -102,6 +102,7 @@ def unit_fields(placement: Placement, medium: Medium | str = Medium.HOMOGENEOUS)
     med = Medium(medium)
     if med is Medium.FEM:
         try:
+            import pyamg  # noqa: F401
             import skfem  # noqa: F401
         except ImportError:
             raise InputError(

@@ -326,15 +326,21 @@ def _update(
     xb = np.empty(max(1, n_st))
     for i in range(n):
         o = _U(i) * _UROW
+        hit = 0.0
         for j in range(wv):
             old = g[o + oV + j]
             new = old + g[o + oB1 + j]
+            g[o + oD11 + j] = old  # the block's inverse is spent: keep the old v there
             g[o + oV + j] = new
             g[o + oVX + j] += g[o + oB2 + j]
-            tc = g[o + oTC + j]
-            at = told[j] + dt * (threshold - old) / (new - old)
-            crossed = (old < threshold) & (threshold <= new) & (tc == np.inf)
-            g[o + oTC + j] = at if crossed else tc
+            crossed = (old < threshold) & (threshold <= new) & (g[o + oTC + j] == np.inf)
+            hit = max(hit, 1.0 if crossed else 0.0)
+        if hit > 0.0:  # a first crossing (once per compartment and run): its time
+            for j in range(wv):
+                old, new, tc = g[o + oD11 + j], g[o + oV + j], g[o + oTC + j]
+                crossed = (old < threshold) & (threshold <= new) & (tc == np.inf)
+                at = told[j] + dt * (threshold - old) / (new - old)
+                g[o + oTC + j] = at if crossed else tc
         m = mech[i]
         if m == passive.MECH_ID:
             continue
@@ -343,8 +349,12 @@ def _update(
         ns = n_states[m]
         for j in range(wv):
             off[j] = 0.0
+        unshifted = False  # the gates without a shift share one check
         for k in range(ns):  # off[j] > 0: some gate of slot j is off the grid
             s = shift[m, k]
+            if s < 0 and unshifted:
+                continue
+            unshifted = unshifted or s < 0
             ps = p0 + _U(max(s, 0)) * _UL
             for j in range(wv):
                 vv = g[o + oV + j] - (par[ps + j] if s >= 0 else 0.0)

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from drgstim import units
 from drgstim.biophysics import _data
@@ -242,8 +243,9 @@ def _mrg_arrays(fibre: MrgFibre, sequence: Sequence[str], x0: float) -> Compartm
     kind = np.array([_KINDS.index(k) for k in sequence])
     pieces = [fibre.pieces[k] for k in _KINDS]
 
-    def per(values: list[float]) -> np.ndarray:
-        return np.asarray(values, dtype=np.float64)[kind]
+    def per(values: list[float]) -> npt.NDArray[np.float64]:
+        out: npt.NDArray[np.float64] = np.asarray(values, dtype=np.float64)[kind]
+        return out
 
     length = per([p.length_um for p in pieces])
     # section ends: the running sum from x0, added one section at a time as mrg_sections does

@@ -3,9 +3,9 @@
 Every per-lane array is laid out ``(compartment, …, lane)`` with the lane (one cell × one
 stimulus amplitude) innermost; lanes in a batch share the tree topology and mechanisms
 but may differ in every parameter (diameters, distances, amplitudes). ``prange`` runs over
-groups of lanes; each group copies its lanes' constants into small contiguous arrays
-(``(compartment, lane)``, a few KiB per array) so that the loops over lanes share SIMD
-registers and stay in cache.
+groups of :data:`LANES` slots; each group copies its lanes' constants and state into one
+flat array (:func:`_new_group`), so that the loops over a compartment's slots vectorise
+(see the layout note below :data:`LANES`).
 
 Numerics follow NEURON's fixed-step default (``secondorder = 0``): the ionic current and
 its slope ``di/dv`` (by a 1 µV difference, gates frozen) at the old voltage, one implicit
@@ -771,6 +771,7 @@ def search(
                 else:  # no cell left: the last active slot moves here, the group narrows
                     active -= 1
                     _move(active, j, grp, par, x)
+                    eold[active] = enew[active] = 0.0  # the copy left behind: undriven
                     cell[j], k[j], amp[j], lo[j], hi[j] = (
                         cell[active],
                         k[active],

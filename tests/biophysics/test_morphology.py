@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
+import dataclasses
 
-from drgstim.biophysics.morphology import Morphology, Section
+import numpy as np
+import pytest
+
+from drgstim.biophysics.cells import mrg_axon
+from drgstim.biophysics.morphology import CompartmentArrays, Morphology, Section
 from drgstim.biophysics.solver import CurrentInjection, assemble, run_batch
 
 
@@ -68,3 +72,31 @@ def test_the_junction_carries_no_membrane_and_conserves_current() -> None:
     assert abs(leak_nA.sum() - 0.01) < 1e-6
     assert np.isclose(v[3], v[5]) and np.isclose(v[4], v[6])  # symmetric children
     assert v[1] > v[j] > v[3]  # the junction lies between the stem and the children
+
+
+@pytest.mark.parametrize("diameter_um", [2.0, 5.7, 10.0, 16.0])
+def test_the_mrg_axon_arrays_built_in_numpy_equal_the_section_by_section_build(
+    diameter_um: float,
+) -> None:
+    # mrg_axon supplies its compartment arrays from the four piece kinds (no Compartment
+    # objects); the solver and the sources read them, so they must be exactly what the
+    # general build from the sections gives
+    cell = mrg_axon(diameter_um=diameter_um, nodes=6)
+    fast = cell.compartment_arrays()
+    general = CompartmentArrays.of(cell.compartments(), cell.sections)
+    for f in dataclasses.fields(CompartmentArrays):
+        a, b = getattr(fast, f.name), getattr(general, f.name)
+        if isinstance(a, np.ndarray):
+            assert a.dtype == b.dtype and np.array_equal(a, b), f.name
+        else:
+            assert a == b, f.name
+    assert cell.detect_index() == len(cell.compartments()) - 1
+
+
+def test_detection_at_the_zero_end_is_the_sections_first_compartment() -> None:
+    cell = Morphology(
+        name="t", sections=(_sec("a"), _sec("b", "a"), _sec("c", "b")), detect_section="b",
+        detect_x=0.0,
+    )  # fmt: skip
+    assert cell.detect_index() == 2
+    assert dataclasses.replace(cell, detect_x=1.0).detect_index() == 3

@@ -11,10 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from drgstim import units
 from drgstim.biophysics import _data
-from drgstim.biophysics.morphology import Morphology, Periaxonal, Section
+from drgstim.biophysics.morphology import CompartmentArrays, Morphology, Periaxonal, Section
 from drgstim.errors import InputError
 
 __all__ = [
@@ -183,26 +184,19 @@ def mrg_sections(
     # arithmetic costs a few µs per operation
     x, y, z = (float(c) for c in start_um)
     ux, uy, uz = (float(c) for c in direction)
+    last = parent
     for idx, kind in enumerate(kinds):
         piece = fibre.pieces[kind]
         length = piece.length_um * (1.0 if kind == "node" else scale)
         end = (x + ux * length, y + uy * length, z + uz * length)
-        params = dict(piece.parameters)
+        name = f"{prefix}{kind}{idx}"
+        # positional (Section's field order) and the piece's parameter mapping shared, not
+        # copied: a 21-node axon has 221 sections and 200 fibres build 44 200 of them
         out.append(
-            Section(
-                name=f"{prefix}{kind}{idx}",
-                length_um=length,
-                diameter_um=piece.diameter_um,
-                mechanism=piece.mechanism,
-                start_um=(x, y, z),
-                end_um=end,
-                parent=out[-1].name if out else parent,
-                cm_uF_per_cm2=piece.cm_uF_per_cm2,
-                ra_ohm_cm=piece.ra_ohm_cm,
-                parameters=params,
-                periaxonal=piece.periaxonal,
-            )
-        )
+            Section(name, length, piece.diameter_um, piece.mechanism, (x, y, z), end, 1, last,
+                    1.0, piece.cm_uF_per_cm2, piece.ra_ohm_cm, piece.parameters, piece.periaxonal)
+        )  # fmt: skip
+        last = name
         x, y, z = end
     return out
 
@@ -228,10 +222,47 @@ def mrg_axon(
         parent=None,
     )
     celsius = float(m["temperature_C"]["value"]) if temperature_C is None else temperature_C
-    return Morphology(
+    cell = Morphology(
         name="mrg",
         sections=tuple(sections),
         detect_section=sections[-1].name,
         v_rest_mV=float(m["v_rest_mV"]["value"]),
         temperature_C=celsius,
+    )
+    cell._set_compartment_arrays(_mrg_arrays(fibre, sequence, -total / 2.0))
+    return cell
+
+
+_KINDS = ("node", "mysa", "flut", "stin")
+
+
+def _mrg_arrays(fibre: MrgFibre, sequence: Sequence[str], x0: float) -> CompartmentArrays:
+    """The compartment arrays of an MRG axon of ``sequence`` pieces starting at ``x0`` on
+    the x axis, from the four piece kinds with NumPy (one compartment per section, each
+    the child of the one before; the same values as building them section by section)."""
+    kind = np.array([_KINDS.index(k) for k in sequence])
+    pieces = [fibre.pieces[k] for k in _KINDS]
+
+    def per(values: list[float]) -> npt.NDArray[np.float64]:
+        out: npt.NDArray[np.float64] = np.asarray(values, dtype=np.float64)[kind]
+        return out
+
+    length = per([p.length_um for p in pieces])
+    # section ends: the running sum from x0, added one section at a time as mrg_sections does
+    ends = np.cumsum(np.concatenate(([x0], length)))
+    centre = np.zeros((kind.size, 3))
+    centre[:, 0] = ends[:-1] + 0.5 * (ends[1:] - ends[:-1])
+    return CompartmentArrays(
+        parent=np.arange(-1, kind.size - 1, dtype=np.int64),
+        mechanism=tuple(pieces[k].mechanism for k in kind),
+        centre_um=centre,
+        length_um=length,
+        diameter_um=per([p.diameter_um for p in pieces]),
+        cm_uF_per_cm2=per([p.cm_uF_per_cm2 for p in pieces]),
+        ra_ohm_cm=per([p.ra_ohm_cm for p in pieces]),
+        xraxial_ohm_per_cm=per([p.periaxonal.xraxial_ohm_per_cm for p in pieces]),
+        xg_S_per_cm2=per([p.periaxonal.xg_S_per_cm2 for p in pieces]),
+        xc_uF_per_cm2=per([p.periaxonal.xc_uF_per_cm2 for p in pieces]),
+        parameters=tuple(pieces[k].parameters for k in kind),
+        section_index=np.arange(kind.size, dtype=np.int64),
     )

@@ -38,11 +38,23 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from drgstim.errors import InputError
 
-__all__ = ["SHORT_CIRCUIT_XG_S_PER_CM2", "Compartment", "Morphology", "Periaxonal", "Section"]
+__all__ = [
+    "BIG_XRAXIAL_OHM_PER_CM",
+    "SHORT_CIRCUIT_XG_S_PER_CM2",
+    "Compartment",
+    "CompartmentArrays",
+    "Morphology",
+    "Periaxonal",
+    "Section",
+]
 
 SHORT_CIRCUIT_XG_S_PER_CM2 = 1e9  # NEURON's default xg[0]: the layer is tied to the outside
+BIG_XRAXIAL_OHM_PER_CM = 1e15  # NEURON's default xraxial 1e9 MΩ/cm
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +85,15 @@ class Section:
     periaxonal: Periaxonal | None = None
 
     def __post_init__(self) -> None:
+        if (  # the common case in one expression (cells have tens of thousands of sections)
+            self.length_um > 0
+            and self.diameter_um > 0
+            and self.cm_uF_per_cm2 > 0
+            and self.ra_ohm_cm > 0
+            and self.nseg >= 1
+            and self.parent_x in (0.0, 1.0)
+        ):
+            return
         for name in ("length_um", "diameter_um", "cm_uF_per_cm2", "ra_ohm_cm"):
             value = getattr(self, name)
             if not value > 0:
@@ -101,6 +122,61 @@ class Compartment:
     junction: bool = False
 
 
+@dataclass(frozen=True, eq=False)
+class CompartmentArrays:
+    """A cell's compartments (Hines order) as arrays: what the solver and the sources read.
+
+    Per compartment: parent index (−1 for the root), mechanism name, centre (µm, (n, 3)),
+    length and diameter (µm), ``cm`` (µF/cm²), ``Ra`` (Ω·cm), the periaxonal layer's
+    ``xraxial`` (Ω/cm), ``xg`` (S/cm²) and ``xc`` (µF/cm²) with NEURON's defaults where a
+    section has none, and the section's parameter overrides (a mapping, often shared).
+    """
+
+    parent: npt.NDArray[np.int64]
+    mechanism: tuple[str, ...]
+    centre_um: npt.NDArray[np.float64]
+    length_um: npt.NDArray[np.float64]
+    diameter_um: npt.NDArray[np.float64]
+    cm_uF_per_cm2: npt.NDArray[np.float64]
+    ra_ohm_cm: npt.NDArray[np.float64]
+    xraxial_ohm_per_cm: npt.NDArray[np.float64]
+    xg_S_per_cm2: npt.NDArray[np.float64]
+    xc_uF_per_cm2: npt.NDArray[np.float64]
+    parameters: tuple[Mapping[str, float], ...]
+    section_index: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, comps: Sequence[Compartment], sections: Sequence[Section]) -> CompartmentArrays:
+        """The arrays of a cell's compartments (``sections``: the cell's sections)."""
+        number = {sec.name: k for k, sec in enumerate(sections)}
+        secs = [c.section for c in comps]
+        layers = [s.periaxonal for s in secs]
+        return cls(
+            parent=np.array([c.parent for c in comps], dtype=np.int64),
+            mechanism=tuple(s.mechanism for s in secs),
+            centre_um=np.array([c.centre_um for c in comps], dtype=np.float64).reshape(-1, 3),
+            length_um=np.array([c.length_um for c in comps], dtype=np.float64),
+            diameter_um=np.array([s.diameter_um for s in secs], dtype=np.float64),
+            cm_uF_per_cm2=np.array([s.cm_uF_per_cm2 for s in secs], dtype=np.float64),
+            ra_ohm_cm=np.array([s.ra_ohm_cm for s in secs], dtype=np.float64),
+            xraxial_ohm_per_cm=np.array(
+                [BIG_XRAXIAL_OHM_PER_CM if x is None else x.xraxial_ohm_per_cm for x in layers],
+                dtype=np.float64,
+            ),
+            xg_S_per_cm2=np.array(
+                [SHORT_CIRCUIT_XG_S_PER_CM2 if x is None else x.xg_S_per_cm2 for x in layers],
+                dtype=np.float64,
+            ),
+            xc_uF_per_cm2=np.array(
+                [0.0 if x is None else x.xc_uF_per_cm2 for x in layers], dtype=np.float64
+            ),
+            parameters=tuple(s.parameters for s in secs),
+            section_index=np.array(
+                [-1 if c.junction else number[c.section.name] for c in comps], dtype=np.int64
+            ),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Morphology:
     """A cell: sections in an order where every parent comes before its children."""
@@ -114,6 +190,10 @@ class Morphology:
     source_axis: tuple[float, float, float] = (0.0, 1.0, 0.0)
     # the compartments, built once on first use (the cell is immutable); not compared
     _compartments: list[list[Compartment]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+    # the same as arrays, built once on first use or given by a builder that knows them
+    _arrays: list[CompartmentArrays] = field(
         default_factory=list, init=False, repr=False, compare=False
     )
 
@@ -135,6 +215,17 @@ class Morphology:
         if not self._compartments:  # built once: sources, assembly and checks all ask
             self._compartments.append(self._build_compartments())
         return list(self._compartments[0])
+
+    def compartment_arrays(self) -> CompartmentArrays:
+        """:meth:`compartments` as arrays (built once; a cell builder may supply them)."""
+        if not self._arrays:
+            self._arrays.append(CompartmentArrays.of(self.compartments(), self.sections))
+        return self._arrays[0]
+
+    def _set_compartment_arrays(self, arrays: CompartmentArrays) -> None:
+        """For builders that compute a cell's arrays directly (they must equal
+        ``CompartmentArrays.of(self.compartments(), self.sections)``; tested)."""
+        self._arrays[:] = [arrays]
 
     def _build_compartments(self) -> list[Compartment]:
         by_name = {sec.name: sec for sec in self.sections}
@@ -186,13 +277,11 @@ class Morphology:
 
     def detect_index(self) -> int:
         """Compartment index watched for activation."""
-        index = 0
-        for i, comp in enumerate(self.compartments()):
-            if comp.section.name == self.detect_section:
-                index = i
-                if self.detect_x == 0.0:
-                    return i
-        return index
+        k = next(i for i, sec in enumerate(self.sections) if sec.name == self.detect_section)
+        hits = np.flatnonzero(self.compartment_arrays().section_index == k)
+        if hits.size == 0:
+            return 0
+        return int(hits[0] if self.detect_x == 0.0 else hits[-1])
 
     def section_names(self) -> Sequence[str]:
         return [s.name for s in self.sections]

@@ -44,7 +44,7 @@ class ThresholdReport:
 
 
 def centres_um(cell: Morphology) -> npt.NDArray[np.float64]:
-    return np.array([c.centre_um for c in cell.compartments()], dtype=np.float64)
+    return cell.compartment_arrays().centre_um.copy()
 
 
 def point_source_ve(

@@ -22,6 +22,7 @@ __all__ = [
     "TABLE_SHIFT",
     "advance",
     "current",
+    "current_of",
     "defaults",
     "rates",
     "steady_state",
@@ -111,9 +112,27 @@ def advance(v: float, p: np.ndarray, x: np.ndarray, dt: float, tf: np.ndarray) -
 
 
 @numba.njit(cache=True)
+def current_of(
+    v: float,
+    gna: float,
+    gnap: float,
+    gk: float,
+    gl: float,
+    ena: float,
+    ek: float,
+    el: float,
+    mp: float,
+    m: float,
+    h: float,
+    s: float,
+) -> float:
+    """:func:`current` from scalars (the solver's lane loop inlines it: no array views)."""
+    ina = gna * m * m * m * h * (v - ena)
+    inap = gnap * mp * mp * mp * (v - ena)
+    ik = gk * s * (v - ek)
+    return float(ina + inap + ik + gl * (v - el))
+
+
+@numba.njit(cache=True)
 def current(v: float, p: np.ndarray, x: np.ndarray) -> float:
-    mp, m, h, s = x[0], x[1], x[2], x[3]
-    ina = p[0] * m * m * m * h * (v - p[4])
-    inap = p[1] * mp * mp * mp * (v - p[4])
-    ik = p[2] * s * (v - p[5])
-    return float(ina + inap + ik + p[3] * (v - p[6]))
+    return current_of(v, p[0], p[1], p[2], p[3], p[4], p[5], p[6], x[0], x[1], x[2], x[3])

@@ -14,11 +14,7 @@ import numpy.typing as npt
 
 from drgstim import units
 from drgstim.biophysics.channels import REGISTRY, mechanism
-from drgstim.biophysics.morphology import (
-    SHORT_CIRCUIT_XG_S_PER_CM2,
-    Compartment,
-    Morphology,
-)
+from drgstim.biophysics.morphology import CompartmentArrays, Morphology
 from drgstim.biophysics.solver import tables
 from drgstim.errors import InputError
 
@@ -34,7 +30,6 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-_BIG_XRAXIAL_OHM_PER_CM = 1e15  # NEURON's default xraxial 1e9 MΩ/cm
 
 
 @dataclass(frozen=True)
@@ -118,74 +113,66 @@ def _half_resistance_ohm(ra_ohm_cm: FloatArray, dx_um: FloatArray, d_um: FloatAr
     return result
 
 
-def _topology(comps: Sequence[Compartment]) -> tuple[tuple[int, ...], tuple[str, ...]]:
-    return tuple(c.parent for c in comps), tuple(c.section.mechanism for c in comps)
-
-
-def _fill_lane(
-    lane: int,
-    comps: Sequence[Compartment],
+def _parameter_rows(
+    arrays: CompartmentArrays,
     defaults: dict[str, dict[str, float]],
-    out: dict[str, FloatArray],
-) -> None:
-    """Write one cell's compartment constants into column ``lane`` of ``out``'s arrays."""
-    secs = [c.section for c in comps]
-    length_um = np.array([c.length_um for c in comps])
-    d_um = np.array([s.diameter_um for s in secs])
-    layers = [s.periaxonal for s in secs]
-    area_cm2 = units.cm2_from_um2(math.pi * d_um * length_um)
-    out["area"][:, lane] = area_cm2
-    out["cap"][:, lane] = units.mA_from_uA(np.array([s.cm_uF_per_cm2 for s in secs]) * area_cm2)
-    ra = np.array([s.ra_ohm_cm for s in secs])
-    out["half_r"][:, lane] = _half_resistance_ohm(ra, length_um, d_um)
-    xr = np.array([_BIG_XRAXIAL_OHM_PER_CM if x is None else x.xraxial_ohm_per_cm for x in layers])
-    xg = np.array([SHORT_CIRCUIT_XG_S_PER_CM2 if x is None else x.xg_S_per_cm2 for x in layers])
-    xc = np.array([0.0 if x is None else x.xc_uF_per_cm2 for x in layers])
-    out["half_rx"][:, lane] = xr * units.cm_from_um(length_um) / 2.0
-    out["gxg"][:, lane] = xg * area_cm2
-    out["cxc"][:, lane] = units.mA_from_uA(xc * area_cm2)
-    out["centres"][:, :, lane] = [c.centre_um for c in comps]
-    params = out["params"]
-    for i, sec in enumerate(secs):
-        values = defaults[sec.mechanism]
-        if sec.parameters:
-            values = {**values, **sec.parameters}
-        for k, name in enumerate(mechanism(sec.mechanism).PARAMETERS):
-            params[i, k, lane] = values[name]
+    n_params: int,
+    cache: dict[tuple[str, int], FloatArray],
+) -> FloatArray:
+    """Each compartment's parameter values in its mechanism's order, (n, n_params).
+
+    One row per distinct (mechanism, parameter mapping): cells built from shared pieces
+    (the MRG axon's four kinds) cost a few rows, not one per compartment."""
+    out = np.zeros((len(arrays.mechanism), n_params))
+    for i, (name, given) in enumerate(zip(arrays.mechanism, arrays.parameters, strict=True)):
+        key = (name, id(given))
+        row = cache.get(key)
+        if row is None:
+            values = {**defaults[name], **given} if given else defaults[name]
+            row = np.zeros(n_params)
+            for k, pname in enumerate(mechanism(name).PARAMETERS):
+                row[k] = values[pname]
+            cache[key] = row
+        out[i] = row
+    return out
 
 
 def assemble(cells: Sequence[Morphology]) -> Batch:
     """Kernel arrays for ``cells`` (one lane each); all must share one topology."""
     if not cells:
         raise InputError("cells", 0, "at least one cell")
-    comps_of = [c.compartments() for c in cells]
-    topo = _topology(comps_of[0])
-    if any(_topology(c) != topo for c in comps_of[1:]):
+    arrs = [c.compartment_arrays() for c in cells]
+    first_arr = arrs[0]
+    if any(
+        a.mechanism != first_arr.mechanism or not np.array_equal(a.parent, first_arr.parent)
+        for a in arrs[1:]
+    ):
         raise InputError("cells", len(cells), "cells of one topology per batch")
     if len({(c.v_rest_mV, c.temperature_C) for c in cells}) != 1:
         raise InputError("cells", len(cells), "one resting potential and temperature per batch")
-    parent = np.array(topo[0], dtype=np.int64)
-    mech = np.array([mechanism(m).MECH_ID for m in topo[1]], dtype=np.int64)
-    n, lanes = parent.size, len(cells)
-    keys = ("area", "cap", "ga", "gx", "gxg", "cxc", "half_r", "half_rx")
-    arrays = {k: np.zeros((n, lanes)) for k in keys}
+    parent = first_arr.parent.copy()
+    mech = np.array([mechanism(m).MECH_ID for m in first_arr.mechanism], dtype=np.int64)
+    n = parent.size
     # parameter and state slots: as many as the batch's mechanisms use, not the registry's
     # maximum (the kernel copies and walks every slot of every compartment and lane, so a
     # C neuron with 8 Sundt parameters ran 15 slots wide once sundt_na existed)
-    used = [mechanism(name) for name in set(topo[1])]
+    used = [mechanism(name) for name in set(first_arr.mechanism)]
     n_params = max(1, *(len(m.PARAMETERS) for m in used))
     n_states = max(1, *(len(m.STATES) for m in used))
-    arrays["params"] = np.zeros((n, n_params, lanes))
-    arrays["centres"] = np.zeros((n, 3, lanes))
-    defaults = {name: mechanism(name).defaults() for name in set(topo[1])}
-    for lane, comps in enumerate(comps_of):
-        _fill_lane(lane, comps, defaults, arrays)
-    half_r, half_rx = arrays.pop("half_r"), arrays.pop("half_rx")
-    params, centres = arrays.pop("params"), arrays.pop("centres")
-    for i in range(1, n):
-        p = parent[i]
-        arrays["ga"][i] = 1.0 / (half_r[i] + half_r[p])
-        arrays["gx"][i] = 1.0 / (half_rx[i] + half_rx[p])
+    defaults = {name: mechanism(name).defaults() for name in set(first_arr.mechanism)}
+
+    def stack(key: str) -> FloatArray:
+        return np.stack([getattr(a, key) for a in arrs], axis=1)  # (n, L)
+
+    length_um, d_um = stack("length_um"), stack("diameter_um")
+    area_cm2 = units.cm2_from_um2(math.pi * d_um * length_um)
+    half_r = _half_resistance_ohm(stack("ra_ohm_cm"), length_um, d_um)
+    half_rx = stack("xraxial_ohm_per_cm") * units.cm_from_um(length_um) / 2.0
+    ga, gx = np.zeros((n, len(cells))), np.zeros((n, len(cells)))
+    ga[1:] = 1.0 / (half_r[1:] + half_r[parent[1:]])
+    gx[1:] = 1.0 / (half_rx[1:] + half_rx[parent[1:]])
+    cache: dict[tuple[str, int], FloatArray] = {}
+    params = np.stack([_parameter_rows(a, defaults, n_params, cache) for a in arrs], axis=2)
     first = cells[0]
     tf = np.ones((max(m.MECH_ID for m in REGISTRY.values()) + 1, 3))
     for mod in REGISTRY.values():
@@ -194,13 +181,18 @@ def assemble(cells: Sequence[Morphology]) -> Batch:
     return Batch(
         parent=parent,
         mech=mech,
+        area=area_cm2,
+        cap=units.mA_from_uA(stack("cm_uF_per_cm2") * area_cm2),
+        ga=ga,
+        gx=gx,
+        gxg=stack("xg_S_per_cm2") * area_cm2,
+        cxc=units.mA_from_uA(stack("xc_uF_per_cm2") * area_cm2),
         params=params,
         states0=states0,
         tf=tf,
         v0=first.v_rest_mV,
         detect=first.detect_index(),
-        centres_um=centres,
-        **arrays,
+        centres_um=np.stack([a.centre_um for a in arrs], axis=2),
     )
 
 

@@ -3,9 +3,9 @@
 Every per-lane array is laid out ``(compartment, …, lane)`` with the lane (one cell × one
 stimulus amplitude) innermost; lanes in a batch share the tree topology and mechanisms
 but may differ in every parameter (diameters, distances, amplitudes). ``prange`` runs over
-groups of lanes; each group copies its lanes' constants into small contiguous arrays
-(``(compartment, lane)``, a few KiB per array) so that the loops over lanes share SIMD
-registers and stay in cache.
+groups of :data:`LANES` slots; each group copies its lanes' constants and state into one
+flat array (:func:`_new_group`), so that the loops over a compartment's slots vectorise
+(see the layout note below :data:`LANES`).
 
 Numerics follow NEURON's fixed-step default (``secondorder = 0``): the ionic current and
 its slope ``di/dv`` (by a 1 µV difference, gates frozen) at the old voltage, one implicit
@@ -39,179 +39,380 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from drgstim.biophysics.channels import passive
+from drgstim.biophysics.channels import mrg_node, passive
 from drgstim.biophysics.solver import mechanisms, tables
 from drgstim.biophysics.solver.tables import RateTable
 
 __all__ = ["integrate", "search"]
 
 _FASTMATH = {"nsz", "arcp", "contract", "reassoc"}  # no nnan/ninf: inf means "not crossed"
-# slots of a group's constant array c (_SLOTS, n, w): area, C/dt, xc/dt, xg, axial g and
-# periaxonal g to the parent, their sums over parent and children, ve per unit drive, ve·drive
+# error_model="numpy": a division by zero gives inf/NaN instead of a Python exception, so
+# a lane loop with a division has no branch per division and can vectorise (the kernel's
+# divisions are by a 2×2 determinant, never 0, and by a voltage change whose result is
+# kept only where the voltage crossed the threshold, i.e. changed)
+
+# A group of LANES lane slots keeps everything per compartment in one flat array g:
+# compartment i, field F, slot j at g[(i·_NF + F)·LANES + j]. The fields (constants: area,
+# C/dt, xc/dt, xg, axial g and periaxonal g to the parent, their sums over parent and
+# children, ve per unit drive, ve·drive; state: v, vx, first-crossing time; scratch: the
+# 2×2 diagonal block and the right-hand sides) are a compile-time multiple of LANES
+# apart, so LLVM sees that a lane loop's loads and stores of one compartment never
+# overlap and vectorises it without run-time alias checks. Parameters and gates have
+# their own flat arrays, par[(i·P + q)·LANES + j] and x[(i·S + s)·LANES + j].
+LANES = 16
 _A, _CDT, _CXDT, _GXG, _GA, _GX, _AG, _AH, _VE, _EA = range(10)
-_SLOTS = 10
+_V, _VX, _TC = 10, 11, 12
+_D11, _D12, _D21, _D22, _B1, _B2 = 13, 14, 15, 16, 17, 18
+_NF = 19
+_ROW = _NF * LANES
+_DV = 0.001  # mV, NEURON's step for di/dv
+# The lane loops index with unsigned integers: Numba then emits no negative-index
+# wrap-around (a select per access that hides the address pattern from LLVM's vectoriser).
+_U = np.uint64
+Row = int | np.uint64  # a row offset or slot index as the lane loops pass it
+_UL = _U(LANES)
+_UROW = _U(_ROW)
+(oA, oCDT, oCXDT, oGXG, oGA, oGX, oAG, oAH, oVE, oEA, oV, oVX, oTC,
+ oD11, oD12, oD21, oD22, oB1, oB2) = (_U(f * LANES) for f in range(_NF))  # fmt: skip
 
 
-@numba.njit(cache=True, fastmath=_FASTMATH)
+@numba.njit(cache=True)
+def _new_group(n: int, n_params: int, n_states: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A group's arrays (g, par, x) for ``LANES`` slots of an ``n``-compartment cell."""
+    return (
+        np.zeros(n * _ROW),
+        np.zeros(n * n_params * LANES),
+        np.zeros(n * n_states * LANES),
+    )
+
+
+@numba.njit(cache=True)
+def _vector_width(w: int) -> int:
+    """Slots a lane loop runs: ``w`` rounded up to a multiple of 8 (the padding slots hold a
+    valid cell, so their arithmetic is finite and their results are never read)."""
+    return min(LANES, (w + 7) // 8 * 8)
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _diagonal(
+    g: np.ndarray, o: Row, j: Row, cur: float, slope: float, eold: float, enew: float
+) -> None:
+    """Diagonal block and right-hand sides of slot ``j`` of the compartment at row ``o``."""
+    a = g[o + oA + j]
+    cdt = g[o + oCDT + j]
+    cxdt = g[o + oCXDT + j]
+    gxg = g[o + oGXG + j]
+    ag = g[o + oAG + j]
+    ea = g[o + oEA + j]
+    vx = g[o + oVX + j]
+    g[o + oD11 + j] = -(cdt + slope * a) - ag
+    g[o + oD12 + j] = -ag
+    g[o + oD21 + j] = cdt + slope * a
+    g[o + oD22 + j] = -(gxg + cxdt) - g[o + oAH + j]
+    g[o + oB1 + j] = cur * a
+    g[o + oB2 + j] = -(cur * a - gxg * (vx - ea * enew) + cxdt * ea * (enew - eold))
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def _assemble_membrane(
     mech: np.ndarray,
-    c: np.ndarray,
+    g: np.ndarray,
     par: np.ndarray,
-    v: np.ndarray,
-    vx: np.ndarray,
     x: np.ndarray,
     eold: np.ndarray,
     enew: np.ndarray,
-    d: np.ndarray,
     w: int,
 ) -> None:
-    """Diagonal blocks (membrane, wall, axial sums) and right-hand sides, without coupling."""
-    n = v.shape[0]
-    a_, cdt_, cxdt_, gxg_, ea_, ag_, ah_ = c[_A], c[_CDT], c[_CXDT], c[_GXG], c[_EA], c[_AG], c[_AH]
-    d11, d12, d21, d22, b1, b2 = d[0], d[1], d[2], d[3], d[4], d[5]
-    curs = np.empty(w)
-    slopes = np.empty(w)
+    """Diagonal blocks (membrane, wall, axial sums) and right-hand sides, without coupling.
+
+    The passive and MRG-node membranes have lane loops of their own with the current
+    written out (no calls: they vectorise); other mechanisms go through the dispatch
+    one lane at a time."""
+    n = mech.shape[0]
+    n_par = par.shape[0] // (n * LANES)
+    n_st = x.shape[0] // (n * LANES)
+    wv = _U(_vector_width(w))
+    curs = np.empty(LANES)
+    slopes = np.empty(LANES)
+    pb = np.empty(max(1, n_par))
+    xb = np.empty(max(1, n_st))
     for i in range(n):
         m = mech[i]
-        if m == passive.MECH_ID:  # linear: no views, vectorises
-            for j in range(w):
-                slopes[j] = par[i, 0, j]
-                curs[j] = slopes[j] * (v[i, j] - par[i, 1, j])
+        o = _U(i) * _UROW
+        p0 = _U(i) * _U(n_par) * _UL
+        p1 = p0 + _UL
+        if m == passive.MECH_ID:
+            for j in range(wv):
+                slope = par[p0 + j]
+                cur = slope * (g[o + oV + j] - par[p1 + j])
+                _diagonal(g, o, j, cur, slope, eold[j], enew[j])
+        elif m == mrg_node.MECH_ID:
+            p2, p3, p4 = p1 + _UL, p1 + _U(2) * _UL, p1 + _U(3) * _UL
+            p5, p6 = p1 + _U(4) * _UL, p1 + _U(5) * _UL
+            x0 = _U(i) * _U(n_st) * _UL
+            x1, x2, x3 = x0 + _UL, x0 + _U(2) * _UL, x0 + _U(3) * _UL
+            for j in range(wv):
+                vv = g[o + oV + j]
+                gna, gnap, gk, gl = par[p0 + j], par[p1 + j], par[p2 + j], par[p3 + j]
+                ena, ek, el = par[p4 + j], par[p5 + j], par[p6 + j]
+                mp, mm, h, s = x[x0 + j], x[x1 + j], x[x2 + j], x[x3 + j]
+                cur = mrg_node.current_of(vv, gna, gnap, gk, gl, ena, ek, el, mp, mm, h, s)
+                up = mrg_node.current_of(vv + _DV, gna, gnap, gk, gl, ena, ek, el, mp, mm, h, s)
+                _diagonal(g, o, j, cur, (up - cur) / _DV, eold[j], enew[j])
         else:
-            mechanisms.currents(m, i, v, par, x, w, curs, slopes)
-        for j in range(w):
-            cur = curs[j]
-            slope = slopes[j]
-            a = a_[i, j]
-            cdt = cdt_[i, j]
-            cxdt = cxdt_[i, j]
-            ea = ea_[i, j]
-            d11[i, j] = -(cdt + slope * a) - ag_[i, j]
-            d12[i, j] = -ag_[i, j]
-            d21[i, j] = cdt + slope * a
-            d22[i, j] = -(gxg_[i, j] + cxdt) - ah_[i, j]
-            b1[i, j] = cur * a
-            b2[i, j] = -(
-                cur * a - gxg_[i, j] * (vx[i, j] - ea * enew[j]) + cxdt * ea * (enew[j] - eold[j])
-            )
+            for jj in range(_vector_width(w)):
+                _gather(par, x, i, jj, pb, xb)
+                vv = g[o + oV + _U(jj)]
+                curs[jj] = mechanisms.current(m, vv, pb, xb)
+                slopes[jj] = (mechanisms.current(m, vv + _DV, pb, xb) - curs[jj]) / _DV
+            for j in range(wv):
+                _diagonal(g, o, j, curs[j], slopes[j], eold[j], enew[j])
 
 
-@numba.njit(cache=True, fastmath=_FASTMATH)
-def _solve(
-    parent: np.ndarray, c: np.ndarray, v: np.ndarray, vx: np.ndarray, d: np.ndarray, w: int
-) -> None:
-    """Add the axial currents and solve; d[4], d[5] then hold the changes of v and vx.
+@numba.njit(cache=True)
+def _gather(par: np.ndarray, x: np.ndarray, i: int, j: int, pb: np.ndarray, xb: np.ndarray) -> None:
+    """Slot ``j``'s parameters and states of compartment ``i`` into ``pb`` and ``xb``."""
+    n_par, n_st = pb.shape[0], xb.shape[0]
+    for q in range(n_par):
+        pb[q] = par[(i * n_par + q) * LANES + j]
+    for q in range(n_st):
+        xb[q] = x[(i * n_st + q) * LANES + j]
+
+
+@numba.njit(cache=True)
+def _scatter(x: np.ndarray, i: int, j: int, xb: np.ndarray) -> None:
+    """``xb`` back into slot ``j``'s states of compartment ``i``."""
+    n_st = xb.shape[0]
+    for q in range(n_st):
+        x[(i * n_st + q) * LANES + j] = xb[q]
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _couple(g: np.ndarray, o: Row, q: Row, j: Row) -> None:
+    """Axial currents between the compartment at row ``o`` and its parent at row ``q``."""
+    ga = g[o + oGA + j]
+    gx = g[o + oGX + j]
+    vi, vxi = g[o + oV + j], g[o + oVX + j]
+    vp, vxp = g[q + oV + j], g[q + oVX + j]
+    di = ga * (vp + vxp - vi - vxi)
+    dx = gx * (vxp - vxi)
+    g[o + oB1 + j] -= di
+    g[q + oB1 + j] += di
+    g[o + oB2 + j] -= dx
+    g[q + oB2 + j] += dx
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _eliminate(g: np.ndarray, o: Row, q: Row, j: Row) -> None:
+    """Invert the block at row ``o`` and eliminate it from its parent's (row ``q``);
+    off-diagonal block B = [[g, g], [0, h]]."""
+    i11, i12, i21, i22 = _invert(g, o, j)
+    ga = g[o + oGA + j]
+    gx = g[o + oGX + j]
+    b1, b2 = g[o + oB1 + j], g[o + oB2 + j]
+    m11 = ga * (i11 + i21)  # B · Dinv
+    m12 = ga * (i12 + i22)
+    m21 = gx * i21
+    m22 = gx * i22
+    g[q + oD11 + j] -= m11 * ga
+    g[q + oD12 + j] -= m11 * ga + m12 * gx
+    g[q + oD21 + j] -= m21 * ga
+    g[q + oD22 + j] -= m21 * ga + m22 * gx
+    g[q + oB1 + j] -= m11 * b1 + m12 * b2
+    g[q + oB2 + j] -= m21 * b1 + m22 * b2
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _substitute(g: np.ndarray, o: Row, q: Row, j: Row) -> None:
+    """Back-substitution of the compartment at row ``o`` from its parent's solution."""
+    r1 = g[o + oB1 + j] - g[o + oGA + j] * (g[q + oB1 + j] + g[q + oB2 + j])
+    r2 = g[o + oB2 + j] - g[o + oGX + j] * g[q + oB2 + j]
+    g[o + oB1 + j] = g[o + oD11 + j] * r1 + g[o + oD12 + j] * r2
+    g[o + oB2 + j] = g[o + oD21 + j] * r1 + g[o + oD22 + j] * r2
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _solve(parent: np.ndarray, g: np.ndarray, w: int) -> None:
+    """Add the axial currents and solve; the B1, B2 fields then hold the changes of v and vx.
 
     Each diagonal block already holds its axial conductance sums (``_AG``, ``_AH``); the
-    elimination overwrites it with its inverse, which the back-substitution uses.
+    elimination overwrites it with its inverse, which the back-substitution uses. A
+    compartment whose parent is the one before it (all but a branch's first) runs a lane
+    loop in which the parent's row is a compile-time distance away, so LLVM vectorises
+    it without run-time alias checks; the others take the general loop.
     """
-    n = v.shape[0]
-    ga_, gx_ = c[_GA], c[_GX]
-    d11, d12, d21, d22, b1, b2 = d[0], d[1], d[2], d[3], d[4], d[5]
+    n = parent.shape[0]
+    wv = _U(_vector_width(w))
     for i in range(1, n):
+        o = _U(i) * _UROW
+        if parent[i] == i - 1:
+            for j in range(wv):
+                _couple(g, o, o - _UROW, j)
+        else:
+            q = _U(parent[i]) * _UROW
+            for j in range(wv):
+                _couple(g, o, q, j)
+    for i in range(n - 1, -1, -1):  # leaves towards the root
+        o = _U(i) * _UROW
         p = parent[i]
-        for j in range(w):
-            g = ga_[i, j]
-            h = gx_[i, j]
-            di = g * (v[p, j] + vx[p, j] - v[i, j] - vx[i, j])
-            dx = h * (vx[p, j] - vx[i, j])
-            b1[i, j] -= di
-            b1[p, j] += di
-            b2[i, j] -= dx
-            b2[p, j] += dx
-    # eliminate leaves towards the root; off-diagonal block B = [[g, g], [0, h]]
-    for i in range(n - 1, -1, -1):
-        p = parent[i]
-        for j in range(w):
-            rdet = 1.0 / (d11[i, j] * d22[i, j] - d12[i, j] * d21[i, j])
-            i11 = d22[i, j] * rdet
-            i12 = -d12[i, j] * rdet
-            i21 = -d21[i, j] * rdet
-            i22 = d11[i, j] * rdet
-            d11[i, j], d12[i, j], d21[i, j], d22[i, j] = i11, i12, i21, i22
         if p < 0:
-            continue
-        for j in range(w):
-            g = ga_[i, j]
-            h = gx_[i, j]
-            m11 = g * (d11[i, j] + d21[i, j])  # B · Dinv
-            m12 = g * (d12[i, j] + d22[i, j])
-            m21 = h * d21[i, j]
-            m22 = h * d22[i, j]
-            d11[p, j] -= m11 * g
-            d12[p, j] -= m11 * g + m12 * h
-            d21[p, j] -= m21 * g
-            d22[p, j] -= m21 * g + m22 * h
-            b1[p, j] -= m11 * b1[i, j] + m12 * b2[i, j]
-            b2[p, j] -= m21 * b1[i, j] + m22 * b2[i, j]
+            for j in range(wv):
+                _invert(g, o, j)
+        elif p == i - 1:
+            for j in range(wv):
+                _eliminate(g, o, o - _UROW, j)
+        else:
+            q = _U(p) * _UROW
+            for j in range(wv):
+                _eliminate(g, o, q, j)
     for i in range(n):
+        o = _U(i) * _UROW
         p = parent[i]
-        for j in range(w):
-            r1 = b1[i, j]
-            r2 = b2[i, j]
-            if p >= 0:
-                r1 -= ga_[i, j] * (b1[p, j] + b2[p, j])
-                r2 -= gx_[i, j] * b2[p, j]
-            b1[i, j] = d11[i, j] * r1 + d12[i, j] * r2
-            b2[i, j] = d21[i, j] * r1 + d22[i, j] * r2
+        if p < 0:
+            for j in range(wv):
+                r1 = g[o + oB1 + j]
+                r2 = g[o + oB2 + j]
+                g[o + oB1 + j] = g[o + oD11 + j] * r1 + g[o + oD12 + j] * r2
+                g[o + oB2 + j] = g[o + oD21 + j] * r1 + g[o + oD22 + j] * r2
+        elif p == i - 1:
+            for j in range(wv):
+                _substitute(g, o, o - _UROW, j)
+        else:
+            q = _U(p) * _UROW
+            for j in range(wv):
+                _substitute(g, o, q, j)
 
 
-@numba.njit(cache=True, fastmath=_FASTMATH)
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _invert(g: np.ndarray, o: Row, j: Row) -> tuple[float, float, float, float]:
+    """Replace slot ``j``'s diagonal block at row ``o`` by its inverse, and return it."""
+    d11, d12 = g[o + oD11 + j], g[o + oD12 + j]
+    d21, d22 = g[o + oD21 + j], g[o + oD22 + j]
+    rdet = 1.0 / (d11 * d22 - d12 * d21)
+    i11, i12, i21, i22 = d22 * rdet, -d12 * rdet, -d21 * rdet, d11 * rdet
+    g[o + oD11 + j] = i11
+    g[o + oD12 + j] = i12
+    g[o + oD21 + j] = i21
+    g[o + oD22 + j] = i22
+    return i11, i12, i21, i22
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def _update(
     mech: np.ndarray,
+    g: np.ndarray,
     par: np.ndarray,
-    v: np.ndarray,
-    vx: np.ndarray,
     x: np.ndarray,
-    tc: np.ndarray,
-    b1: np.ndarray,
-    b2: np.ndarray,
     told: np.ndarray,
     rt: RateTable,
     threshold: float,
     w: int,
 ) -> None:
-    """Apply the solution, advance the gates at the new v, note first threshold crossings."""
-    n = v.shape[0]
+    """Apply the solution, advance the gates at the new v, note first threshold crossings.
+
+    The gates come from the table in a lane loop without calls (index, clamp, linear
+    interpolation written out); a slot whose voltage is off the table's grid keeps its
+    gates there and gets the exact step afterwards, one slot at a time."""
+    n = mech.shape[0]
+    n_par = par.shape[0] // (n * LANES)
+    n_st = x.shape[0] // (n * LANES)
+    wv = _U(_vector_width(w))
     table, n_states, shift, vmin, inv_step = rt.table, rt.n_states, rt.shift, rt.vmin, rt.inv_step
+    nv = table.shape[2]
+    top = nv - 1.0
+    dt = rt.dt
+    off = np.zeros(LANES)
+    pb = np.empty(max(1, n_par))
+    xb = np.empty(max(1, n_st))
     for i in range(n):
+        o = _U(i) * _UROW
+        hit = 0.0
+        for j in range(wv):
+            old = g[o + oV + j]
+            new = old + g[o + oB1 + j]
+            g[o + oD11 + j] = old  # the block's inverse is spent: keep the old v there
+            g[o + oV + j] = new
+            g[o + oVX + j] += g[o + oB2 + j]
+            crossed = (old < threshold) & (threshold <= new) & (g[o + oTC + j] == np.inf)
+            hit = max(hit, 1.0 if crossed else 0.0)
+        if hit > 0.0:  # a first crossing (once per compartment and run): its time
+            for j in range(wv):
+                old, new, tc = g[o + oD11 + j], g[o + oV + j], g[o + oTC + j]
+                crossed = (old < threshold) & (threshold <= new) & (tc == np.inf)
+                at = told[j] + dt * (threshold - old) / (new - old)
+                g[o + oTC + j] = at if crossed else tc
         m = mech[i]
-        for j in range(w):
-            old = v[i, j]
-            new = old + b1[i, j]
-            v[i, j] = new
-            vx[i, j] += b2[i, j]
-            if old < threshold <= new and tc[i, j] == np.inf:
-                tc[i, j] = told[j] + rt.dt * (threshold - old) / (new - old)
-        if m != passive.MECH_ID:
-            for j in range(w):
-                vv = v[i, j]
-                if not tables.step_gates(
-                    m, i, j, vv, par, x, table, n_states, shift, vmin, inv_step
-                ):
-                    tables.advance_gates(m, i, j, vv, par, x, rt)  # off the grid: exact
+        if m == passive.MECH_ID:
+            continue
+        x0 = _U(i) * _U(n_st) * _UL
+        p0 = _U(i) * _U(n_par) * _UL
+        ns = n_states[m]
+        for j in range(wv):
+            off[j] = 0.0
+        unshifted = False  # the gates without a shift share one check
+        for k in range(ns):  # off[j] > 0: some gate of slot j is off the grid
+            s = shift[m, k]
+            if s < 0 and unshifted:
+                continue
+            unshifted = unshifted or s < 0
+            ps = p0 + _U(max(s, 0)) * _UL
+            for j in range(wv):
+                vv = g[o + oV + j] - (par[ps + j] if s >= 0 else 0.0)
+                pos = (vv - vmin) * inv_step
+                off[j] = max(off[j], 1.0 if (pos < 0.0) | (pos >= top) else 0.0)
+        any_off = 0.0
+        for j in range(wv):
+            any_off = max(any_off, off[j])
+        for k in range(ns):
+            s = shift[m, k]
+            ps = p0 + _U(max(s, 0)) * _UL
+            xk = x0 + _U(k) * _UL
+            for j in range(wv):
+                vv = g[o + oV + j] - (par[ps + j] if s >= 0 else 0.0)
+                pos = (vv - vmin) * inv_step
+                c = int(min(max(pos, 0.0), top - 1.0))  # clamped in floating point first
+                f = pos - c
+                t0, t1 = table[m, k, c, 0], table[m, k, c + 1, 0]
+                inf = t0 + f * (t1 - t0)
+                t0, t1 = table[m, k, c, 1], table[m, k, c + 1, 1]
+                fac = t0 + f * (t1 - t0)
+                xv = x[xk + j]
+                x[xk + j] = xv if off[j] > 0.0 else xv + fac * (inf - xv)
+        if any_off > 0.0:  # off the grid (rare): the exact step, one slot at a time
+            lim = tables.V_GATE_LIMIT_mV
+            for jj in range(_vector_width(w)):
+                if off[jj] > 0.0:
+                    _gather(par, x, i, jj, pb, xb)
+                    vg = min(max(g[o + oV + _U(jj)], -lim), lim)
+                    mechanisms.advance(m, vg, pb, xb, dt, rt.tf)
+                    _scatter(x, i, jj, xb)
 
 
 @numba.njit(cache=True)
 def _concentrations(
-    mech: np.ndarray, par: np.ndarray, v: np.ndarray, x: np.ndarray, dt: float, w: int
+    mech: np.ndarray, g: np.ndarray, par: np.ndarray, x: np.ndarray, dt: float, w: int
 ) -> None:
     """Advance the concentrations of mechanisms that carry them (``mechanisms.accumulates``)
     from their currents at the step's old voltage and gates, before the solution is applied
-    (NEURON's order: currents, then states). A function of its own, called before
-    :func:`_update`, so that cells without such mechanisms run the same machine code as
-    before it existed (bit-identical results)."""
-    for i in range(v.shape[0]):
+    (NEURON's order: currents, then states)."""
+    n = mech.shape[0]
+    n_par = par.shape[0] // (n * LANES)
+    n_st = x.shape[0] // (n * LANES)
+    pb = np.empty(max(1, n_par))
+    xb = np.empty(max(1, n_st))
+    for i in range(n):
         m = mech[i]
         if mechanisms.accumulates(m):
             for j in range(w):
-                mechanisms.accumulate(m, v[i, j], par[i, :, j], x[i, :, j], dt)
+                _gather(par, x, i, j, pb, xb)
+                mechanisms.accumulate(m, _get(g, i, _V, j), pb, xb, dt)
+                _scatter(x, i, j, xb)
 
 
 @numba.njit(cache=True)
 def _load(
     parent: np.ndarray,
-    c: np.ndarray,
+    g: np.ndarray,
     par: np.ndarray,
     j: int,
     lane: int,
@@ -226,57 +427,56 @@ def _load(
     dt: float,
 ) -> None:
     """Copy global ``lane``'s constants into slot ``j`` of a group."""
-    for i in range(c.shape[1]):
-        c[_AG, i, j] = ga[i, lane]
-        c[_AH, i, j] = gx[i, lane]
-    for i in range(1, c.shape[1]):
-        c[_AG, parent[i], j] += ga[i, lane]
-        c[_AH, parent[i], j] += gx[i, lane]
-    for i in range(c.shape[1]):
-        c[_A, i, j] = area[i, lane]
-        c[_CDT, i, j] = cap[i, lane] / dt
-        c[_CXDT, i, j] = cxc[i, lane] / dt
-        c[_GXG, i, j] = gxg[i, lane]
-        c[_GA, i, j] = ga[i, lane]
-        c[_GX, i, j] = gx[i, lane]
-        c[_VE, i, j] = ve[i, lane]
-        for q in range(par.shape[1]):
-            par[i, q, j] = params[i, q, lane]
+    n, n_par = params.shape[0], params.shape[1]
+    for i in range(n):
+        o = i * _ROW + j
+        g[o + _AG * LANES] = ga[i, lane]
+        g[o + _AH * LANES] = gx[i, lane]
+    for i in range(1, n):
+        o = parent[i] * _ROW + j
+        g[o + _AG * LANES] += ga[i, lane]
+        g[o + _AH * LANES] += gx[i, lane]
+    for i in range(n):
+        o = i * _ROW + j
+        g[o + _A * LANES] = area[i, lane]
+        g[o + _CDT * LANES] = cap[i, lane] / dt
+        g[o + _CXDT * LANES] = cxc[i, lane] / dt
+        g[o + _GXG * LANES] = gxg[i, lane]
+        g[o + _GA * LANES] = ga[i, lane]
+        g[o + _GX * LANES] = gx[i, lane]
+        g[o + _VE * LANES] = ve[i, lane]
+        for q in range(n_par):
+            par[(i * n_par + q) * LANES + j] = params[i, q, lane]
 
 
 @numba.njit(cache=True)
 def _restart(
-    c: np.ndarray,
+    g: np.ndarray,
+    x: np.ndarray,
     j: int,
     amp: float,
     v0: float,
     states0: np.ndarray,
-    v: np.ndarray,
-    vx: np.ndarray,
-    x: np.ndarray,
-    tc: np.ndarray,
 ) -> None:
     """Slot ``j`` back to rest, to be driven at ``amp``."""
-    for i in range(v.shape[0]):
-        v[i, j] = v0
-        vx[i, j] = 0.0
-        tc[i, j] = np.inf
-        c[_EA, i, j] = c[_VE, i, j] * amp
-        for s in range(states0.shape[1]):
-            x[i, s, j] = states0[i, s]
+    n, n_st = states0.shape[0], states0.shape[1]
+    for i in range(n):
+        o = i * _ROW + j
+        g[o + _V * LANES] = v0
+        g[o + _VX * LANES] = 0.0
+        g[o + _TC * LANES] = np.inf
+        g[o + _EA * LANES] = g[o + _VE * LANES] * amp
+        for s in range(n_st):
+            x[(i * n_st + s) * LANES + j] = states0[i, s]
 
 
-@numba.njit(cache=True, fastmath=_FASTMATH)
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def _step(
     parent: np.ndarray,
     mech: np.ndarray,
-    c: np.ndarray,
+    g: np.ndarray,
     par: np.ndarray,
-    v: np.ndarray,
-    vx: np.ndarray,
     x: np.ndarray,
-    tc: np.ndarray,
-    d: np.ndarray,
     eold: np.ndarray,
     enew: np.ndarray,
     told: np.ndarray,
@@ -284,16 +484,19 @@ def _step(
     threshold: float,
     w: int,
 ) -> None:
-    """One backward-Euler step of the first ``w`` slots of a group.
+    """One backward-Euler step of the first ``w`` slots of a group (arrays: see
+    :func:`_new_group`; per slot the outside-potential samples at the step's start and end
+    and its start time, (LANES,))."""
+    _assemble_membrane(mech, g, par, x, eold, enew, w)
+    _solve(parent, g, w)
+    _concentrations(mech, g, par, x, rt.dt, w)
+    _update(mech, g, par, x, told, rt, threshold, w)
 
-    A group's arrays: constants c (_SLOTS, n, w), parameters par (n, P, w), state v, vx and
-    first-crossing times tc (n, w), gates x (n, S, w), scratch d (6, n, w), and per slot
-    the outside-potential samples at the step's start and end and its start time (w,).
-    """
-    _assemble_membrane(mech, c, par, v, vx, x, eold, enew, d, w)
-    _solve(parent, c, v, vx, d, w)
-    _concentrations(mech, par, v, x, rt.dt, w)
-    _update(mech, par, v, vx, x, tc, d[4], d[5], told, rt, threshold, w)
+
+@numba.njit(cache=True)
+def _get(g: np.ndarray, i: int, field: int, j: int) -> float:
+    """Field ``field`` of compartment ``i``, slot ``j``."""
+    return float(g[(i * _NF + field) * LANES + j])
 
 
 @numba.njit(cache=True, parallel=True)
@@ -343,21 +546,20 @@ def integrate(
     ncount = count_idx.shape[0]
     counts = np.zeros((ncount, lanes), dtype=np.int64)
     times = np.full((ncount, max_spikes, lanes), np.nan)
+    chunk = max(1, min(chunk, LANES))
     n_chunks = (lanes + chunk - 1) // chunk
     for ch in numba.prange(n_chunks):
         lo = ch * chunk
         w = min(lanes, lo + chunk) - lo
-        c = np.empty((_SLOTS, n, w))
-        par = np.empty((n, params.shape[1], w))
-        v, vx, tc = np.empty((n, w)), np.empty((n, w)), np.empty((n, w))
-        x = np.empty((n, states0.shape[1], w))
-        d = np.empty((6, n, w))
-        eold, enew, told = np.empty(w), np.empty(w), np.empty(w)
+        g, par, x = _new_group(n, params.shape[1], states0.shape[1])
+        eold, enew, told = np.zeros(LANES), np.zeros(LANES), np.zeros(LANES)
         done = np.zeros(w, dtype=np.bool_)
         vprev = np.empty((ncount, w))
+        for j in range(LANES):  # slots past w run a copy of the chunk's first lane
+            lane = lo + (j if j < w else 0)
+            _load(parent, g, par, j, lane, area, cap, cxc, gxg, ga, gx, params, ve, dt)
+            _restart(g, x, j, amp[lane], v0, states0)
         for j in range(w):
-            _load(parent, c, par, j, lo + j, area, cap, cxc, gxg, ga, gx, params, ve, dt)
-            _restart(c, j, amp[lo + j], v0, states0, v, vx, x, tc)
             for r in range(nrec):
                 rec[0, r, lo + j] = v0
         for k in range(steps):
@@ -365,26 +567,27 @@ def integrate(
             enew[:] = wave[k + 1]
             told[:] = k * dt
             if ninj == 0 and ncount == 0:
-                _step(parent, mech, c, par, v, vx, x, tc, d, eold, enew, told, rt, threshold, w)
+                _step(parent, mech, g, par, x, eold, enew, told, rt, threshold, w)
             else:
                 for s in range(ncount):
                     for j in range(w):
-                        vprev[s, j] = v[count_idx[s], j]
-                _assemble_membrane(mech, c, par, v, vx, x, eold, enew, d, w)
+                        vprev[s, j] = _get(g, count_idx[s], _V, j)
+                _assemble_membrane(mech, g, par, x, eold, enew, w)
                 for q in range(ninj):
+                    o = (inj_idx[q] * _NF + _B1) * LANES
                     for j in range(w):  # b1 holds outward current: the electrode's goes in
-                        d[4, inj_idx[q], j] -= inj_amp[q, lo + j] * inj_wave[k + 1, q]
-                _solve(parent, c, v, vx, d, w)
-                _concentrations(mech, par, v, x, dt, w)
-                _update(mech, par, v, vx, x, tc, d[4], d[5], told, rt, threshold, w)
-                _count(count_idx, v, vprev, k * dt, dt, threshold, counts, times, lo, w)
+                        g[o + j] -= inj_amp[q, lo + j] * inj_wave[k + 1, q]
+                _solve(parent, g, w)
+                _concentrations(mech, g, par, x, dt, w)
+                _update(mech, g, par, x, told, rt, threshold, w)
+                _count(count_idx, g, vprev, k * dt, dt, threshold, counts, times, lo, w)
             for r in range(nrec):
                 for j in range(w):
-                    rec[k + 1, r, lo + j] = v[rec_idx[r], j]
+                    rec[k + 1, r, lo + j] = _get(g, rec_idx[r], _V, j)
             all_done = True
             for j in range(w):
                 if not done[j]:
-                    if tc[detect, j] < np.inf:
+                    if _get(g, detect, _TC, j) < np.inf:
                         done[j] = True
                         steps_run[lo + j] = k + 1
                     else:
@@ -393,14 +596,14 @@ def integrate(
                 break
         for i in range(n):
             for j in range(w):
-                tcross[i, lo + j] = tc[i, j]
+                tcross[i, lo + j] = _get(g, i, _TC, j)
     return tcross, rec, steps_run, counts, times
 
 
 @numba.njit(cache=True)
 def _count(
     count_idx: np.ndarray,
-    v: np.ndarray,
+    g: np.ndarray,
     vprev: np.ndarray,
     told: float,
     dt: float,
@@ -415,7 +618,7 @@ def _count(
         i = count_idx[s]
         for j in range(w):
             old = vprev[s, j]
-            new = v[i, j]
+            new = _get(g, i, _V, j)
             if old < threshold <= new:
                 m = counts[s, lo + j]
                 if m < times.shape[1]:
@@ -430,33 +633,23 @@ def _count(
 def _move(
     src: int,
     dst: int,
-    c: np.ndarray,
+    g: np.ndarray,
     par: np.ndarray,
-    v: np.ndarray,
-    vx: np.ndarray,
     x: np.ndarray,
-    tc: np.ndarray,
 ) -> None:
     """Copy slot ``src`` (constants and state) into slot ``dst``."""
     if src == dst:
         return
-    for i in range(v.shape[0]):
-        for q in range(c.shape[0]):
-            c[q, i, dst] = c[q, i, src]
-        for q in range(par.shape[1]):
-            par[i, q, dst] = par[i, q, src]
-        for q in range(x.shape[1]):
-            x[i, q, dst] = x[i, q, src]
-        v[i, dst] = v[i, src]
-        vx[i, dst] = vx[i, src]
-        tc[i, dst] = tc[i, src]
+    for a in (g, par, x):
+        for r in range(a.shape[0] // LANES):
+            a[r * LANES + dst] = a[r * LANES + src]
 
 
 @numba.njit(cache=True)
-def _first_crossing(tc: np.ndarray, j: int) -> int:
+def _first_crossing(g: np.ndarray, n: int, j: int) -> int:
     best = 0
-    for i in range(1, tc.shape[0]):
-        if tc[i, j] < tc[best, j]:
+    for i in range(1, n):
+        if _get(g, i, _TC, j) < _get(g, best, _TC, j):
             best = i
     return best
 
@@ -545,15 +738,14 @@ def search(
     sims = np.zeros(lanes, dtype=np.int64)
     for g in numba.prange(groups):
         count = (lanes - g + groups - 1) // groups
-        w = min(width, count)
+        w = min(width, count, LANES)
         if w <= 0:
             continue
-        c = np.empty((_SLOTS, n, w))
-        par = np.empty((n, params.shape[1], w))
-        v, vx, tc = np.empty((n, w)), np.empty((n, w)), np.empty((n, w))
-        x = np.empty((n, states0.shape[1], w))
-        d = np.empty((6, n, w))
-        eold, enew, told = np.empty(w), np.empty(w), np.empty(w)
+        grp, par, x = _new_group(n, params.shape[1], states0.shape[1])
+        eold, enew, told = np.zeros(LANES), np.zeros(LANES), np.zeros(LANES)
+        for j in range(w, LANES):  # padding slots run a copy of the group's first cell
+            _load(parent, grp, par, j, g, area, cap, cxc, gxg, ga, gx, params, ve, dt)
+            _restart(grp, x, j, initial[g], v0, states0)
         cell = np.full(w, -1, dtype=np.int64)
         k = np.zeros(w, dtype=np.int64)
         amp, lo, hi = np.zeros(w), np.zeros(w), np.zeros(w)
@@ -561,25 +753,25 @@ def search(
         for j in range(w):
             cell[j] = g + taken * groups
             taken += 1
-            _load(parent, c, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
+            _load(parent, grp, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
             amp[j], lo[j], hi[j] = _first_amplitude(initial, bracket, cell[j])
-            _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
+            _restart(grp, x, j, amp[j], v0, states0)
         active = w  # slots 0 … active − 1 hold a cell
         while active > 0:
             for j in range(active):
                 eold[j] = wave[k[j]]
                 enew[j] = wave[k[j] + 1]
                 told[j] = k[j] * dt
-            _step(parent, mech, c, par, v, vx, x, tc, d, eold, enew, told, rt, threshold, active)
+            _step(parent, mech, grp, par, x, eold, enew, told, rt, threshold, active)
             for j in range(active - 1, -1, -1):  # downwards: slots above j are done this step
                 f = cell[j]
                 k[j] += 1
-                fired = tc[detect, j] < np.inf
+                fired = _get(grp, detect, _TC, j) < np.inf
                 if not fired and k[j] < steps:
                     continue
                 sims[f] += 1
                 if fired and amp[j] >= limits[2] * initial[f]:
-                    site[f] = _first_crossing(tc, j)
+                    site[f] = _first_crossing(grp, n, j)
                 amp[j], lo[j], hi[j], finished = _next_amplitude(
                     fired, amp[j], lo[j], hi[j], initial[f], limits
                 )
@@ -588,19 +780,20 @@ def search(
                     amp[j] = second  # a guessed bracket's other end, inside the bracket
                 k[j] = 0
                 if not finished:
-                    _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
+                    _restart(grp, x, j, amp[j], v0, states0)
                     continue
                 thr[f] = hi[j]
                 low[f] = lo[j]
                 if taken < count:
                     cell[j] = g + taken * groups
                     taken += 1
-                    _load(parent, c, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
+                    _load(parent, grp, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
                     amp[j], lo[j], hi[j] = _first_amplitude(initial, bracket, cell[j])
-                    _restart(c, j, amp[j], v0, states0, v, vx, x, tc)
+                    _restart(grp, x, j, amp[j], v0, states0)
                 else:  # no cell left: the last active slot moves here, the group narrows
                     active -= 1
-                    _move(active, j, c, par, v, vx, x, tc)
+                    _move(active, j, grp, par, x)
+                    eold[active] = enew[active] = 0.0  # the copy left behind: undriven
                     cell[j], k[j], amp[j], lo[j], hi[j] = (
                         cell[active],
                         k[active],

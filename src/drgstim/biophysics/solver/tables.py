@@ -48,7 +48,8 @@ _FASTMATH = {"nsz", "arcp", "contract", "reassoc"}
 class RateTable(NamedTuple):
     """Everything a gate step needs: the table, its grid and the exact fallback's inputs."""
 
-    table: np.ndarray  # (mechanisms, nv, MAX_STATES, 2): x∞, 1 − exp(−dt/τ)
+    table: np.ndarray  # (mechanisms, MAX_STATES, nv, 2): x∞, 1 − exp(−dt/τ); a gate's row
+    # is contiguous, so lanes at nearby voltages read nearby memory
     n_states: np.ndarray  # (mechanisms,) int64
     shift: np.ndarray  # (mechanisms, MAX_STATES) int64 parameter index or −1
     vmin: float
@@ -60,15 +61,15 @@ class RateTable(NamedTuple):
 @numba.njit(cache=True)
 def _fill(tf: np.ndarray, dt: float, vmin: float, h: float, nv: int) -> np.ndarray:
     n_mech = tf.shape[0]
-    table = np.zeros((n_mech, nv, MAX_STATES, 2))
+    table = np.zeros((n_mech, MAX_STATES, nv, 2))
     inf = np.zeros(MAX_STATES)
     tau = np.ones(MAX_STATES)
     for m in range(n_mech):
         for k in range(nv):
             mechanisms.gates(m, vmin + k * h, tf, inf, tau)
             for g in range(MAX_STATES):
-                table[m, k, g, 0] = inf[g]
-                table[m, k, g, 1] = -np.expm1(-dt / tau[g]) if tau[g] > 1e-12 else 1.0
+                table[m, g, k, 0] = inf[g]
+                table[m, g, k, 1] = -np.expm1(-dt / tau[g]) if tau[g] > 1e-12 else 1.0
     return table
 
 
@@ -110,7 +111,7 @@ def step_gates(
 
     Returns False, touching nothing, where a gate's voltage is off the grid.
     """
-    top = table.shape[1] - 1.0
+    top = table.shape[2] - 1.0
     ns = n_states[m]
     for g in range(ns):
         s = shift[m, g]
@@ -122,8 +123,8 @@ def step_gates(
         pos = (v - (par[i, s, j] if s >= 0 else 0.0) - vmin) * inv_step
         k = int(pos)
         f = pos - k
-        inf = table[m, k, g, 0] + f * (table[m, k + 1, g, 0] - table[m, k, g, 0])
-        fac = table[m, k, g, 1] + f * (table[m, k + 1, g, 1] - table[m, k, g, 1])
+        inf = table[m, g, k, 0] + f * (table[m, g, k + 1, 0] - table[m, g, k, 0])
+        fac = table[m, g, k, 1] + f * (table[m, g, k + 1, 1] - table[m, g, k, 1])
         x[i, g, j] += fac * (inf - x[i, g, j])
     return True
 

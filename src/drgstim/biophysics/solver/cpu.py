@@ -134,8 +134,9 @@ def _assemble_membrane(
     wv = _U(_vector_width(w))
     curs = np.empty(LANES)
     slopes = np.empty(LANES)
-    pb = np.empty(max(1, n_par))
-    xb = np.empty(max(1, n_st))
+    vl = np.empty(LANES)
+    ps3 = par.reshape((n, n_par, LANES))
+    xs3 = x.reshape((n, n_st, LANES))
     for i in range(n):
         m = mech[i]
         o = _U(i) * _UROW
@@ -159,12 +160,10 @@ def _assemble_membrane(
                 cur = mrg_node.current_of(vv, gna, gnap, gk, gl, ena, ek, el, mp, mm, h, s)
                 up = mrg_node.current_of(vv + _DV, gna, gnap, gk, gl, ena, ek, el, mp, mm, h, s)
                 _diagonal(g, o, j, cur, (up - cur) / _DV, eold[j], enew[j])
-        else:
+        else:  # the mechanism chosen once, its own lane loop (mechanisms.currents)
             for jj in range(_vector_width(w)):
-                _gather(par, x, i, jj, pb, xb)
-                vv = g[o + oV + _U(jj)]
-                curs[jj] = mechanisms.current(m, vv, pb, xb)
-                slopes[jj] = (mechanisms.current(m, vv + _DV, pb, xb) - curs[jj]) / _DV
+                vl[jj] = g[o + oV + _U(jj)]
+            mechanisms.currents(m, i, vl, ps3, xs3, _vector_width(w), curs, slopes)
             for j in range(wv):
                 _diagonal(g, o, j, curs[j], slopes[j], eold[j], enew[j])
 

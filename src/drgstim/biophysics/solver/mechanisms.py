@@ -60,6 +60,62 @@ def advance(m: int, v: float, p: np.ndarray, x: np.ndarray, dt: float, tf: np.nd
 
 
 @numba.njit(cache=True)
+def currents(
+    m: int,
+    i: int,
+    v: np.ndarray,
+    par: np.ndarray,
+    x: np.ndarray,
+    w: int,
+    cur: np.ndarray,
+    slope: np.ndarray,
+) -> None:
+    """Current density and its slope ``di/dv`` (1 µV difference, gates frozen) of the
+    first ``w`` lanes of compartment ``i`` (mechanism ``m``; voltages ``v`` per lane,
+    parameters ``par`` (n, P, lanes), gates ``x`` (n, S, lanes)) into ``cur`` and ``slope``.
+
+    The mechanism is chosen once per compartment and each branch loops over the lanes,
+    so the lane loop holds one mechanism's code only: a per-lane dispatch over every
+    registered mechanism makes the hot loop of non-MRG cells (the DRG somata, C neurons)
+    about 1.8 times slower."""
+    if m == hh.MECH_ID:
+        for j in range(w):
+            pv, xv, vv = par[i, :, j], x[i, :, j], v[j]
+            cur[j] = hh.current(vv, pv, xv)
+            slope[j] = (hh.current(vv + _DV, pv, xv) - cur[j]) / _DV
+    elif m == mrg_node.MECH_ID:
+        for j in range(w):
+            pv, xv, vv = par[i, :, j], x[i, :, j], v[j]
+            cur[j] = mrg_node.current(vv, pv, xv)
+            slope[j] = (mrg_node.current(vv + _DV, pv, xv) - cur[j]) / _DV
+    elif m == sundt.MECH_ID:
+        for j in range(w):
+            pv, xv, vv = par[i, :, j], x[i, :, j], v[j]
+            cur[j] = sundt.current(vv, pv, xv)
+            slope[j] = (sundt.current(vv + _DV, pv, xv) - cur[j]) / _DV
+    elif m == fh.MECH_ID:
+        for j in range(w):
+            pv, xv, vv = par[i, :, j], x[i, :, j], v[j]
+            cur[j] = fh.current(vv, pv, xv)
+            slope[j] = (fh.current(vv + _DV, pv, xv) - cur[j]) / _DV
+    elif m == sundt_na.MECH_ID:
+        for j in range(w):
+            pv, xv, vv = par[i, :, j], x[i, :, j], v[j]
+            cur[j] = sundt_na.current(vv, pv, xv)
+            slope[j] = (sundt_na.current(vv + _DV, pv, xv) - cur[j]) / _DV
+    elif m == sundt_ca.MECH_ID:
+        for j in range(w):
+            pv, xv, vv = par[i, :, j], x[i, :, j], v[j]
+            cur[j] = sundt_ca.current(vv, pv, xv)
+            slope[j] = (sundt_ca.current(vv + _DV, pv, xv) - cur[j]) / _DV
+    else:
+        for j in range(w):
+            pv, xv, vv = par[i, :, j], x[i, :, j], v[j]
+            cur[j] = passive.current(vv, pv, xv)
+            slope[j] = (passive.current(vv + _DV, pv, xv) - cur[j]) / _DV
+
+
+@numba.njit(cache=True)
 def current(m: int, v: float, p: np.ndarray, x: np.ndarray) -> float:
     """Current density (mA/cm²) of mechanism ``m`` at ``v`` with parameters ``p`` and gates
     ``x`` (the solver's path for mechanisms it has no inlined lane loop for)."""

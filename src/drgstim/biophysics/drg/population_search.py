@@ -61,7 +61,7 @@ as the chunks are the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -439,6 +439,25 @@ def _inputs(
     return unit, local, chosen
 
 
+def _by_type(
+    population: Population,
+    chosen: IntArray,
+    pulse_width_us: float,
+    unit: Field,
+    local: bool,
+) -> Iterator[tuple[DrgType, IntArray, _Group]]:
+    """Per neuron type present in ``chosen``: the type, the rows of ``chosen`` it holds, and
+    their batch (one topology per batch)."""
+    types = np.array([population.types[i].value for i in chosen], dtype=object)
+    for kind in DrgType:
+        rows = np.flatnonzero(types == kind.value)
+        if len(rows):
+            yield kind, rows, _group(
+                population, chosen[rows], kind, pulse_width_us=pulse_width_us,
+                field=unit, local=local,
+            )  # fmt: skip
+
+
 def population_thresholds(
     population: Population,
     *,
@@ -478,15 +497,7 @@ def population_thresholds(
     reached = np.zeros((n, len(amps)), dtype=np.bool_)
     candidates = np.zeros(n, dtype=np.bool_)
     sims, done = 0, 0
-    types = np.array([population.types[i].value for i in chosen], dtype=object)
-    for kind in DrgType:
-        rows = np.flatnonzero(types == kind.value)
-        if not len(rows):
-            continue
-        g = _group(
-            population, chosen[rows], kind, pulse_width_us=pulse_width_us,
-            field=unit, local=local,
-        )  # fmt: skip
+    for kind, rows, g in _by_type(population, chosen, pulse_width_us, unit, local):
         rungs = ladder_uA(max_amplitude_uA, starts.get(kind, START_uA))
         coarse_dt_us, window = _coarse_choice(kind, pulse_width_us)
         fine = not coarse_dt_us > units.us_from_ms(g.dt_ms)
@@ -536,14 +547,6 @@ def population_activation(
         raise InputError("amplitudes_uA", len(amps), f"one per neuron ({len(chosen)})")
     _check(pulse_width_us, amps.tolist(), 2.0 * DEVICE_MAX_uA)
     out = np.zeros(len(chosen), dtype=np.bool_)
-    types = np.array([population.types[i].value for i in chosen], dtype=object)
-    for kind in DrgType:
-        rows = np.flatnonzero(types == kind.value)
-        if not len(rows):
-            continue
-        g = _group(
-            population, chosen[rows], kind, pulse_width_us=pulse_width_us,
-            field=unit, local=local,
-        )  # fmt: skip
+    for _kind, rows, g in _by_type(population, chosen, pulse_width_us, unit, local):
         out[rows] = g.outcomes(np.arange(len(rows)), amps[rows]) == _D
     return out

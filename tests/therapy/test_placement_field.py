@@ -25,26 +25,36 @@ def test_every_labelled_level_has_a_ganglion_size_growing_l1_to_l5() -> None:
 
 
 def test_ganglion_widths_follow_the_published_morphometry() -> None:
-    """Every level's width names its basis and sources; scaled widths reproduce the
-    published volumes (Weiner et al. 2022) on the measured L5 width (Silverstein et al.
-    2015); the levels with no published measurement are the flagged ones."""
+    """Every level's width names its basis and sources; scaled widths reproduce one
+    study's ratio to L5 on the measured L5 width (Silverstein et al. 2015): the published
+    volumes (Weiner et al. 2022, L4-S2) or mean widths (Silav et al. 2016, L1-L3); the
+    thoracic levels, with no published width, are the flagged ones and follow the thoracic
+    volume trend (Zhang 2012)."""
     data = anatomy_data("drg_geometry")
     scaling = data["size_scaling"]
-    ref = data["size_mm"][scaling["reference_level"]]
+    sizes = data["size_mm"]
+    ref = sizes[scaling["reference_level"]]
     assert ref["width_mm"] == scaling["reference_width_mm"] == 6.5
-    for level, entry in data["size_mm"].items():
+    for level, entry in sizes.items():
         basis = entry["basis"].split(":")[0]
         assert basis in {"measured", "scaled", "interpolated", "assumed"}, level
         assert entry["sources"] and all(s in data["sources"] for s in entry["sources"]), level
-        if basis == "scaled":
-            ratio = entry["volume_mm3"] / ref["volume_mm3"]
-            assert entry["width_mm"] == pytest.approx(ref["width_mm"] * ratio ** (1 / 3), abs=0.005)
-    unmeasured = {
-        lv for lv, e in data["size_mm"].items() if e["basis"].startswith(("assumed", "interp"))
-    }
-    assert unmeasured == {"T10", "T11", "T12", "L2", "L3"}
+        if basis == "scaled" and "published_width_mm" in entry:
+            ratio = entry["published_width_mm"] / scaling["width_source_reference_mm"]
+            assert scaling["width_source"] in entry["sources"], level
+            assert entry["width_mm"] == pytest.approx(ref["width_mm"] * ratio, abs=0.005)
+        elif basis == "scaled":
+            ratio = (entry["volume_mm3"] / ref["volume_mm3"]) ** (1 / 3)
+            assert entry["width_mm"] == pytest.approx(ref["width_mm"] * ratio, abs=0.005)
+    unmeasured = {lv for lv, e in sizes.items() if e["basis"].startswith(("assumed", "interp"))}
+    assert unmeasured == {"T10", "T11", "T12"}
+    for lv in ("T10", "T11"):  # the thoracic volume trend on T12's assumed width
+        ratio = (sizes[lv]["volume_mm3"] / sizes["T12"]["volume_mm3"]) ** (1 / 3)
+        assert sizes[lv]["width_mm"] == pytest.approx(sizes["T12"]["width_mm"] * ratio, abs=0.005)
     width = {lv: drg_size(lv).width_mm for lv in ("L4", "L5", "S1", "S2")}
     assert width["L4"] < width["L5"] < width["S1"] > width["S2"]  # volumes rise to S1, then fall
+    # two studies agree at L4: Weiner's volume ratio and Silav's width ratio
+    assert width["L4"] == pytest.approx(6.5 * 5.22 / 5.82, abs=0.02)
 
 
 def test_device_lead_geometry_equals_the_published_figures() -> None:

@@ -148,3 +148,27 @@ def test_a_program_needs_a_cathode_and_an_anode() -> None:
     with pytest.raises(InputError) as err:
         contact_weights("-000")
     assert err.value.field == "contacts"
+
+
+def test_fem_threshold_cache_key_carries_the_mesh_and_refuses_unsolved_contacts() -> None:
+    """Thresholds cached for one FEM mesh are never read back for another (the mesh decides
+    the field), the analytic keys do not change, and a program on a contact whose field
+    was not solved is refused instead of reading a zero field."""
+    from drgstim.therapy import ThresholdEngine, level_population
+    from drgstim.therapy.fem import FemFields
+
+    p = Placement(level=SpinalLevel.L4, side=Side.LEFT)
+    pop = level_population(p, n_neurons=3, seed=1)
+
+    def fem(h_lead_mm: float) -> FemFields:
+        mesh = {"h_mm": 2.0, "h_lead_mm": h_lead_mm, "order": 1.0}
+        return FemFields(p, None, np.zeros((4, 1)), 1, Medium.FEM, mesh, (1, 2))  # type: ignore[arg-type]
+
+    w = contact_weights("0-+0")
+    fine, coarse = ThresholdEngine(pop, fem(0.25)), ThresholdEngine(pop, fem(0.5))  # type: ignore[arg-type]
+    assert fine.key(w, 300) != coarse.key(w, 300)
+    assert fine.key(w, 300) == ThresholdEngine(pop, fem(0.25)).key(w, 300)  # type: ignore[arg-type]
+    analytic = ThresholdEngine(pop, unit_fields(p, Medium.HOMOGENEOUS))
+    assert analytic.key(w, 300) not in {fine.key(w, 300), coarse.key(w, 300)}
+    with pytest.raises(ValueError, match="not solved"):
+        fine.thresholds_uA(contact_weights("-+00"), 300)

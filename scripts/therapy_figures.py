@@ -3,12 +3,17 @@
     DRGSTIM_CACHE_DIR=/tmp/therapy-figures .venv/bin/python scripts/therapy_figures.py --neurons 100
 
 Writes docs/figures/therapy_*.png and prints the numbers quoted in the text as JSON.
+``--fem`` (needs the ``fem`` extra) also computes the claims that need only the middle
+contacts (E2, E3: configuration ``0-+0``) with the finite-element medium, L4 and L5 leads,
+and prints them beside the analytic ones under ``claims``; ``--fem-only`` skips the
+figures. ``--fem-h-lead-mm`` sets the element size at the lead (default: the solver's).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
 
 import matplotlib
@@ -18,7 +23,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from drgstim.anatomy import Side, SpinalLevel
-from drgstim.therapy import LeadProgram, Placement, coverage, place
+from drgstim.therapy import (
+    LeadProgram,
+    Medium,
+    PlacedLead,
+    Placement,
+    ThresholdEngine,
+    coverage,
+    level_population,
+    place,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "figures"
 
@@ -29,14 +43,78 @@ def _program(contacts: str, amplitude_uA: int, pw: int = 300) -> LeadProgram:
     )
 
 
+FOOT = ("foot_top", "foot_bottom", "toes")
+OUTSIDE_L4 = ("groin", "abdomen", "thigh_front", "hip", "lower_back", "perineum")
+
+
+def _fem_lead(level: SpinalLevel, neurons: int, h_lead_mm: float | None) -> PlacedLead:
+    """A lead whose E2 and E3 fields are solved by finite elements (the claims below use
+    only ``0-+0``; a program on E1 or E4 is refused by the engine)."""
+    from drgstim.therapy.fem import solve_unit_fields
+
+    placement = Placement(level=level, side=Side.LEFT)
+    pop = level_population(placement, n_neurons=neurons, seed=1)
+    if h_lead_mm is None:
+        fields = solve_unit_fields(placement, contacts=(1, 2))
+    else:
+        fields = solve_unit_fields(placement, contacts=(1, 2), h_lead_mm=h_lead_mm)
+    fields.medium = Medium.FEM
+    return PlacedLead(placement, pop, ThresholdEngine(pop, fields))  # type: ignore[arg-type]
+
+
+def claims(l4: PlacedLead, l5: PlacedLead) -> dict[str, object]:
+    """The validity claims that need only ``0-+0``: class order and clinical amplitudes
+    (L4), level following (L4 vs L5 at 1000 µA), focality (L4 at 1500 µA)."""
+    out: dict[str, object] = {}
+    types = np.array([t.value for t in l4.population.population.types])
+    for pw in (300, 200):
+        thr = l4.engine.thresholds_uA(_program("0-+0", 800).weights(l4.placement), pw)
+        for cls in ("abeta", "adelta", "c"):
+            t = thr[types == cls]
+            below = float(np.isfinite(t).mean())  # inf: above the device maximum
+            capped = np.minimum(t, 1e12)
+            for name, q in (("min", 0.0), ("p10", 10.0), ("median", 50.0)):
+                value = float(np.percentile(capped, q)) if below > q / 100.0 + 0.05 else None
+                out[f"{cls}_{pw}us_{name}_uA"] = value
+            out[f"{cls}_{pw}us_at_1500uA"] = float((t <= 1500).mean())
+    for lv, lead in (("L4", l4), ("L5", l5)):
+        c = coverage([(lead, _program("0-+0", 1000))])
+        out[f"{lv}_abeta_1000uA"] = {
+            r: round(c.abeta(r, "left"), 3) for r in ("knee", "lower_leg_front", "ankle", *FOOT)
+        }
+    c = coverage([(l4, _program("0-+0", 1500))])
+    reached = sorted({r["region"] for r in c.regions if r["activated"]["abeta"] > 0})
+    out["L4_reached_1500uA"] = reached
+    out["L4_reached_outside_dermatome_1500uA"] = sorted(set(reached) & set(OUTSIDE_L4))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--neurons", type=int, default=100)
+    parser.add_argument("--fem", action="store_true", help="also the FEM claims")
+    parser.add_argument("--fem-only", action="store_true", help="the claims only, no figures")
+    parser.add_argument("--fem-h-lead-mm", type=float, default=None)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     l4 = place(Placement(level=SpinalLevel.L4, side=Side.LEFT), n_neurons=args.neurons, seed=1)
     l5 = place(Placement(level=SpinalLevel.L5, side=Side.LEFT), n_neurons=args.neurons, seed=1)
     numbers: dict[str, object] = {"neurons": args.neurons}
+    if args.fem or args.fem_only:
+        table: dict[str, object] = {"analytic": claims(l4, l5)}
+        start = time.perf_counter()
+        f4 = _fem_lead(SpinalLevel.L4, args.neurons, args.fem_h_lead_mm)
+        f5 = _fem_lead(SpinalLevel.L5, args.neurons, args.fem_h_lead_mm)
+        solved = time.perf_counter() - start
+        table["fem"] = claims(f4, f5)
+        table["fem_mesh"] = f4.engine.fields.mesh  # type: ignore[attr-defined]
+        table["fem_unknowns"] = f4.engine.fields.dofs  # type: ignore[attr-defined]
+        table["fem_solve_s_two_leads_two_contacts"] = round(solved, 1)
+        table["fem_total_s"] = round(time.perf_counter() - start, 1)
+        numbers["claims"] = table
+        if args.fem_only:
+            print(json.dumps(numbers, indent=1))
+            return
     types = np.array([t.value for t in l4.population.population.types])
     amps = np.arange(0, 3001, 25)
     fig, ax = plt.subplots(figsize=(5.5, 3.5))

@@ -25,26 +25,36 @@ def test_every_labelled_level_has_a_ganglion_size_growing_l1_to_l5() -> None:
 
 
 def test_ganglion_widths_follow_the_published_morphometry() -> None:
-    """Every level's width names its basis and sources; scaled widths reproduce the
-    published volumes (Weiner et al. 2022) on the measured L5 width (Silverstein et al.
-    2015); the levels with no published measurement are the flagged ones."""
+    """Every level's width names its basis and sources; scaled widths reproduce one
+    study's ratio to L5 on the measured L5 width (Silverstein et al. 2015): the published
+    volumes (Weiner et al. 2022, L4-S2) or mean widths (Silav et al. 2016, L1-L3); the
+    thoracic levels, with no published width, are the flagged ones and follow the thoracic
+    volume trend (Zhang 2012)."""
     data = anatomy_data("drg_geometry")
     scaling = data["size_scaling"]
-    ref = data["size_mm"][scaling["reference_level"]]
+    sizes = data["size_mm"]
+    ref = sizes[scaling["reference_level"]]
     assert ref["width_mm"] == scaling["reference_width_mm"] == 6.5
-    for level, entry in data["size_mm"].items():
+    for level, entry in sizes.items():
         basis = entry["basis"].split(":")[0]
         assert basis in {"measured", "scaled", "interpolated", "assumed"}, level
         assert entry["sources"] and all(s in data["sources"] for s in entry["sources"]), level
-        if basis == "scaled":
-            ratio = entry["volume_mm3"] / ref["volume_mm3"]
-            assert entry["width_mm"] == pytest.approx(ref["width_mm"] * ratio ** (1 / 3), abs=0.005)
-    unmeasured = {
-        lv for lv, e in data["size_mm"].items() if e["basis"].startswith(("assumed", "interp"))
-    }
-    assert unmeasured == {"T10", "T11", "T12", "L2", "L3"}
+        if basis == "scaled" and "published_width_mm" in entry:
+            ratio = entry["published_width_mm"] / scaling["width_source_reference_mm"]
+            assert scaling["width_source"] in entry["sources"], level
+            assert entry["width_mm"] == pytest.approx(ref["width_mm"] * ratio, abs=0.005)
+        elif basis == "scaled":
+            ratio = (entry["volume_mm3"] / ref["volume_mm3"]) ** (1 / 3)
+            assert entry["width_mm"] == pytest.approx(ref["width_mm"] * ratio, abs=0.005)
+    unmeasured = {lv for lv, e in sizes.items() if e["basis"].startswith(("assumed", "interp"))}
+    assert unmeasured == {"T10", "T11", "T12"}
+    for lv in ("T10", "T11"):  # the thoracic volume trend on T12's assumed width
+        ratio = (sizes[lv]["volume_mm3"] / sizes["T12"]["volume_mm3"]) ** (1 / 3)
+        assert sizes[lv]["width_mm"] == pytest.approx(sizes["T12"]["width_mm"] * ratio, abs=0.005)
     width = {lv: drg_size(lv).width_mm for lv in ("L4", "L5", "S1", "S2")}
     assert width["L4"] < width["L5"] < width["S1"] > width["S2"]  # volumes rise to S1, then fall
+    # two studies agree at L4: Weiner's volume ratio and Silav's width ratio
+    assert width["L4"] == pytest.approx(6.5 * 5.22 / 5.82, abs=0.02)
 
 
 def test_device_lead_geometry_equals_the_published_figures() -> None:
@@ -138,3 +148,27 @@ def test_a_program_needs_a_cathode_and_an_anode() -> None:
     with pytest.raises(InputError) as err:
         contact_weights("-000")
     assert err.value.field == "contacts"
+
+
+def test_fem_threshold_cache_key_carries_the_mesh_and_refuses_unsolved_contacts() -> None:
+    """Thresholds cached for one FEM mesh are never read back for another (the mesh decides
+    the field), the analytic keys do not change, and a program on a contact whose field
+    was not solved is refused instead of reading a zero field."""
+    from drgstim.therapy import ThresholdEngine, level_population
+    from drgstim.therapy.fem import FemFields
+
+    p = Placement(level=SpinalLevel.L4, side=Side.LEFT)
+    pop = level_population(p, n_neurons=3, seed=1)
+
+    def fem(h_lead_mm: float) -> FemFields:
+        mesh = {"h_mm": 2.0, "h_lead_mm": h_lead_mm, "order": 1.0}
+        return FemFields(p, None, np.zeros((4, 1)), 1, Medium.FEM, mesh, (1, 2))  # type: ignore[arg-type]
+
+    w = contact_weights("0-+0")
+    fine, coarse = ThresholdEngine(pop, fem(0.25)), ThresholdEngine(pop, fem(0.5))  # type: ignore[arg-type]
+    assert fine.key(w, 300) != coarse.key(w, 300)
+    assert fine.key(w, 300) == ThresholdEngine(pop, fem(0.25)).key(w, 300)  # type: ignore[arg-type]
+    analytic = ThresholdEngine(pop, unit_fields(p, Medium.HOMOGENEOUS))
+    assert analytic.key(w, 300) not in {fine.key(w, 300), coarse.key(w, 300)}
+    with pytest.raises(ValueError, match="not solved"):
+        fine.thresholds_uA(contact_weights("-+00"), 300)

@@ -244,6 +244,8 @@ class FemFields:
     solutions: FloatArray  # (contacts, dofs) mV per mA; zeros for a contact not solved
     dofs: int
     medium: object = "fem"
+    mesh: dict[str, float] | None = None  # h_mm, h_lead_mm, order: part of a cache key
+    solved: tuple[int, ...] = ()  # the contacts solved (the others read as zero)
 
     def at(self, points_um: FloatArray) -> FloatArray:
         """(contacts, points) mV per mA; a contact not solved gives zeros."""
@@ -328,4 +330,11 @@ def solve_unit_fields(
         if info != 0:
             raise RuntimeError(f"FEM solve did not converge (contact {k}, info {info})")
         solutions[k] = solution * 1e3  # V → mV
-    return FemFields(placement=placement, probe=probe, solutions=solutions, dofs=int(basis.N))
+    return FemFields(
+        placement=placement,
+        probe=probe,
+        solutions=solutions,
+        dofs=int(basis.N),
+        mesh={"h_mm": float(h_mm), "h_lead_mm": float(h_lead_mm), "order": float(order)},
+        solved=tuple(wanted),
+    )

@@ -95,6 +95,9 @@ class ThresholdEngine:
             "version": _dist_version("drgstim"),
             "data": drg_data.data_version(),
         }
+        mesh = getattr(self.fields, "mesh", None)
+        if mesh is not None:  # a FEM field: its mesh decides the field (analytic keys unchanged)
+            payload["fem_mesh"] = mesh
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
 
     @property
@@ -105,6 +108,9 @@ class ThresholdEngine:
         self, weights: Sequence[float], pulse_width_us: int, *, progress: Progress | None = None
     ) -> FloatArray:
         """Threshold program amplitude (µA) per neuron; inf above the device maximum."""
+        solved = getattr(self.fields, "solved", None)
+        if solved and any(w != 0.0 for k, w in enumerate(weights) if k not in solved):
+            raise ValueError(f"the program uses a contact whose field was not solved: {solved}")
         key = self.key(weights, pulse_width_us)
         n = len(self.population)
         if key not in self._memo:

@@ -3,10 +3,12 @@
     DRGSTIM_CACHE_DIR=/tmp/therapy-figures .venv/bin/python scripts/therapy_figures.py --neurons 100
 
 Writes docs/figures/therapy_*.png and prints the numbers quoted in the text as JSON.
-``--fem`` (needs the ``fem`` extra) also computes the claims that need only the middle
-contacts (E2, E3: configuration ``0-+0``) with the finite-element medium, L4 and L5 leads,
-and prints them beside the analytic ones under ``claims``; ``--fem-only`` skips the
-figures. ``--fem-h-lead-mm`` sets the element size at the lead (default: the solver's).
+``--fem`` (needs the ``fem`` extra) also computes the validity claims with the
+finite-element medium and prints them beside the analytic ones under ``claims``: the L4
+lead's four contacts are solved (``0-+0`` claims and the cathode claim, ``+-00`` vs
+``00-+``), the L5 lead's E2 and E3 (``0-+0`` only); each contact's unit field once per
+placement. ``--fem-only`` skips the figures. ``--fem-h-lead-mm`` sets the element size at
+the lead (default: the solver's).
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+import numpy.typing as npt
 
 from drgstim.anatomy import Side, SpinalLevel
+from drgstim.device import grid
 from drgstim.therapy import (
     LeadProgram,
     Medium,
@@ -47,24 +51,96 @@ FOOT = ("foot_top", "foot_bottom", "toes")
 OUTSIDE_L4 = ("groin", "abdomen", "thigh_front", "hip", "lower_back", "perineum")
 
 
-def _fem_lead(level: SpinalLevel, neurons: int, h_lead_mm: float | None) -> PlacedLead:
-    """A lead whose E2 and E3 fields are solved by finite elements (the claims below use
-    only ``0-+0``; a program on E1 or E4 is refused by the engine)."""
+def _fem_lead(
+    level: SpinalLevel, neurons: int, h_lead_mm: float | None, contacts: tuple[int, ...]
+) -> PlacedLead:
+    """A lead whose ``contacts`` (0 = E1) are solved by finite elements, all in one call
+    (one matrix and preconditioner, one solve per contact); a program on a contact not
+    solved is refused by the engine."""
     from drgstim.therapy.fem import solve_unit_fields
 
     placement = Placement(level=level, side=Side.LEFT)
     pop = level_population(placement, n_neurons=neurons, seed=1)
     if h_lead_mm is None:
-        fields = solve_unit_fields(placement, contacts=(1, 2))
+        fields = solve_unit_fields(placement, contacts=contacts)
     else:
-        fields = solve_unit_fields(placement, contacts=(1, 2), h_lead_mm=h_lead_mm)
+        fields = solve_unit_fields(placement, contacts=contacts, h_lead_mm=h_lead_mm)
     fields.medium = Medium.FEM
     return PlacedLead(placement, pop, ThresholdEngine(pop, fields))  # type: ignore[arg-type]
 
 
+CATHODE_AMPLITUDE_uA = 700
+CATHODE_SWEEP_uA = (200, 300, 400, 500, 700, 1000)
+SOMA_BINS_MM = (-5.0, -2.5, 0.0, 2.5, 5.0)  # along the root; the outer bins take the rest
+
+
+def _cathode_sets(lead: PlacedLead, amplitude_uA: float) -> list[npt.NDArray[np.bool_]]:
+    """Aβ activated with the cathode on E2 (``+-00``) and on E3 (``00-+``), 300 µs."""
+    ab = np.array([t.value == "abeta" for t in lead.population.population.types])
+    return [
+        ab
+        & (lead.engine.thresholds_uA(_program(c, 700).weights(lead.placement), 300) <= amplitude_uA)
+        for c in ("+-00", "00-+")
+    ]
+
+
+def cathode_claim(
+    lead: PlacedLead, amplitude_uA: float = CATHODE_AMPLITUDE_uA
+) -> dict[str, object]:
+    """Cathode on E2 (``+-00``) vs on E3 (``00-+``) at ``amplitude_uA``, 300 µs: the
+    activated Aβ sets, their overlap (shared / either), their mean soma position along the
+    root, and the activated fraction per soma-position bin (the direction of the shift)."""
+    ab = np.array([t.value == "abeta" for t in lead.population.population.types])
+    xs = lead.population.population.position_um[:, 0] / 1000.0
+    bins = np.digitize(xs, SOMA_BINS_MM[1:-1])
+    n_bins = len(SOMA_BINS_MM) - 1
+    out: dict[str, object] = {"amplitude_uA": amplitude_uA, "abeta": int(ab.sum())}
+    sets = _cathode_sets(lead, amplitude_uA)
+    for contacts, on in zip(("+-00", "00-+"), sets, strict=True):
+        out[f"{contacts}_active_abeta"] = int(on.sum())
+        out[f"{contacts}_mean_x_mm"] = round(float(xs[on].mean()), 2) if on.any() else None
+        out[f"{contacts}_active_fraction_by_soma_bin"] = [
+            round(float(on[ab & (bins == b)].mean()), 2) if (ab & (bins == b)).any() else None
+            for b in range(n_bins)
+        ]
+    out["abeta_per_soma_bin"] = [int((ab & (bins == b)).sum()) for b in range(n_bins)]
+    out["cathode_x_mm"] = {
+        c: round(float(lead.placement.contact_centres_um()[k, 0] / 1000.0), 2)
+        for c, k in (("+-00", 1), ("00-+", 2))
+    }
+    union, shared = int((sets[0] | sets[1]).sum()), int((sets[0] & sets[1]).sum())
+    out["shared_active_abeta"] = shared
+    out["overlap"] = round(shared / union, 3) if union else None
+    out["sweep"] = {  # amplitude: [E2 count, E3 count, overlap, E2 mean x, E3 mean x]
+        a: [
+            int(e2.sum()),
+            int(e3.sum()),
+            round(float((e2 & e3).sum() / (e2 | e3).sum()), 2) if (e2 | e3).any() else None,
+            round(float(xs[e2].mean()), 2) if e2.any() else None,
+            round(float(xs[e3].mean()), 2) if e3.any() else None,
+        ]
+        for a in CATHODE_SWEEP_uA
+        for e2, e3 in [_cathode_sets(lead, a)]
+    }
+    return out
+
+
+def equal_recruitment_uA(lead: PlacedLead, reference: PlacedLead) -> int:
+    """The lowest device amplitude at which ``lead``'s two cathode programs together
+    activate at least as many Aβ as ``reference``'s do at 700 µA (the cathode claim at
+    the same recruitment rather than the same current, for a medium with lower
+    thresholds)."""
+    target = sum(int(s.sum()) for s in _cathode_sets(reference, CATHODE_AMPLITUDE_uA))
+    for amplitude in grid("amplitude_uA").values():
+        if sum(int(s.sum()) for s in _cathode_sets(lead, amplitude)) >= target:
+            return int(amplitude)
+    return int(grid("amplitude_uA").maximum)
+
+
 def claims(l4: PlacedLead, l5: PlacedLead) -> dict[str, object]:
-    """The validity claims that need only ``0-+0``: class order and clinical amplitudes
-    (L4), level following (L4 vs L5 at 1000 µA), focality (L4 at 1500 µA)."""
+    """The validity claims: class order and clinical amplitudes (L4, ``0-+0``), level
+    following (L4 vs L5 at 1000 µA), focality (L4 at 1500 µA), and the cathode claim
+    (L4, :func:`cathode_claim`)."""
     out: dict[str, object] = {}
     types = np.array([t.value for t in l4.population.population.types])
     for pw in (300, 200):
@@ -86,6 +162,7 @@ def claims(l4: PlacedLead, l5: PlacedLead) -> dict[str, object]:
     reached = sorted({r["region"] for r in c.regions if r["activated"]["abeta"] > 0})
     out["L4_reached_1500uA"] = reached
     out["L4_reached_outside_dermatome_1500uA"] = sorted(set(reached) & set(OUTSIDE_L4))
+    out["L4_cathode_700uA"] = cathode_claim(l4)
     return out
 
 
@@ -96,6 +173,7 @@ def main() -> None:
     parser.add_argument("--fem-only", action="store_true", help="the claims only, no figures")
     parser.add_argument("--fem-h-lead-mm", type=float, default=None)
     args = parser.parse_args()
+    began = time.perf_counter()
     OUT.mkdir(parents=True, exist_ok=True)
     l4 = place(Placement(level=SpinalLevel.L4, side=Side.LEFT), n_neurons=args.neurons, seed=1)
     l5 = place(Placement(level=SpinalLevel.L5, side=Side.LEFT), n_neurons=args.neurons, seed=1)
@@ -103,16 +181,21 @@ def main() -> None:
     if args.fem or args.fem_only:
         table: dict[str, object] = {"analytic": claims(l4, l5)}
         start = time.perf_counter()
-        f4 = _fem_lead(SpinalLevel.L4, args.neurons, args.fem_h_lead_mm)
-        f5 = _fem_lead(SpinalLevel.L5, args.neurons, args.fem_h_lead_mm)
+        f4 = _fem_lead(SpinalLevel.L4, args.neurons, args.fem_h_lead_mm, (0, 1, 2, 3))
+        l4_solved = time.perf_counter() - start
+        f5 = _fem_lead(SpinalLevel.L5, args.neurons, args.fem_h_lead_mm, (1, 2))
         solved = time.perf_counter() - start
-        table["fem"] = claims(f4, f5)
+        fem = claims(f4, f5)
+        fem["L4_cathode_equal_recruitment"] = cathode_claim(f4, equal_recruitment_uA(f4, l4))
+        table["fem"] = fem
         table["fem_mesh"] = f4.engine.fields.mesh  # type: ignore[attr-defined]
         table["fem_unknowns"] = f4.engine.fields.dofs  # type: ignore[attr-defined]
-        table["fem_solve_s_two_leads_two_contacts"] = round(solved, 1)
+        table["fem_solve_s_L4_four_contacts"] = round(l4_solved, 1)
+        table["fem_solve_s_L5_two_contacts"] = round(solved - l4_solved, 1)
         table["fem_total_s"] = round(time.perf_counter() - start, 1)
         numbers["claims"] = table
         if args.fem_only:
+            numbers["run_s"] = round(time.perf_counter() - began, 1)
             print(json.dumps(numbers, indent=1))
             return
     types = np.array([t.value for t in l4.population.population.types])

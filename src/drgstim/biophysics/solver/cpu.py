@@ -44,7 +44,7 @@ import numpy as np
 from numba.core import cgutils, types
 from numba.extending import intrinsic
 
-from drgstim.biophysics.channels import mrg_node, passive, sundt
+from drgstim.biophysics.channels import fh, mrg_node, passive, sundt
 from drgstim.biophysics.solver import mechanisms, tables
 from drgstim.biophysics.solver.tables import RateTable
 
@@ -170,6 +170,8 @@ def _assemble_membrane(
                 _diagonal(g, o, j, cur, (up - cur) / _DV, eold[j], enew[j])
         elif m == sundt.MECH_ID:
             _sundt_membrane(g, par, x, o, p0, _U(i) * _U(n_st) * _UL, wv, eold, enew)
+        elif m == fh.MECH_ID:
+            _fh_membrane(g, par, x, o, p0, _U(i) * _U(n_st) * _UL, wv, eold, enew)
         else:  # the mechanism chosen once, its own lane loop (mechanisms.currents)
             for jj in range(_vector_width(w)):
                 vl[jj] = g[o + oV + _U(jj)]
@@ -202,6 +204,33 @@ def _sundt_membrane(
         mm, h, n, l_, pp = x[x0 + j], x[x1 + j], x[x2 + j], x[x3 + j], x[x4 + j]
         cur = sundt.current_of(vv, gna, gkdr, gkm, gl, ena, ek, el, mm, h, n, l_, pp)
         up = sundt.current_of(vv + _DV, gna, gkdr, gkm, gl, ena, ek, el, mm, h, n, l_, pp)
+        _diagonal(g, o, j, cur, (up - cur) / _DV, eold[j], enew[j])
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _fh_membrane(
+    g: np.ndarray,
+    par: np.ndarray,
+    x: np.ndarray,
+    o: Row,
+    p0: Row,
+    x0: Row,
+    wv: Row,
+    eold: np.ndarray,
+    enew: np.ndarray,
+) -> None:
+    """The Frankenhaeuser–Huxley membrane (the A neurons' soma and initial segment) of the
+    compartment at row ``o``: current and di/dv written out in one lane loop."""
+    p1, p2, p3 = p0 + _UL, p0 + _U(2) * _UL, p0 + _U(3) * _UL
+    p4, p5 = p0 + _U(4) * _UL, p0 + _U(5) * _UL
+    x1, x2, x3 = x0 + _UL, x0 + _U(2) * _UL, x0 + _U(3) * _UL
+    for j in range(wv):
+        vv = g[o + oV + j]
+        pna, pp, pk, gl = par[p0 + j], par[p1 + j], par[p2 + j], par[p3 + j]
+        el, celsius = par[p4 + j], par[p5 + j]
+        mm, h, n, q = x[x0 + j], x[x1 + j], x[x2 + j], x[x3 + j]
+        cur = fh.current_of(vv, pna, pp, pk, gl, el, celsius, mm, h, n, q)
+        up = fh.current_of(vv + _DV, pna, pp, pk, gl, el, celsius, mm, h, n, q)
         _diagonal(g, o, j, cur, (up - cur) / _DV, eold[j], enew[j])
 
 

@@ -133,9 +133,9 @@ def _assemble_membrane(
 ) -> None:
     """Diagonal blocks (membrane, wall, axial sums) and right-hand sides, without coupling.
 
-    The passive and MRG-node membranes have lane loops of their own with the current
-    written out (no calls: they vectorise); other mechanisms go through the dispatch
-    one lane at a time."""
+    The passive, MRG-node, Sundt and FH membranes have lane loops of their own with the
+    current written out (no calls: they vectorise); other mechanisms go through the
+    dispatch one lane at a time."""
     n = mech.shape[0]
     n_par = par.shape[0] // (n * LANES)
     n_st = x.shape[0] // (n * LANES)
@@ -368,7 +368,9 @@ def _stack_lanes_intrinsic(typingctx: Any) -> Any:
 
     LLVM knows that stack memory is no other array, so a lane loop that only reads arrays
     (e.g. gathers from the rate table) and writes its results here vectorises; with a
-    heap array as the target it cannot rule out that the stores change the table."""
+    heap array as the target it cannot rule out that the stores change the table. The
+    array lives as long as the calling function's frame: call this in the function whose
+    loops use it (a callee that is not inlined sees only a pointer, which may alias)."""
     array_t = types.Array(types.float64, 1, "C")
 
     def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
@@ -406,9 +408,11 @@ def _update(
 ) -> None:
     """Apply the solution, advance the gates at the new v, note first threshold crossings.
 
-    The gates come from the table in a lane loop without calls (index, clamp, linear
-    interpolation written out); a slot whose voltage is off the table's grid keeps its
-    gates there and gets the exact step afterwards, one slot at a time."""
+    The gates come from the table without calls (index, clamp, linear interpolation
+    written out), per gate in two lane loops: the first reads the table and stores x∞ and
+    the step factor on the stack (so its gathers vectorise, see :func:`_stack_lanes`), the
+    second moves the gates. A slot whose voltage is off the table's grid keeps its gates
+    there and gets the exact step afterwards, one slot at a time."""
     n = mech.shape[0]
     n_par = par.shape[0] // (n * LANES)
     n_st = x.shape[0] // (n * LANES)

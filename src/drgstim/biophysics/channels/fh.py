@@ -31,6 +31,7 @@ __all__ = [
     "TABLE_SHIFT",
     "advance",
     "current",
+    "current_of",
     "defaults",
     "ionic_current",
     "leak_reversal_mV",
@@ -123,18 +124,37 @@ def advance(v: float, p: np.ndarray, x: np.ndarray, dt: float, tf: np.ndarray) -
 
 
 @numba.njit(cache=True)
-def _ghk_mA_cm2_per_cm_s(v: float, c_in: float, c_out: float, celsius: float) -> float:
-    """GHK flux of a monovalent cation per unit permeability: mA/cm² per cm/s."""
+def current_of(
+    v: float,
+    pnabar: float,
+    ppbar: float,
+    pkbar: float,
+    gl: float,
+    el: float,
+    celsius: float,
+    m: float,
+    h: float,
+    n: float,
+    pp: float,
+) -> float:
+    """:func:`current` from scalars (the solver's lane loop inlines it: no array views).
+
+    The GHK flux of a monovalent cation per unit permeability (mA/cm² per cm/s) is
+    ``F·z/(eᶻ − 1)·(c_in·eᶻ − c_out)`` with ``z = vF/RT``; Na⁺ and K⁺ share the one
+    ``exp`` (near z = 0 the limit ``z/(eᶻ − 1) → 1 − z/2``, ``eᶻ → 1 + z``)."""
     z = 1e-3 * _F * v / (_R * (celsius + _KELVIN))
-    return 1e-3 * _F * (c_in * _vtrap(-z, 1.0) - c_out * _vtrap(z, 1.0))
+    small = abs(z) < 1e-6
+    ez = math.exp(z)
+    q = 1.0 - z / 2.0 if small else z / (ez - 1.0)
+    qe = 1.0 + z / 2.0 if small else q * ez  # z/(1 − e⁻ᶻ)
+    na = 1e-3 * _F * (_NA_IN * qe - _NA_OUT * q)
+    k = 1e-3 * _F * (_K_IN * qe - _K_OUT * q)
+    return float(pnabar * m * m * h * na + ppbar * pp * pp * na + pkbar * n * n * k + gl * (v - el))
 
 
 @numba.njit(cache=True)
 def current(v: float, p: np.ndarray, x: np.ndarray) -> float:
-    m, h, n, pp = x[0], x[1], x[2], x[3]
-    na = _ghk_mA_cm2_per_cm_s(v, _NA_IN, _NA_OUT, p[5])
-    k = _ghk_mA_cm2_per_cm_s(v, _K_IN, _K_OUT, p[5])
-    return float(p[0] * m * m * h * na + p[1] * pp * pp * na + p[2] * n * n * k + p[3] * (v - p[4]))
+    return current_of(v, p[0], p[1], p[2], p[3], p[4], p[5], x[0], x[1], x[2], x[3])
 
 
 def ionic_current(v_mV: float, parameters: dict[str, float]) -> float:

@@ -42,6 +42,7 @@ __all__ = [
     "SundtState",
     "advance",
     "current",
+    "current_of",
     "defaults",
     "gate_rates",
     "gates_at_rest",
@@ -331,11 +332,30 @@ def advance(v: float, p: Array, x: Array, dt: float, tf: Array) -> None:
 
 
 @numba.njit(cache=True)
+def current_of(
+    v: float,
+    gna: float,
+    gkdr: float,
+    gkm: float,
+    gl: float,
+    ena: float,
+    ek: float,
+    el: float,
+    m: float,
+    h: float,
+    n: float,
+    l: float,  # noqa: E741 - the published name of the Kdr inactivation gate
+    p: float,
+) -> float:
+    """:func:`current` from scalars (the solver's lane loop inlines it: no array views)."""
+    i_na = gna * (m * m * m) * h * (v - ena)
+    i_kdr = gkdr * (n * n * n) * l * (v - ek)
+    return float(i_na + i_kdr + gkm * p * (v - ek) + gl * (v - el))
+
+
+@numba.njit(cache=True)
 def current(v: float, p: Array, x: Array) -> float:
     """Ionic current density, mA/cm² (outward positive)."""
     return float(
-        p[0] * x[0] ** 3 * x[1] * (v - p[4])
-        + p[1] * x[2] ** 3 * x[3] * (v - p[5])
-        + p[2] * x[4] * (v - p[5])
-        + p[3] * (v - p[6])
+        current_of(v, p[0], p[1], p[2], p[3], p[4], p[5], p[6], x[0], x[1], x[2], x[3], x[4])
     )

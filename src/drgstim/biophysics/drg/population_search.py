@@ -418,6 +418,7 @@ def _activation(
     reached = thr[:, None] <= amps[None, :]
     above = rungs[None, :] > thr[:, None]
     candidates = ((ladder == _X) & above).any(axis=1)
+    walked = ladder
     if not reuse:
         ladder = np.full_like(ladder, -1)
     active = reached.copy()
@@ -433,12 +434,24 @@ def _activation(
         fires = np.where(on_rung & (known >= 0), known == _D, False)
         todo = np.flatnonzero(~(on_rung & (known >= 0)))
         if len(todo):
-            # runs of 4 lanes end together: neighbours in the order of amplitude over
-            # threshold (block, a full-length run, comes at large ratios) end alike
-            todo = todo[np.argsort(-amps[cols[todo]] / thr[lanes[todo]], kind="stable")]
+            todo = todo[_end_order(g, walked, rungs, lanes[todo], amps[cols[todo]])]
             fires[todo] = g.outcomes(lanes[todo], amps[cols[todo]]) == _D
         active[lanes, cols] = fires
     return active, reached, candidates
+
+
+def _end_order(
+    g: _Group, ladder: IntArray, rungs: FloatArray, lanes: IntArray, amps: FloatArray
+) -> IntArray:
+    """An order of block runs in which the 4 lanes of a run end at about the same step:
+    likely blocks first (a rung on either side of the amplitude showed block; a blocked
+    run lasts the neuron's whole run length), then by run length, longest first (a run
+    that fires ends when its spike arrives, a similar fraction of the run length)."""
+    below = np.clip(np.searchsorted(rungs, amps, side="right") - 1, 0, len(rungs) - 1)
+    above = np.minimum(below + 1, len(rungs) - 1)
+    likely = (ladder[lanes, below] == _X) | (ladder[lanes, above] == _X)
+    order: IntArray = np.lexsort((-g.run_ms[lanes], ~likely))
+    return order
 
 
 def _check(pulse_width_us: float, amps: Sequence[float], max_uA: float) -> None:

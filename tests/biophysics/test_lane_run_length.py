@@ -91,6 +91,10 @@ def test_each_lanes_threshold_search_uses_its_own_run_length() -> None:
             dt_ms=DT_MS,
             steps=np.array([800, 300, 120, len(wave)]),
         )
+    with pytest.raises(InputError, match="steps"):
+        find_thresholds(
+            take_lanes(one, lanes), ve_mV=ves, wave=wave, dt_ms=DT_MS, steps=steps * 1.0
+        )
 
 
 @pytest.mark.parametrize("kind", list(DrgType))

@@ -236,7 +236,10 @@ def _lane_steps(steps: npt.ArrayLike | None, lanes: int, wave_steps: int) -> Int
     """Steps per lane (default: the whole ``wave``), checked against the waveform."""
     if steps is None:
         return np.full(lanes, wave_steps, dtype=np.int64)
-    out = np.ascontiguousarray(np.broadcast_to(np.asarray(steps), (lanes,)), dtype=np.int64)
+    given = np.asarray(steps)
+    if not np.issubdtype(given.dtype, np.integer):
+        raise InputError("steps", given.dtype.name, "whole numbers of steps per lane")
+    out = np.ascontiguousarray(np.broadcast_to(given, (lanes,)), dtype=np.int64)
     if lanes and not (out.min() >= 1 and out.max() <= wave_steps):
         raise InputError("steps", [int(out.min()), int(out.max())], f"1 … {wave_steps} per lane")
     return out

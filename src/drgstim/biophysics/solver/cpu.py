@@ -758,11 +758,10 @@ def search(
     one costs those runs and the search goes on as usual (doubling, then bisection).
 
     A simulation of cell ``f`` ends when the spike reaches ``detect`` or after
-    ``steps_of[f]`` steps (``wave`` is sampled to the longest). Cells g, g + groups, … run
-    in group g, ``width`` at a time; a slot restarts at its
-    cell's next amplitude as soon as a simulation ends and takes the group's next cell
-    when its cell is done; once no cell is left, the group narrows to its busy slots
-    (arguments as :func:`integrate`).
+    ``steps_of[f]`` steps (``wave`` is sampled to the longest). Cells g, g + groups, …
+    run in group g, ``width`` at a time; a slot restarts at its cell's next amplitude as
+    soon as a simulation ends and takes the group's next cell when its cell is done; once
+    no cell is left, the group narrows to its busy slots (arguments as :func:`integrate`).
     """
     n, lanes = area.shape
     dt = rt.dt

@@ -9,8 +9,10 @@ import pytest
 
 from drgstim.biophysics.cells import mrg_fibre
 from drgstim.biophysics.drg import build_abeta, build_adelta, build_c, build_drg
+from drgstim.biophysics.drg.builders import drg_lane_arrays
 from drgstim.biophysics.drg.geometry import DrgType
 from drgstim.biophysics.models import build_cell
+from drgstim.biophysics.solver import assemble, assemble_lanes
 from drgstim.biophysics.stimulate import point_source_ve
 from drgstim.errors import InputError
 
@@ -76,3 +78,35 @@ def test_builders_refuse_out_of_range_diameters() -> None:
         build_abeta(diameter_um=1.0)
     with pytest.raises(InputError, match="peripheral_diameter_um"):
         build_drg(DrgType.C, diameter_um=10.0)
+
+
+@pytest.mark.parametrize(
+    ("kind", "diameters"),
+    [
+        (DrgType.ABETA, (10.0, 5.7, 7.31, 16.0)),
+        (DrgType.ADELTA, (2.5, 2.0, 2.77, 3.0)),
+        (DrgType.C, (0.8, 0.2, 1.13, 2.0)),
+    ],
+)
+def test_lane_arrays_equal_each_built_cell_bit_for_bit(
+    kind: DrgType, diameters: tuple[float, ...]
+) -> None:
+    # the population's batch of many diameters at once, against building each neuron
+    cell, lanes = drg_lane_arrays(kind, diameters_um=diameters)
+    cells = [build_drg(kind, diameter_um=d) for d in diameters]
+    for got, built in zip(lanes, cells, strict=True):
+        want = built.compartment_arrays()
+        for f in dataclasses.fields(want):
+            a, b = getattr(got, f.name), getattr(want, f.name)
+            if f.name == "parameters":
+                assert [dict(p) for p in a] == [dict(p) for p in b]
+            elif f.name == "mechanism":
+                assert a == b
+            else:
+                np.testing.assert_array_equal(a, b, err_msg=f.name)
+    # the kernel arrays too: the batch is the one assembled from the built cells
+    fast, slow = assemble_lanes(cell, lanes), assemble(cells)
+    for f in dataclasses.fields(slow):
+        np.testing.assert_array_equal(getattr(fast, f.name), getattr(slow, f.name), f.name)
+    with pytest.raises(InputError, match="diameters_um"):
+        drg_lane_arrays(kind, diameters_um=[])

@@ -26,6 +26,7 @@ at 37 °C, from the mechanisms' own temperature factors (Q10s): 1 at 37 °C, 29.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +41,8 @@ __all__ = [
     "UNMYELINATED_M_PER_S_PER_SQRT_UM",
     "VELOCITY_EXPONENT",
     "conduction_ms",
+    "lane_run_lengths_ms",
+    "lane_steps",
     "run_length_ms",
     "slowdown",
 ]
@@ -79,18 +82,27 @@ def _velocity_m_per_s(c: Compartment, factor: float) -> float:
     return v37 / factor
 
 
-def _travel_ms(comps: list[Compartment], origin: int, end: int, factor: float) -> float:
+def _path(parent: Sequence[int] | npt.NDArray[np.int64], origin: int, end: int) -> list[int]:
+    """Compartments from ``origin`` to ``end`` along the tree (both and their lowest
+    common ancestor included), in a fixed order: up from ``origin``, up from ``end``, the
+    ancestor."""
+
     def to_root(i: int) -> list[int]:
         path = []
         while i >= 0:
             path.append(i)
-            i = comps[i].parent
+            i = int(parent[i])
         return path
 
     up_a, up_b = to_root(origin), to_root(end)
     common = set(up_a) & set(up_b)
     path = [i for i in up_a if i not in common] + [i for i in up_b if i not in common]
     path.append(next(i for i in up_a if i in common))  # the lowest common ancestor
+    return path
+
+
+def _travel_ms(comps: list[Compartment], origin: int, end: int, factor: float) -> float:
+    path = _path([c.parent for c in comps], origin, end)
     um_per_ms = [1e3 * _velocity_m_per_s(comps[i], factor) for i in path]  # 1 m/s = 1 mm/ms
     return float(sum(comps[i].length_um / v for i, v in zip(path, um_per_ms, strict=True)))
 
@@ -110,7 +122,8 @@ def run_length_ms(
     the compartment of largest |``ve_mV``| + latency.
 
     ``ve_mV`` (compartments,) or (compartments, lanes): with lanes, the longest over their
-    origins (for a batch of cells of one topology, pass its slowest, i.e. thinnest, cell).
+    origins. For the lanes of a batch, each with its own length, see
+    :func:`lane_run_lengths_ms`.
     """
     ve = np.abs(np.asarray(ve_mV, dtype=np.float64))
     origins = {int(i) for i in np.argmax(ve.reshape(ve.shape[0], -1), axis=0)}
@@ -120,3 +133,59 @@ def run_length_ms(
     factor = slow**VELOCITY_EXPONENT
     travel = max(_travel_ms(comps, i, end, factor) for i in origins)
     return stimulus_end_ms + travel + LATENCY_MS_AT_37C * slow
+
+
+def lane_run_lengths_ms(
+    cell: Morphology,
+    *,
+    stimulus_end_ms: float,
+    ve_mV: npt.NDArray[np.float64],
+    length_um: npt.NDArray[np.float64] | None = None,
+    diameter_um: npt.NDArray[np.float64] | None = None,
+) -> npt.NDArray[np.float64]:
+    """:func:`run_length_ms` of each lane of a batch of cells of ``cell``'s topology: lane
+    ``l`` from its own origin (largest |``ve_mV[:, l]``|) at its own compartment lengths and
+    diameters (``length_um``, ``diameter_um`` (n, L); default ``cell``'s own).
+
+    Each lane's value is the one :func:`run_length_ms` gives its own cell with its own
+    ``ve`` column, bit for bit (the same sums in the same order), and depends on nothing
+    else in the batch: any split of a population into batches gives each neuron the same run.
+    """
+    ve = np.abs(np.asarray(ve_mV, dtype=np.float64))
+    n, lanes = ve.shape
+    arrays = cell.compartment_arrays()
+    length = arrays.length_um[:, None] if length_um is None else np.asarray(length_um)
+    diameter = arrays.diameter_um[:, None] if diameter_um is None else np.asarray(diameter_um)
+    length = np.broadcast_to(length, (n, lanes))
+    diameter = np.broadcast_to(diameter, (n, lanes))
+    slow = slowdown(cell)
+    factor = slow**VELOCITY_EXPONENT
+    comps = cell.compartments()
+    myelinated = np.array(
+        [c.section.periaxonal is not None or c.section.mechanism == "mrg_node" for c in comps]
+    )
+    coefficient = np.array(
+        [
+            MYELINATED_M_PER_S_PER_UM
+            if m
+            else UNMYELINATED_M_PER_S_PER_SQRT_UM.get(c.section.mechanism, 0.3)
+            for c, m in zip(comps, myelinated, strict=True)
+        ]
+    )
+    v37 = coefficient[:, None] * np.where(myelinated[:, None], diameter, np.sqrt(diameter))
+    step_ms = length / (1e3 * (v37 / factor))  # each compartment's crossing time, (n, L)
+    end = cell.detect_index()
+    origin = np.argmax(ve, axis=0)
+    out = np.empty(lanes)
+    for o in np.unique(origin):
+        lanes_o = np.flatnonzero(origin == o)
+        path = np.asarray(_path(arrays.parent, int(o), end), dtype=np.int64)
+        # summed one compartment at a time, in the path's order (cumsum is sequential)
+        travel = np.cumsum(step_ms[np.ix_(path, lanes_o)], axis=0)[-1]
+        out[lanes_o] = stimulus_end_ms + travel + LATENCY_MS_AT_37C * slow
+    return out
+
+
+def lane_steps(run_ms: npt.NDArray[np.float64], dt_ms: float) -> npt.NDArray[np.int64]:
+    """Steps of ``dt_ms`` that runs of ``run_ms`` take (as ``waveforms.sample`` counts them)."""
+    return np.maximum(np.round(np.asarray(run_ms) / dt_ms), 1).astype(np.int64)

@@ -70,6 +70,7 @@ def find_thresholds(
     threshold_mV: float = 0.0,
     bracket: tuple[FloatArray, FloatArray] | None = None,
     guess: tuple[FloatArray, FloatArray] | None = None,
+    steps: npt.NDArray[np.int64] | None = None,
 ) -> ThresholdResult:
     """Smallest drive (≥ 0) that activates each lane of ``batch``: the midpoint of a bracket
     of relative width ≤ ``rel_tol``.
@@ -82,7 +83,9 @@ def find_thresholds(
     where none; lanes without a known bracket): ``above`` is run first, then ``below`` if
     ``above`` fired; a good guess leaves a bracket of their width after two runs, a wrong
     one costs those two runs and the search goes on from what they showed. Either way the
-    result is a bracket of ``rel_tol`` whose ends were both run.
+    result is a bracket of ``rel_tol`` whose ends were both run. ``steps`` (per lane): how
+    many steps of ``wave`` each lane's simulations run (default: all of it), each cell's
+    own run length (``runlength.lane_run_lengths_ms``) with ``wave`` sampled to the longest.
     """
     if not 0 < rel_tol < 1:
         raise InputError("rel_tol", rel_tol, "0 < rel_tol < 1")
@@ -116,6 +119,7 @@ def find_thresholds(
         floor=_FLOOR,
         threshold_mV=threshold_mV,
         bracket=known,
+        steps=steps,
     )
     found = np.isfinite(upper)
     lower = np.where(found, lower, np.nan)

@@ -31,7 +31,11 @@ options the soma has Ca²⁺ and SK, every other section Na⁺ dynamics).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
 
 from drgstim.biophysics import _data
 from drgstim.biophysics.cells import MrgFibre, mrg_fibre, mrg_sections
@@ -43,12 +47,20 @@ from drgstim.biophysics.drg.geometry import (
     abeta_sections,
     adelta_sections,
     c_sections,
+    sections_for,
 )
-from drgstim.biophysics.morphology import Morphology
+from drgstim.biophysics.morphology import CompartmentArrays, Morphology
 from drgstim.biophysics.morphology import Section as MSection
 from drgstim.errors import InputError
 
-__all__ = ["DEFAULT_DIAMETER_um", "build_abeta", "build_adelta", "build_c", "build_drg"]
+__all__ = [
+    "DEFAULT_DIAMETER_um",
+    "build_abeta",
+    "build_adelta",
+    "build_c",
+    "build_drg",
+    "drg_lane_arrays",
+]
 
 DEFAULT_DIAMETER_um = {DrgType.ABETA: 10.0, DrgType.ADELTA: 2.5, DrgType.C: 0.8}
 SOURCE_AXIS = (0.0, 0.0, 1.0)  # a source "at distance R" sits at (0, 0, R)
@@ -88,6 +100,15 @@ def _mrg_part(s: Section, fibre: MrgFibre, parent: str | None) -> list[MSection]
     )
 
 
+def _pieces(s: Section, fibre: MrgFibre) -> tuple[str | None, ...]:
+    """What geometry section ``s`` of a myelinated neuron becomes, in order: MRG piece kinds
+    (a node, or an internode's MYSA/FLUT/STIN pieces), or ``None`` for one section of its
+    own geometry (soma, initial segment)."""
+    if s.kind in (SectionKind.SOMA, SectionKind.INITIAL_SEGMENT):
+        return (None,)
+    return ("node",) if s.kind is SectionKind.NODE else fibre.internode_order
+
+
 def _myelinated(sections: list[Section], *, name: str, fibre_diameter_um: float) -> Morphology:
     mrg = _data.load("mrg.json")
     v_rest = float(mrg["v_rest_mV"]["value"])
@@ -97,7 +118,7 @@ def _myelinated(sections: list[Section], *, name: str, fibre_diameter_um: float)
     last: dict[str, str] = {}  # geometry section → name of its last built section
     for s in sections:
         parent = last[s.parent] if s.parent is not None else None
-        if s.kind in (SectionKind.SOMA, SectionKind.INITIAL_SEGMENT):
+        if _pieces(s, fibre) == (None,):
             soma = _sensory_soma(s, v_rest_mV=v_rest, celsius=celsius)
             built = [replace(soma, parent=parent)]
         else:
@@ -200,3 +221,150 @@ def build_drg(
     if calcium_sk:
         raise InputError("calcium_sk", calcium_sk, "False for Aβ and Aδ (C only)")
     return build_abeta(diameter_um=d) if kind is DrgType.ABETA else build_adelta(diameter_um=d)
+
+
+def drg_lane_arrays(
+    kind: DrgType | str, *, diameters_um: Sequence[float]
+) -> tuple[Morphology, list[CompartmentArrays]]:
+    """Neurons of one type at many fibre diameters, without building each as sections.
+
+    Returns the neuron at the first diameter (its topology, mechanisms, temperature and
+    detection site are every lane's) and each diameter's compartment arrays, equal bit for
+    bit to ``build_drg(kind, diameter_um=d).compartment_arrays()`` (tested). Only the
+    geometry (``geometry.sections_for``) and the MRG fibre (``cells.mrg_fibre``) are made
+    per diameter; the MRG pieces, positions and compartments of all diameters are computed
+    at once with NumPy, one step per section of the neuron, not per section and neuron.
+    The builders' default options (no Na⁺ dynamics, no Ca²⁺/SK).
+    """
+    kind = DrgType(kind)
+    ds = [float(d) for d in diameters_um]
+    if not ds:
+        raise InputError("diameters_um", ds, "one or more diameters")
+    cell = build_drg(kind, diameter_um=ds[0])
+    geoms = [sections_for(kind, diameter_um=d) for d in ds]
+    fibres = [mrg_fibre(diameter_um=d) for d in ds] if kind is not DrgType.C else []
+    plan = _Plan.of(cell, geoms[0], fibres[0] if fibres else None)
+    built = plan.built(geoms, fibres)
+    return cell, plan.compartments(cell, built, fibres)
+
+
+_KINDS = ("node", "mysa", "flut", "stin")
+_Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Where each built section and compartment of a neuron type comes from."""
+
+    geometry: npt.NDArray[np.int64]  # (B,) geometry section of each built section
+    piece: npt.NDArray[np.int64]  # (B,) index in _KINDS, −1: the geometry section itself
+    position: npt.NDArray[np.int64]  # (B,) order within its geometry section
+    section: npt.NDArray[np.int64]  # (n,) built section of each compartment (junction: its end's)
+    fraction: _Array  # (n,) (k + 0.5) / nseg; junctions: the end, 0 or 1
+    junction: npt.NDArray[np.bool_]  # (n,)
+
+    @classmethod
+    def of(cls, cell: Morphology, geometry: list[Section], fibre: MrgFibre | None) -> _Plan:
+        rows = [
+            (g, -1 if k is None else _KINDS.index(k), j)
+            for g, s in enumerate(geometry)
+            for j, k in enumerate((None,) if fibre is None else _pieces(s, fibre))
+        ]
+        if len(rows) != len(cell.sections):
+            raise AssertionError("the plan and the builder disagree")  # pragma: no cover
+        number = {s.name: b for b, s in enumerate(cell.sections)}
+        section, fraction, junction = [], [], []
+        for c in cell.compartments():
+            if c.junction:  # the stand-in "<section>(<x>)" sits on that section's end
+                at, x = c.section.name[:-1].rsplit("(", 1)
+                section.append(number[at])
+                fraction.append(float(x))
+            else:
+                section.append(number[c.section.name])
+                fraction.append((c.index + 0.5) / c.section.nseg)
+            junction.append(c.junction)
+        g, p, j = (np.array(v, dtype=np.int64) for v in zip(*rows, strict=True))
+        return cls(g, p, j, np.array(section), np.array(fraction), np.array(junction))
+
+    def built(self, geoms: list[list[Section]], fibres: list[MrgFibre]) -> dict[str, _Array]:
+        """Per built section and lane (B, L): length, diameter, start and end (B, 3, L)."""
+        g, piece = self.geometry, self.piece
+        glen = np.array([[s.length_um for s in geo] for geo in geoms]).T  # (G, L)
+        gdiam = np.array([[s.diameter_um for s in geo] for geo in geoms]).T
+        gstart = np.array([[s.start_um for s in geo] for geo in geoms]).transpose(1, 2, 0)
+        gend = np.array([[s.end_um for s in geo] for geo in geoms]).transpose(1, 2, 0)
+        direction = np.array([s.direction for s in geoms[0]])  # (G, 3), the same for all
+        own = piece < 0
+        length, diam = glen[g], gdiam[g]
+        start, end = gstart[g], gend[g]
+        if fibres:
+            plen = np.array([[f.pieces[k].length_um for k in _KINDS] for f in fibres]).T
+            pdiam = np.array([[f.pieces[k].diameter_um for k in _KINDS] for f in fibres]).T
+            regular = np.array([f.internode_length_um - f.pieces["node"].length_um for f in fibres])
+            scale = np.where((piece == 0)[:, None], 1.0, glen[g] / regular[None, :])
+            k = np.maximum(piece, 0)
+            length = np.where(own[:, None], length, plen[k] * scale)
+            diam = np.where(own[:, None], diam, pdiam[k])
+            # pieces follow one another from their geometry section's start, one at a time
+            for j in range(int(self.position.max()) + 1):
+                at = np.flatnonzero(~own & (self.position == j))
+                start[at] = gstart[g[at]] if j == 0 else end[at - 1]
+                end[at] = start[at] + direction[g[at]][:, :, None] * length[at][:, None, :]
+        return {"length": length, "diameter": diam, "start": start, "end": end}
+
+    def compartments(
+        self, cell: Morphology, built: dict[str, _Array], fibres: list[MrgFibre]
+    ) -> list[CompartmentArrays]:
+        """Each lane's compartment arrays from its built sections."""
+        first = cell.compartment_arrays()
+        sec, f, junction = self.section, self.fraction, self.junction
+        nseg = np.array([s.nseg for s in cell.sections])[sec]
+        start, end = built["start"][sec], built["end"][sec]
+        centre = np.where(
+            junction[:, None, None], np.where(f[:, None, None] == 1.0, end, start),
+            start + f[:, None, None] * (end - start),
+        )  # fmt: skip
+        length = np.where(junction[:, None], 0.0, built["length"][sec] / nseg[:, None])
+        diameter = built["diameter"][sec]
+        lanes = diameter.shape[1]
+        fixed = self.piece[sec] < 0
+        # membrane and periaxonal layer: a piece's from its lane's fibre; the rest (soma,
+        # initial segment, C sections, junction stand-ins) does not depend on the diameter
+        names = ("cm_uF_per_cm2", "ra_ohm_cm", "xraxial_ohm_per_cm", "xg_S_per_cm2",
+                 "xc_uF_per_cm2")  # fmt: skip
+        values = {n: np.repeat(getattr(first, n)[:, None], lanes, axis=1) for n in names}
+        params = [list(first.parameters) for _ in range(lanes)]
+        if fibres:
+            kind = self.piece[sec]
+            # a junction stand-in has the default cm and no membrane, but the Ra and
+            # periaxonal layer of the piece it ends
+            of_piece = np.flatnonzero(~fixed & ~junction)
+            at_piece = np.flatnonzero(~fixed)
+            for lane, fibre in enumerate(fibres):
+                pieces = [fibre.pieces[k] for k in _KINDS]
+                table = {
+                    "cm_uF_per_cm2": [p.cm_uF_per_cm2 for p in pieces],
+                    "ra_ohm_cm": [p.ra_ohm_cm for p in pieces],
+                    "xraxial_ohm_per_cm": [p.periaxonal.xraxial_ohm_per_cm for p in pieces],
+                    "xg_S_per_cm2": [p.periaxonal.xg_S_per_cm2 for p in pieces],
+                    "xc_uF_per_cm2": [p.periaxonal.xc_uF_per_cm2 for p in pieces],
+                }
+                for n in names:
+                    rows = of_piece if n == "cm_uF_per_cm2" else at_piece
+                    values[n][rows, lane] = np.asarray(table[n])[kind[rows]]
+                own = params[lane]
+                for i in of_piece.tolist():
+                    own[i] = pieces[kind[i]].parameters
+        return [
+            CompartmentArrays(
+                parent=first.parent,
+                mechanism=first.mechanism,
+                centre_um=np.ascontiguousarray(centre[:, :, lane]),
+                length_um=np.ascontiguousarray(length[:, lane]),
+                diameter_um=np.ascontiguousarray(diameter[:, lane]),
+                **{n: np.ascontiguousarray(values[n][:, lane]) for n in names},
+                parameters=tuple(params[lane]),
+                section_index=first.section_index,
+            )
+            for lane in range(lanes)
+        ]

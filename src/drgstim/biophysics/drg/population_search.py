@@ -52,11 +52,23 @@ threshold. What the physics lets us skip:
   to 4.8 mA), so every requested amplitude above threshold is run; those runs end as
   soon as the spike arrives.
 
-Every neuron is built once (one topology per batch, one lane per neuron) and its batch
-serves the ladder, the bisections and the block runs. Neurons are independent, so a
-population can be split into chunks of ``indices`` and computed anywhere (see
-:mod:`drgstim.biophysics.distributed`); the result does not depend on the split as long
-as the chunks are the same.
+* **Each neuron runs as long as it needs itself.** A run that does not fire (half of a
+  bisection, the lower rungs, blocked runs) lasts the neuron's own run length
+  (:func:`~drgstim.biophysics.runlength.lane_run_lengths_ms`: from its own origin, the
+  compartment of largest |V_e|, to the detection site at its own diameter), not the
+  longest of its batch (the C neurons of a 200-neuron population under a contact on
+  the surface need 3 to 52 ms, median 30; one length per batch ran them all 57 ms, that
+  of the thinnest cell from the farthest origin of any). The kernels take
+  a step count per lane (``steps``). Doubling each neuron's own run changes no threshold
+  beyond the tolerance (``tests/biophysics/test_lane_run_length.py``).
+
+Every neuron is built once (one topology per batch, one lane per neuron, the batch's
+compartment arrays for all diameters at once:
+:func:`~drgstim.biophysics.drg.builders.drg_lane_arrays`) and its batch serves the
+ladder, the bisections and the block runs. Neurons are independent and each lane's run
+length is its own neuron's, so a population can be split into chunks of ``indices`` in
+any way and computed anywhere (see :mod:`drgstim.biophysics.distributed`): every neuron
+gets the same threshold and states (tested).
 """
 
 from __future__ import annotations
@@ -68,13 +80,13 @@ import numpy as np
 import numpy.typing as npt
 
 from drgstim import units
-from drgstim.biophysics.drg.builders import build_drg
+from drgstim.biophysics.drg.builders import drg_lane_arrays
 from drgstim.biophysics.drg.geometry import DrgType
 from drgstim.biophysics.drg.search import RELATIVE_TOLERANCE, START_uA
 from drgstim.biophysics.models import simulation_dt_us
 from drgstim.biophysics.population import Population
-from drgstim.biophysics.runlength import run_length_ms
-from drgstim.biophysics.solver import Batch, assemble, run_batch
+from drgstim.biophysics.runlength import lane_run_lengths_ms, lane_steps
+from drgstim.biophysics.solver import Batch, assemble_lanes, run_batch
 from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M, PointSource, potential_mV_at_um
 from drgstim.biophysics.threshold import find_thresholds, take_lanes
 from drgstim.biophysics.waveforms import Waveform, end_ms, sample
@@ -209,15 +221,21 @@ def _ve(
 
 @dataclass
 class _Group:
-    """One type's neurons of a chunk: batch, potentials, waveform, dt."""
+    """One type's neurons of a chunk: batch, potentials, each lane's run length (ms), the
+    waveform at ``dt_ms`` sampled to the longest."""
 
     kind: DrgType
     batch: Batch
     ve: FloatArray
+    run_ms: FloatArray
     wave: FloatArray
     dt_ms: float
     pulse_width_us: float
     sims: int = 0
+
+    def steps(self, lanes: IntArray) -> IntArray:
+        """Steps of ``dt_ms`` each of ``lanes`` runs: its own neuron's run length."""
+        return lane_steps(self.run_ms[lanes], self.dt_ms)
 
     def outcomes(
         self, lanes: IntArray, amplitude_uA: FloatArray, *, coarse: bool = False
@@ -228,19 +246,21 @@ class _Group:
             return np.zeros(0, dtype=np.int64)
         sub = take_lanes(self.batch, lanes)
         wave, dt_ms = self.wave, self.dt_ms
+        steps: IntArray | None = self.steps(lanes)
         if coarse:
             dt_us = _screen_dt_us(self.pulse_width_us, units.us_from_ms(dt_ms))
             wave = sample(
                 waveform=Waveform.CATHODIC, pulse_width_us=self.pulse_width_us,
                 dt_us=dt_us, tstop_ms=SCREEN_TSTOP_ms,
             )  # fmt: skip
-            dt_ms = units.ms_from_us(dt_us)
+            dt_ms, steps = units.ms_from_us(dt_us), None
         run = run_batch(
             sub,
             ve_mV=np.ascontiguousarray(self.ve[:, lanes]),
             drive=units.mA_from_uA(np.asarray(amplitude_uA, dtype=np.float64)),
             wave=wave,
             dt_ms=dt_ms,
+            steps=steps,
             chunk=4,
         )
         self.sims += len(lanes)
@@ -253,20 +273,30 @@ def _group(
     field: Field, local: bool,
 ) -> _Group:  # fmt: skip
     dt_us = simulation_dt_us(kind.value)
-    morphs = [build_drg(kind, diameter_um=float(population.diameter_um[i])) for i in idx]
-    batch = assemble(morphs)
+    # the cells of every diameter at once (the same arrays as building each, tested)
+    cell, lanes = drg_lane_arrays(kind, diameters_um=population.diameter_um[idx].tolist())
+    batch = assemble_lanes(cell, lanes)
     ve = _ve(population, idx, batch, field, local)
-    # The run lasts as long as the slowest (thinnest) cell of the group needs
-    # (``runlength.run_length_ms``), as in the exhaustive search.
-    thinnest = morphs[int(np.argmin(population.diameter_um[idx]))]
+    # Each lane runs as long as its own neuron needs (``runlength``: from its own origin,
+    # at its own diameter), as in the exhaustive search.
     stim_end = end_ms(waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us)
-    tstop_ms = run_length_ms(thinnest, stimulus_end_ms=stim_end, ve_mV=ve)
-    wave = sample(
-        waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us, dt_us=dt_us, tstop_ms=tstop_ms
-    )
+    run_ms = lane_run_lengths_ms(
+        cell, stimulus_end_ms=stim_end, ve_mV=ve,
+        length_um=np.stack([a.length_um for a in lanes], axis=1),
+        diameter_um=np.stack([a.diameter_um for a in lanes], axis=1),
+    )  # fmt: skip
     return _Group(
-        kind, batch, np.ascontiguousarray(ve), wave, units.ms_from_us(dt_us), pulse_width_us
-    )
+        kind, batch, np.ascontiguousarray(ve), run_ms, _wave(pulse_width_us, dt_us, run_ms),
+        units.ms_from_us(dt_us), pulse_width_us,
+    )  # fmt: skip
+
+
+def _wave(pulse_width_us: float, dt_us: float, run_ms: FloatArray) -> FloatArray:
+    """The cathodic waveform at ``dt_us``, as long as the longest of ``run_ms``."""
+    return sample(
+        waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us, dt_us=dt_us,
+        tstop_ms=float(np.max(run_ms)),
+    )  # fmt: skip
 
 
 def _coarse_choice(kind: DrgType, pulse_width_us: float) -> tuple[float, tuple[float, float]]:
@@ -278,14 +308,12 @@ def _coarse_choice(kind: DrgType, pulse_width_us: float) -> tuple[float, tuple[f
 
 
 def _coarse(g: _Group, dt_us: float) -> _Group:
-    """The same cells at ``dt_us`` for the whole run length (a C neuron's run at 100 µs
+    """The same cells at ``dt_us`` for the same run lengths (a C neuron's run at 100 µs
     costs a quarter of one at 25 µs)."""
-    tstop_ms = (len(g.wave) - 1) * g.dt_ms
-    wave = sample(
-        waveform=Waveform.CATHODIC, pulse_width_us=g.pulse_width_us, dt_us=dt_us,
-        tstop_ms=tstop_ms,
+    return _Group(
+        g.kind, g.batch, g.ve, g.run_ms, _wave(g.pulse_width_us, dt_us, g.run_ms),
+        units.ms_from_us(dt_us), g.pulse_width_us,
     )  # fmt: skip
-    return _Group(g.kind, g.batch, g.ve, wave, units.ms_from_us(dt_us), g.pulse_width_us)
 
 
 def _screen_dt_us(pulse_width_us: float, model_dt_us: float) -> float:
@@ -344,6 +372,7 @@ def _refine(
         maximum=units.mA_from_uA(max_uA),
         rel_tol=RELATIVE_TOLERANCE,
         guess=(units.mA_from_uA(below), units.mA_from_uA(above)),
+        steps=g.steps(open_),
     )
     g.sims += res.simulations
     got = units.uA_from_mA(res.threshold)
@@ -372,6 +401,7 @@ def _bisect(g: _Group, ladder: IntArray, rungs: FloatArray, max_uA: float) -> Fl
         maximum=units.mA_from_uA(max_uA),
         rel_tol=RELATIVE_TOLERANCE,
         bracket=(units.mA_from_uA(lower), units.mA_from_uA(rungs[lowest])),
+        steps=g.steps(found),
     )
     g.sims += res.simulations
     got = units.uA_from_mA(res.threshold)
@@ -388,6 +418,7 @@ def _activation(
     reached = thr[:, None] <= amps[None, :]
     above = rungs[None, :] > thr[:, None]
     candidates = ((ladder == _X) & above).any(axis=1)
+    walked = ladder
     if not reuse:
         ladder = np.full_like(ladder, -1)
     active = reached.copy()
@@ -403,12 +434,24 @@ def _activation(
         fires = np.where(on_rung & (known >= 0), known == _D, False)
         todo = np.flatnonzero(~(on_rung & (known >= 0)))
         if len(todo):
-            # runs of 4 lanes end together: neighbours in the order of amplitude over
-            # threshold (block, a full-length run, comes at large ratios) end alike
-            todo = todo[np.argsort(-amps[cols[todo]] / thr[lanes[todo]], kind="stable")]
+            todo = todo[_end_order(g, walked, rungs, lanes[todo], amps[cols[todo]])]
             fires[todo] = g.outcomes(lanes[todo], amps[cols[todo]]) == _D
         active[lanes, cols] = fires
     return active, reached, candidates
+
+
+def _end_order(
+    g: _Group, ladder: IntArray, rungs: FloatArray, lanes: IntArray, amps: FloatArray
+) -> IntArray:
+    """An order of block runs in which the 4 lanes of a run end at about the same step:
+    likely blocks first (a rung on either side of the amplitude showed block; a blocked
+    run lasts the neuron's whole run length), then by run length, longest first (a run
+    that fires ends when its spike arrives, a similar fraction of the run length)."""
+    below = np.clip(np.searchsorted(rungs, amps, side="right") - 1, 0, len(rungs) - 1)
+    above = np.minimum(below + 1, len(rungs) - 1)
+    likely = (ladder[lanes, below] == _X) | (ladder[lanes, above] == _X)
+    order: IntArray = np.lexsort((-g.run_ms[lanes], ~likely))
+    return order
 
 
 def _check(pulse_width_us: float, amps: Sequence[float], max_uA: float) -> None:

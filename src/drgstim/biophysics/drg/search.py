@@ -27,7 +27,7 @@ from drgstim.biophysics.drg.builders import build_drg
 from drgstim.biophysics.drg.geometry import DrgType
 from drgstim.biophysics.models import simulation_dt_us
 from drgstim.biophysics.recruitment import CellRequest
-from drgstim.biophysics.runlength import run_length_ms
+from drgstim.biophysics.runlength import lane_run_lengths_ms, lane_steps
 from drgstim.biophysics.solver import Batch, assemble, run_batch
 from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M
 from drgstim.biophysics.stimulate import point_source_ve
@@ -38,15 +38,17 @@ __all__ = ["RELATIVE_TOLERANCE", "START_uA", "drg_activation", "drg_threshold_se
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 RELATIVE_TOLERANCE = DEFAULT_REL_TOL
 START_uA = 25.0  # first bracketing amplitude; doubled until the cell fires
 
 
 def _setup(
     cells: Sequence[CellRequest], *, kind: DrgType, pulse_width_us: float
-) -> tuple[Batch, FloatArray, FloatArray, float]:
-    """Batch (one lane per cell), outside potentials per mA, waveform and dt (ms); the run
-    lasts as long as the slowest cell of the batch needs (``runlength.run_length_ms``)."""
+) -> tuple[Batch, FloatArray, FloatArray, float, IntArray]:
+    """Batch (one lane per cell), outside potentials per mA, waveform, dt (ms) and the
+    steps of each lane: each cell runs as long as it needs itself
+    (``runlength.lane_run_lengths_ms``), the waveform sampled to the longest."""
     dt_us = simulation_dt_us(kind.value)
     morphs = [build_drg(kind, diameter_um=c.diameter_um) for c in cells]
     ve = np.stack(
@@ -62,13 +64,17 @@ def _setup(
         axis=1,
     )
     stim_end = end_ms(waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us)
-    # one topology per type, velocity grows with diameter: the thinnest cell is the slowest
-    thinnest = morphs[int(np.argmin([c.diameter_um for c in cells]))]
-    tstop_ms = run_length_ms(thinnest, stimulus_end_ms=stim_end, ve_mV=ve)
+    run_ms = lane_run_lengths_ms(
+        morphs[0], stimulus_end_ms=stim_end, ve_mV=ve,
+        length_um=np.stack([m.compartment_arrays().length_um for m in morphs], axis=1),
+        diameter_um=np.stack([m.compartment_arrays().diameter_um for m in morphs], axis=1),
+    )  # fmt: skip
     wave = sample(
-        waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us, dt_us=dt_us, tstop_ms=tstop_ms
-    )
-    return assemble(morphs), np.ascontiguousarray(ve), wave, units.ms_from_us(dt_us)
+        waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us, dt_us=dt_us,
+        tstop_ms=float(run_ms.max()),
+    )  # fmt: skip
+    dt_ms = units.ms_from_us(dt_us)
+    return assemble(morphs), np.ascontiguousarray(ve), wave, dt_ms, lane_steps(run_ms, dt_ms)
 
 
 def thresholds_uA(
@@ -76,7 +82,7 @@ def thresholds_uA(
     max_amplitude_uA: float,
 ) -> FloatArray:  # fmt: skip
     """Cathodic thresholds (µA) of ``cells`` of one type; inf if above ``max_amplitude_uA``."""
-    batch, ve, wave, dt_ms = _setup(cells, kind=kind, pulse_width_us=pulse_width_us)
+    batch, ve, wave, dt_ms, steps = _setup(cells, kind=kind, pulse_width_us=pulse_width_us)
     top_mA = units.mA_from_uA(max_amplitude_uA)
     # No screening run at the maximum amplitude first: activation is not monotone there.
     # A neuron near the contact that fires at 1.5 mA can be silent at the central end at
@@ -90,6 +96,7 @@ def thresholds_uA(
         initial=min(units.mA_from_uA(START_uA), top_mA),
         maximum=top_mA,
         rel_tol=RELATIVE_TOLERANCE,
+        steps=steps,
     )
     found = units.uA_from_mA(res.threshold)
     out: FloatArray = np.where(np.isfinite(found), found, np.inf)
@@ -106,11 +113,11 @@ def drg_activation(
         idx = [i for i, c in enumerate(cells) if c.kind is kind]
         if not idx:
             continue
-        batch, ve, wave, dt_ms = _setup(
+        batch, ve, wave, dt_ms, steps = _setup(
             [cells[i] for i in idx], kind=kind, pulse_width_us=pulse_width_us
         )
         drive = units.mA_from_uA(np.asarray([amplitudes_uA[i] for i in idx], dtype=np.float64))
-        run = run_batch(batch, ve_mV=ve, drive=drive, wave=wave, dt_ms=dt_ms)
+        run = run_batch(batch, ve_mV=ve, drive=drive, wave=wave, dt_ms=dt_ms, steps=steps)
         out[idx] = np.isfinite(run.tcross_ms[batch.detect])
     return out
 

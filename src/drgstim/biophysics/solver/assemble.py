@@ -23,6 +23,7 @@ __all__ = [
     "BatchResult",
     "CurrentInjection",
     "assemble",
+    "assemble_lanes",
     "rate_table",
     "run_batch",
     "search_batch",
@@ -123,17 +124,21 @@ def _parameter_rows(
 
     One row per distinct (mechanism, parameter mapping): cells built from shared pieces
     (the MRG axon's four kinds) cost a few rows, not one per compartment."""
-    out = np.zeros((len(arrays.mechanism), n_params))
-    for i, (name, given) in enumerate(zip(arrays.mechanism, arrays.parameters, strict=True)):
-        key = (name, id(given))
-        row = cache.get(key)
+    keys = list(zip(arrays.mechanism, map(id, arrays.parameters), strict=True))
+    number: dict[tuple[str, int], int] = {}
+    which = np.array([number.setdefault(k, len(number)) for k in keys], dtype=np.int64)
+    rows = np.zeros((max(1, len(number)), n_params))
+    for (name, ident), r in number.items():
+        row = cache.get((name, ident))
         if row is None:
+            given = arrays.parameters[keys.index((name, ident))]
             values = {**defaults[name], **given} if given else defaults[name]
             row = np.zeros(n_params)
             for k, pname in enumerate(mechanism(name).PARAMETERS):
                 row[k] = values[pname]
-            cache[key] = row
-        out[i] = row
+            cache[(name, ident)] = row
+        rows[r] = row
+    out: FloatArray = rows[which]
     return out
 
 
@@ -141,15 +146,24 @@ def assemble(cells: Sequence[Morphology]) -> Batch:
     """Kernel arrays for ``cells`` (one lane each); all must share one topology."""
     if not cells:
         raise InputError("cells", 0, "at least one cell")
-    arrs = [c.compartment_arrays() for c in cells]
-    first_arr = arrs[0]
-    if any(
-        a.mechanism != first_arr.mechanism or not np.array_equal(a.parent, first_arr.parent)
-        for a in arrs[1:]
-    ):
-        raise InputError("cells", len(cells), "cells of one topology per batch")
     if len({(c.v_rest_mV, c.temperature_C) for c in cells}) != 1:
         raise InputError("cells", len(cells), "one resting potential and temperature per batch")
+    return assemble_lanes(cells[0], [c.compartment_arrays() for c in cells])
+
+
+def assemble_lanes(cell: Morphology, lanes: Sequence[CompartmentArrays]) -> Batch:
+    """Kernel arrays for cells of ``cell``'s topology, resting potential, temperature and
+    detection site, one lane per entry of ``lanes`` (each cell's compartment arrays, e.g.
+    from a builder that computes many cells' arrays at once)."""
+    arrs = list(lanes)
+    if not arrs:
+        raise InputError("lanes", 0, "at least one cell's arrays")
+    first_arr = cell.compartment_arrays()
+    if any(
+        a.mechanism != first_arr.mechanism or not np.array_equal(a.parent, first_arr.parent)
+        for a in arrs
+    ):
+        raise InputError("cells", len(arrs), "cells of one topology per batch")
     parent = first_arr.parent.copy()
     mech = np.array([mechanism(m).MECH_ID for m in first_arr.mechanism], dtype=np.int64)
     n = parent.size
@@ -168,16 +182,15 @@ def assemble(cells: Sequence[Morphology]) -> Batch:
     area_cm2 = units.cm2_from_um2(math.pi * d_um * length_um)
     half_r = _half_resistance_ohm(stack("ra_ohm_cm"), length_um, d_um)
     half_rx = stack("xraxial_ohm_per_cm") * units.cm_from_um(length_um) / 2.0
-    ga, gx = np.zeros((n, len(cells))), np.zeros((n, len(cells)))
+    ga, gx = np.zeros((n, len(arrs))), np.zeros((n, len(arrs)))
     ga[1:] = 1.0 / (half_r[1:] + half_r[parent[1:]])
     gx[1:] = 1.0 / (half_rx[1:] + half_rx[parent[1:]])
     cache: dict[tuple[str, int], FloatArray] = {}
     params = np.stack([_parameter_rows(a, defaults, n_params, cache) for a in arrs], axis=2)
-    first = cells[0]
     tf = np.ones((max(m.MECH_ID for m in REGISTRY.values()) + 1, 3))
     for mod in REGISTRY.values():
-        tf[mod.MECH_ID] = mod.temperature_factors(first.temperature_C)
-    states0 = _steady_states(mech, params[:, :, 0], tf, first.v_rest_mV, n_states)
+        tf[mod.MECH_ID] = mod.temperature_factors(cell.temperature_C)
+    states0 = _steady_states(mech, params[:, :, 0], tf, cell.v_rest_mV, n_states)
     return Batch(
         parent=parent,
         mech=mech,
@@ -190,8 +203,8 @@ def assemble(cells: Sequence[Morphology]) -> Batch:
         params=params,
         states0=states0,
         tf=tf,
-        v0=first.v_rest_mV,
-        detect=first.detect_index(),
+        v0=cell.v_rest_mV,
+        detect=cell.detect_index(),
         centres_um=np.stack([a.centre_um for a in arrs], axis=2),
     )
 
@@ -219,6 +232,19 @@ def rate_table(batch: Batch, dt_ms: float) -> tables.RateTable:
     return _table(np.ascontiguousarray(batch.tf, dtype=np.float64).tobytes(), float(dt_ms))
 
 
+def _lane_steps(steps: npt.ArrayLike | None, lanes: int, wave_steps: int) -> IntArray:
+    """Steps per lane (default: the whole ``wave``), checked against the waveform."""
+    if steps is None:
+        return np.full(lanes, wave_steps, dtype=np.int64)
+    given = np.asarray(steps)
+    if not np.issubdtype(given.dtype, np.integer):
+        raise InputError("steps", given.dtype.name, "whole numbers of steps per lane")
+    out = np.ascontiguousarray(np.broadcast_to(given, (lanes,)), dtype=np.int64)
+    if lanes and not (out.min() >= 1 and out.max() <= wave_steps):
+        raise InputError("steps", [int(out.min()), int(out.max())], f"1 … {wave_steps} per lane")
+    return out
+
+
 def run_batch(
     batch: Batch,
     *,
@@ -226,6 +252,7 @@ def run_batch(
     drive: FloatArray,
     wave: FloatArray,
     dt_ms: float,
+    steps: npt.ArrayLike | None = None,
     threshold_mV: float = 0.0,
     record: Sequence[int] = (),
     chunk: int = 8,
@@ -235,20 +262,23 @@ def run_batch(
 ) -> BatchResult:
     """Integrate every lane; outside potential = ``ve_mV[:, lane] · drive[lane] · wave[k]``.
 
-    Optional: intracellular electrodes (``inject``) and spike counting at the compartments
-    ``count`` (up-crossings of ``threshold_mV``, see :class:`BatchResult`); a run with
-    counted compartments always runs to the end of ``wave``.
+    ``steps`` (L,): how many steps of ``wave`` each lane runs (default: all; each lane's
+    own run length, the waveform sampled to the longest); a lane's results are those at
+    its own end (traces NaN after it). Optional: intracellular electrodes (``inject``) and
+    spike counting at the compartments ``count`` (up-crossings of ``threshold_mV``, see
+    :class:`BatchResult`); a run with counted compartments always runs to each lane's end.
     """
     from drgstim.biophysics.solver import cpu
 
     n, lanes = batch.area.shape
-    steps = np.asarray(wave).shape[0] - 1
+    wave_steps = np.asarray(wave).shape[0] - 1
+    steps_of = _lane_steps(steps, lanes, wave_steps)
     threads = max(1, min(os.cpu_count() or 1, 64))
     chunk = max(1, min(chunk, -(-lanes // threads)))
     if inject is None:
-        inj = (np.zeros(0, np.int64), np.zeros((0, lanes)), np.zeros((steps + 1, 0)))
+        inj = (np.zeros(0, np.int64), np.zeros((0, lanes)), np.zeros((wave_steps + 1, 0)))
     else:
-        inj = inject.arrays(lanes=lanes, steps=steps, n=n)
+        inj = inject.arrays(lanes=lanes, steps=wave_steps, n=n)
     counted = np.asarray(count, dtype=np.int64).reshape(-1)
     if counted.size and (counted.min() < 0 or counted.max() >= n):
         raise InputError("count", list(counted), f"compartment indices in 0 … {n - 1}")
@@ -259,6 +289,7 @@ def run_batch(
         np.ascontiguousarray(ve_mV, dtype=np.float64),
         np.ascontiguousarray(drive, dtype=np.float64),
         np.ascontiguousarray(wave, dtype=np.float64),
+        steps_of,
         rate_table(batch, dt_ms),
         batch.v0,
         threshold_mV,
@@ -292,6 +323,7 @@ def search_batch(
     threshold_mV: float = 0.0,
     width: int = 16,
     bracket: FloatArray | None = None,
+    steps: npt.ArrayLike | None = None,
 ) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
     """Threshold search of every lane inside the kernel (see ``cpu.search``).
 
@@ -299,7 +331,8 @@ def search_batch(
     ``maximum``) and the largest that did not; then the compartment that crossed first in
     the smallest activating run (−1 if none) and the number of simulations. ``bracket``
     (2 or 3, L): a known (did not fire, fired) pair per lane to bisect at once (NaN: none),
-    and optionally the amplitude to run second (see ``cpu.search``).
+    and optionally the amplitude to run second (see ``cpu.search``). ``steps`` (L,): how
+    many steps of ``wave`` a simulation of each lane runs (default: all).
     """
     from drgstim.biophysics.solver import cpu
 
@@ -313,6 +346,7 @@ def search_batch(
         *batch.cell_arrays(),
         np.ascontiguousarray(ve_mV, dtype=np.float64),
         np.ascontiguousarray(wave, dtype=np.float64),
+        _lane_steps(steps, lanes, np.asarray(wave).shape[0] - 1),
         rate_table(batch, dt_ms),
         batch.v0,
         threshold_mV,

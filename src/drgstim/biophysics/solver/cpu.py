@@ -620,6 +620,7 @@ def integrate(
     ve: np.ndarray,  # (n, L) outside potential per unit drive, mV
     amp: np.ndarray,  # (L,) drive scale
     wave: np.ndarray,  # (steps + 1,) waveform at t_k = k·dt
+    steps_of: np.ndarray,  # (L,) int64 steps each lane runs, 1 … steps
     rt: RateTable,  # gate tables at dt (rt.dt is the step)
     v0: float,
     threshold: float,
@@ -635,7 +636,11 @@ def integrate(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every lane at its amplitude: first crossings (n, L), traces, steps run, spike counts.
 
-    Electrode current (NEURON's ``IClamp``; positive depolarises) enters the inside of
+    Lane ``l`` runs ``steps_of[l]`` steps (``wave`` is sampled to the longest) or stops
+    earlier once its spike reaches ``detect``; what a lane shows (crossings, counts, traces:
+    NaN after its end) is what it had at its own end, or where its chunk stopped, whichever
+    came first, so a lane's result does not depend on the lanes it ran beside unless it
+    fired. Electrode current (NEURON's ``IClamp``; positive depolarises) enters the inside of
     compartment ``inj_idx[q]`` as ``inj_amp[q, lane] · inj_wave[k + 1, q]`` during the step
     that ends at t_(k+1). Every up-crossing of ``threshold`` at ``count_idx[s]`` is counted
     (``counts`` (s, L)); the first ``max_spikes`` crossing times are kept (``times``
@@ -648,11 +653,13 @@ def integrate(
     tcross = np.full((n, lanes), np.inf)
     nrec = rec_idx.shape[0]
     rec = np.zeros((steps + 1 if nrec > 0 else 0, nrec, lanes))
-    steps_run = np.full(lanes, steps, dtype=np.int64)
+    steps_run = steps_of.copy()
     ninj = inj_idx.shape[0]
     ncount = count_idx.shape[0]
     counts = np.zeros((ncount, lanes), dtype=np.int64)
     times = np.full((ncount, max_spikes, lanes), np.nan)
+    kept_counts = np.zeros((ncount, lanes), dtype=np.int64)
+    kept_times = np.full((ncount, max_spikes, lanes), np.nan)
     chunk = max(1, min(chunk, LANES))
     n_chunks = (lanes + chunk - 1) // chunk
     for ch in numba.prange(n_chunks):
@@ -661,15 +668,18 @@ def integrate(
         g, par, x = _new_group(n, params.shape[1], states0.shape[1])
         eold, enew, told = np.zeros(LANES), np.zeros(LANES), np.zeros(LANES)
         done = np.zeros(w, dtype=np.bool_)
+        ended = np.zeros(w, dtype=np.bool_)  # its own end reached: its results are kept
         vprev = np.empty((ncount, w))
+        last = 0
         for j in range(LANES):  # slots past w run a copy of the chunk's first lane
             lane = lo + (j if j < w else 0)
             _load(parent, g, par, j, lane, area, cap, cxc, gxg, ga, gx, params, ve, dt)
             _restart(g, x, j, amp[lane], v0, states0)
         for j in range(w):
+            last = max(last, steps_of[lo + j])
             for r in range(nrec):
                 rec[0, r, lo + j] = v0
-        for k in range(steps):
+        for k in range(last):
             eold[:] = wave[k]
             enew[:] = wave[k + 1]
             told[:] = k * dt
@@ -690,21 +700,44 @@ def integrate(
                 _count(count_idx, g, vprev, k * dt, dt, threshold, counts, times, lo, w)
             for r in range(nrec):
                 for j in range(w):
-                    rec[k + 1, r, lo + j] = _get(g, rec_idx[r], _V, j)
+                    own = k < steps_of[lo + j]
+                    rec[k + 1, r, lo + j] = _get(g, rec_idx[r], _V, j) if own else np.nan
             all_done = True
             for j in range(w):
-                if not done[j]:
-                    if _get(g, detect, _TC, j) < np.inf:
-                        done[j] = True
-                        steps_run[lo + j] = k + 1
-                    else:
-                        all_done = False
+                if not done[j] and _get(g, detect, _TC, j) < np.inf:
+                    done[j] = True
+                    steps_run[lo + j] = k + 1
+                if not ended[j] and k + 1 >= steps_of[lo + j]:
+                    ended[j] = done[j] = True
+                    _keep(g, n, j, lo + j, tcross, counts, times, kept_counts, kept_times)
+                all_done = all_done and done[j]
             if all_done and nrec == 0 and ncount == 0:
                 break
-        for i in range(n):
-            for j in range(w):
-                tcross[i, lo + j] = _get(g, i, _TC, j)
-    return tcross, rec, steps_run, counts, times
+        for j in range(w):
+            if not ended[j]:
+                _keep(g, n, j, lo + j, tcross, counts, times, kept_counts, kept_times)
+    return tcross, rec, steps_run, kept_counts, kept_times
+
+
+@numba.njit(cache=True)
+def _keep(
+    g: np.ndarray,
+    n: int,
+    j: int,
+    lane: int,
+    tcross: np.ndarray,
+    counts: np.ndarray,
+    times: np.ndarray,
+    kept_counts: np.ndarray,
+    kept_times: np.ndarray,
+) -> None:
+    """Slot ``j``'s crossings, spike counts and times as global ``lane``'s results."""
+    for i in range(n):
+        tcross[i, lane] = _get(g, i, _TC, j)
+    for s in range(counts.shape[0]):
+        kept_counts[s, lane] = counts[s, lane]
+        for m in range(times.shape[1]):
+            kept_times[s, m, lane] = times[s, m, lane]
 
 
 @numba.njit(cache=True)
@@ -808,6 +841,7 @@ def search(
     params: np.ndarray,
     ve: np.ndarray,
     wave: np.ndarray,
+    steps_of: np.ndarray,  # (L,) int64 steps a simulation of each cell runs, 1 … len(wave) − 1
     rt: RateTable,
     v0: float,
     threshold: float,
@@ -831,13 +865,13 @@ def search(
     and it just below, a good prediction leaves a narrow bracket after two runs; a wrong
     one costs those runs and the search goes on as usual (doubling, then bisection).
 
-    Cells g, g + groups, … run in group g, ``width`` at a time; a slot restarts at its
-    cell's next amplitude as soon as a simulation ends and takes the group's next cell
-    when its cell is done; once no cell is left, the group narrows to its busy slots
-    (arguments as :func:`integrate`).
+    A simulation of cell ``f`` ends when the spike reaches ``detect`` or after
+    ``steps_of[f]`` steps (``wave`` is sampled to the longest). Cells g, g + groups, …
+    run in group g, ``width`` at a time; a slot restarts at its cell's next amplitude as
+    soon as a simulation ends and takes the group's next cell when its cell is done; once
+    no cell is left, the group narrows to its busy slots (arguments as :func:`integrate`).
     """
     n, lanes = area.shape
-    steps = wave.shape[0] - 1
     dt = rt.dt
     thr = np.full(lanes, np.nan)
     low = np.zeros(lanes)
@@ -874,7 +908,7 @@ def search(
                 f = cell[j]
                 k[j] += 1
                 fired = _get(grp, detect, _TC, j) < np.inf
-                if not fired and k[j] < steps:
+                if not fired and k[j] < steps_of[f]:
                     continue
                 sims[f] += 1
                 if fired and amp[j] >= limits[2] * initial[f]:

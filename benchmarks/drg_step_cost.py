@@ -5,7 +5,7 @@ Usage: ``.venv/bin/python benchmarks/drg_step_cost.py [--neurons 200] [--seed 1]
 Runs :func:`~drgstim.biophysics.drg.population_search.population_thresholds` (one contact
 on the dorsal surface, 300 µs, ten amplitudes up to 6 mA) and prints, per neuron type and
 time step, the CPU seconds (all threads) spent in the kernel's single-amplitude runs
-(``run_batch``) and threshold searches (``search_batch``), and the CPU time per
+(``run_each``) and threshold searches (``search_batch``), and the CPU time per
 lane·compartment·step. For a search the step count is the full run length times the
 simulations, so its figure is a lower bound of the true cost per step run (a run ends
 early once the spike arrives). Run it twice: the first run may compile the kernel.
@@ -45,12 +45,12 @@ def _instrument(stats: Stats) -> None:
     n_abeta = assemble([build_abeta()]).area.shape[0]
     threshold = importlib.import_module("drgstim.biophysics.threshold")  # the package
     # exports a function of the same name
-    run_batch, search_batch = ps.run_batch, threshold.search_batch
+    run_each, search_batch = ps.run_each, threshold.search_batch
 
     def timed_run(batch: Batch, **kw: Any) -> Any:
         t = time.process_time()
-        out = run_batch(batch, **kw)
-        s = stats["run_batch", _kind(batch, n_abeta), kw["dt_ms"]]
+        out = run_each(batch, **kw)
+        s = stats["run_each", _kind(batch, n_abeta), kw["dt_ms"]]
         s[0] += 1
         s[1] += time.process_time() - t
         s[2] += float(np.sum(out.steps_run)) * batch.area.shape[0]
@@ -65,7 +65,7 @@ def _instrument(stats: Stats) -> None:
         s[2] += float(np.sum(out[3])) * batch.area.shape[0] * (len(kw["wave"]) - 1)
         return out
 
-    ps.run_batch = timed_run
+    ps.run_each = timed_run
     threshold.search_batch = timed_search
 
 

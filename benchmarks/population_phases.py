@@ -1,11 +1,13 @@
 """Where the CPU of a DRG population's thresholds goes: per neuron type and per phase.
 
-    .venv/bin/python benchmarks/population_phases.py --neurons 200
+    .venv/bin/python benchmarks/population_phases.py --neurons 200 [--chunked]
 
 Runs :func:`drgstim.biophysics.drg.population_search.population_thresholds` (seed 1,
 contact on the dorsal surface, 300 µs, 10 amplitudes up to 6 mA) and prints the CPU
 seconds (all threads) of the cell build, each type's solver calls (ladder, bisection,
-guessed search, block runs) and of the block check, and the whole call's.
+guessed search, block runs) and of the block check, and the whole call's. ``--chunked``:
+the single-amplitude runs as ``run_batch`` in chunks of 4 lanes instead of ``run_each``
+(slots refilled as runs end), to compare the two in one session of a shared machine.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from drgstim.biophysics.drg import population_search as ps
 from drgstim.biophysics.population import sample_population
 from drgstim.biophysics.recruitment import contact_um
+from drgstim.biophysics.solver import run_batch
 from drgstim.biophysics.sources import PointSource
 
 CPU: defaultdict[str, float] = defaultdict(float)
@@ -42,7 +45,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--neurons", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--chunked", action="store_true", help="run_batch, chunks of 4")
     args = parser.parse_args()
+    if args.chunked:
+        ps.run_each = lambda batch, **kw: run_batch(batch, chunk=4, **kw)
     population = sample_population(n_neurons=args.neurons, seed=args.seed)
     # the solver calls, by the type of their batch (its compartments and dt tell it)
     kinds: dict[tuple[int, float], str] = {}
@@ -62,7 +68,7 @@ def main() -> None:
         fits = [(d, v) for (m, d), v in kinds.items() if m == batch.area.shape[0]]
         return max((f for f in fits if f[0] <= kw["dt_ms"] + 1e-12), default=(0, "?"))[1]
 
-    ps.run_batch = _timed(kind_of, ps.run_batch)
+    ps.run_each = _timed(kind_of, ps.run_each)
     threshold.search_batch = _timed(kind_of, threshold.search_batch)
     amps = [600.0 * (k + 1) for k in range(10)]
     contact = PointSource(tuple(float(c) for c in contact_um(0.0)), 1.0)  # type: ignore[arg-type]
@@ -72,9 +78,9 @@ def main() -> None:
         population, sources_um=[contact], pulse_width_us=300.0, amplitudes_uA=amps
     )
     total, wall = time.process_time() - t, time.perf_counter() - wall
-    print(
-        f"{args.neurons} neurons (seed {args.seed}: {population.counts()}), {got.simulations} runs"
-    )
+    path = "run_batch, chunks of 4" if args.chunked else "run_each"
+    print(f"{args.neurons} neurons (seed {args.seed}: {population.counts()}), ", end="")
+    print(f"{got.simulations} runs, {path}")
     for name in ("build", *sorted(set(kinds.values()))):
         print(f"  {name:12s} {CPU[name]:7.2f} s CPU")
     print(f"  {'block check':12s} {CPU['block check']:7.2f} s CPU (in the types' figures)")

@@ -86,7 +86,7 @@ from drgstim.biophysics.drg.search import RELATIVE_TOLERANCE, START_uA
 from drgstim.biophysics.models import simulation_dt_us
 from drgstim.biophysics.population import Population
 from drgstim.biophysics.runlength import lane_run_lengths_ms, lane_steps
-from drgstim.biophysics.solver import Batch, assemble_lanes, run_batch
+from drgstim.biophysics.solver import Batch, assemble_lanes, run_each
 from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M, PointSource, potential_mV_at_um
 from drgstim.biophysics.threshold import find_thresholds, take_lanes
 from drgstim.biophysics.waveforms import Waveform, end_ms, sample
@@ -254,14 +254,15 @@ class _Group:
                 dt_us=dt_us, tstop_ms=SCREEN_TSTOP_ms,
             )  # fmt: skip
             dt_ms, steps = units.ms_from_us(dt_us), None
-        run = run_batch(
+        # each slot takes the next lane as soon as its run ends: a run that fires stops
+        # when its spike arrives, so runs of one batch end at very different steps
+        run = run_each(
             sub,
             ve_mV=np.ascontiguousarray(self.ve[:, lanes]),
             drive=units.mA_from_uA(np.asarray(amplitude_uA, dtype=np.float64)),
             wave=wave,
             dt_ms=dt_ms,
             steps=steps,
-            chunk=4,
         )
         self.sims += len(lanes)
         crossed = np.isfinite(run.tcross_ms)
@@ -443,10 +444,11 @@ def _activation(
 def _end_order(
     g: _Group, ladder: IntArray, rungs: FloatArray, lanes: IntArray, amps: FloatArray
 ) -> IntArray:
-    """An order of block runs in which the 4 lanes of a run end at about the same step:
-    likely blocks first (a rung on either side of the amplitude showed block; a blocked
-    run lasts the neuron's whole run length), then by run length, longest first (a run
-    that fires ends when its spike arrives, a similar fraction of the run length)."""
+    """An order of block runs, longest first, so that the last runs to start (slots are
+    refilled as runs end) are short ones: likely blocks first (a rung on either side of
+    the amplitude showed block; a blocked run lasts the neuron's whole run length), then
+    by run length (a run that fires ends when its spike arrives, a similar fraction of
+    the run length)."""
     below = np.clip(np.searchsorted(rungs, amps, side="right") - 1, 0, len(rungs) - 1)
     above = np.minimum(below + 1, len(rungs) - 1)
     likely = (ladder[lanes, below] == _X) | (ladder[lanes, above] == _X)

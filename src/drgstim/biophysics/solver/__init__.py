@@ -2,9 +2,10 @@
 
 The backend is chosen here and only here (:data:`BACKEND`); the Numba CPU kernel
 (:mod:`drgstim.biophysics.solver.cpu`: runs at given amplitudes and whole threshold
-searches) is the one that exists. A GPU backend would add a module with the same
-``integrate`` and ``search`` signatures and a branch in :func:`run_batch` and
-:func:`search_batch`. Gate updates come from :mod:`drgstim.biophysics.solver.tables`
+searches, and :func:`run_each`: every lane once, slots refilled as runs end) is the one
+that exists. A GPU backend would add a module with the same ``integrate``, ``search`` and
+``run_once`` signatures and a branch in :func:`run_batch`, :func:`search_batch` and
+:func:`run_each`. Gate updates come from :mod:`drgstim.biophysics.solver.tables`
 (rate tables at the run's dt).
 """
 
@@ -18,6 +19,7 @@ from drgstim.biophysics.solver.assemble import (
     assemble_lanes,
     rate_table,
     run_batch,
+    run_each,
     search_batch,
 )
 
@@ -30,6 +32,7 @@ __all__ = [
     "assemble_lanes",
     "rate_table",
     "run_batch",
+    "run_each",
     "search_batch",
 ]
 

@@ -26,6 +26,7 @@ __all__ = [
     "assemble_lanes",
     "rate_table",
     "run_batch",
+    "run_each",
     "search_batch",
 ]
 
@@ -308,6 +309,49 @@ def run_batch(
         spike_counts=counts,
         spike_times_ms=times,
     )
+
+
+def run_each(
+    batch: Batch,
+    *,
+    ve_mV: FloatArray,
+    drive: FloatArray,
+    wave: FloatArray,
+    dt_ms: float,
+    steps: npt.ArrayLike | None = None,
+    threshold_mV: float = 0.0,
+    width: int = 16,
+) -> BatchResult:
+    """Every lane once at its amplitude, as :func:`run_batch` without traces, electrodes or
+    spike counts, but with each slot taking the next lane as soon as its run ends
+    (``cpu.run_once``): no lane waits for a slower one beside it.
+
+    A lane that fired shows its crossings up to the spike's arrival at the detection site
+    (``run_batch`` may show later ones, from the time its chunk ran on); one that did not,
+    those of its whole run, as ``run_batch``.
+    """
+    from drgstim.biophysics.solver import cpu
+
+    lanes = batch.area.shape[1]
+    steps_of = _lane_steps(steps, lanes, np.asarray(wave).shape[0] - 1)
+    if np.asarray(drive).shape != (lanes,):
+        raise InputError("drive", np.asarray(drive).shape, f"({lanes},), one per lane")
+    groups = max(1, min(numba.get_num_threads(), lanes))
+    tcross, steps_run = cpu.run_once(
+        *batch.cell_arrays(),
+        np.ascontiguousarray(ve_mV, dtype=np.float64),
+        np.ascontiguousarray(drive, dtype=np.float64),
+        np.ascontiguousarray(wave, dtype=np.float64),
+        steps_of,
+        rate_table(batch, dt_ms),
+        batch.v0,
+        threshold_mV,
+        batch.detect,
+        groups,
+        max(1, width),
+        batch.states0,
+    )
+    return BatchResult(tcross_ms=tcross, traces_mV=np.zeros((0, 0, lanes)), steps_run=steps_run)
 
 
 def search_batch(

@@ -26,9 +26,11 @@ up-crossing, without storing traces, for runs of seconds);
 :func:`search` runs whole threshold searches: each lane slot of a group holds one cell
 and, as soon as a simulation ends (spike at the detection compartment, or the end of the
 waveform), restarts at that cell's next amplitude; when the cell is done it takes the
-group's next cell, so no slot waits for others between bisection steps.
+group's next cell, so no slot waits for others between bisection steps;
+:func:`run_once` runs every lane once at its own amplitude with the same slot refill
+(a slot takes the next lane as soon as its run ends).
 
-Both kernels live in this one file on purpose: Numba's cache checks only the time stamp
+The kernels live in this one file on purpose: Numba's cache checks only the time stamp
 of a function's own file, and a cached kernel contains every function it calls.
 
 Units: mV, ms; currents mA, conductances S, capacities mA·ms/mV (the caller converts).
@@ -48,7 +50,7 @@ from drgstim.biophysics.channels import fh, mrg_node, passive, sundt
 from drgstim.biophysics.solver import mechanisms, tables
 from drgstim.biophysics.solver.tables import RateTable
 
-__all__ = ["integrate", "search"]
+__all__ = ["integrate", "run_once", "search"]
 
 _FASTMATH = {"nsz", "arcp", "contract", "reassoc"}  # no nnan/ninf: inf means "not crossed"
 # error_model="numpy": a division by zero gives inf/NaN instead of a Python exception, so
@@ -943,3 +945,91 @@ def search(
                         hi[active],
                     )
     return thr, low, site, sims
+
+
+# --- one run per lane at its own amplitude, slots refilled as runs end ---
+
+
+@numba.njit(cache=True, parallel=True)
+def run_once(
+    parent: np.ndarray,
+    mech: np.ndarray,
+    area: np.ndarray,
+    cap: np.ndarray,
+    ga: np.ndarray,
+    gx: np.ndarray,
+    gxg: np.ndarray,
+    cxc: np.ndarray,
+    params: np.ndarray,
+    ve: np.ndarray,
+    amp: np.ndarray,  # (L,) drive scale
+    wave: np.ndarray,
+    steps_of: np.ndarray,  # (L,) int64 steps each lane runs, 1 … len(wave) − 1
+    rt: RateTable,
+    v0: float,
+    threshold: float,
+    detect: int,
+    groups: int,
+    width: int,
+    states0: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every lane once at its amplitude: first crossings (n, L) and steps run (L,).
+
+    Lane ``l`` runs ``steps_of[l]`` steps or stops once its spike reaches ``detect``; its
+    crossing times are those at its own end (so a lane that fired shows the crossings up
+    to its spike's arrival at ``detect``, one that did not those of its whole run). Lanes
+    g, g + groups, … run in group g, ``width`` at a time; a slot takes the group's next
+    lane as soon as its run ends and the group narrows once none is left, as in
+    :func:`search` (arguments as :func:`integrate`). Each lane's arithmetic is that of
+    :func:`integrate`: the same lane's crossings agree wherever both kept them.
+    """
+    n, lanes = area.shape
+    dt = rt.dt
+    tcross = np.full((n, lanes), np.inf)
+    steps_run = steps_of.copy()
+    for g in numba.prange(groups):
+        count = (lanes - g + groups - 1) // groups
+        w = min(width, count, LANES)
+        if w <= 0:
+            continue
+        grp, par, x = _new_group(n, params.shape[1], states0.shape[1])
+        eold, enew, told = np.zeros(LANES), np.zeros(LANES), np.zeros(LANES)
+        for j in range(w, LANES):  # padding slots run a copy of the group's first lane
+            _load(parent, grp, par, j, g, area, cap, cxc, gxg, ga, gx, params, ve, dt)
+            _restart(grp, x, j, amp[g], v0, states0)
+        cell = np.full(w, -1, dtype=np.int64)
+        k = np.zeros(w, dtype=np.int64)
+        taken = 0
+        for j in range(w):
+            cell[j] = g + taken * groups
+            taken += 1
+            _load(parent, grp, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
+            _restart(grp, x, j, amp[cell[j]], v0, states0)
+        active = w  # slots 0 … active − 1 hold a lane
+        while active > 0:
+            for j in range(active):
+                eold[j] = wave[k[j]]
+                enew[j] = wave[k[j] + 1]
+                told[j] = k[j] * dt
+            _step(parent, mech, grp, par, x, eold, enew, told, rt, threshold, active)
+            for j in range(active - 1, -1, -1):  # downwards: slots above j are done this step
+                f = cell[j]
+                k[j] += 1
+                fired = _get(grp, detect, _TC, j) < np.inf
+                if not fired and k[j] < steps_of[f]:
+                    continue
+                steps_run[f] = k[j]
+                for i in range(n):
+                    tcross[i, f] = _get(grp, i, _TC, j)
+                k[j] = 0
+                if taken < count:
+                    cell[j] = g + taken * groups
+                    taken += 1
+                    _load(parent, grp, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
+                    _restart(grp, x, j, amp[cell[j]], v0, states0)
+                else:  # no lane left: the last active slot moves here, the group narrows
+                    active -= 1
+                    _move(active, j, grp, par, x)
+                    eold[active] = enew[active] = 0.0  # the copy left behind: undriven
+                    cell[j], k[j] = cell[active], k[active]
+    return tcross, steps_run

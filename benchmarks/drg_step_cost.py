@@ -1,6 +1,6 @@
 """Kernel cost per DRG neuron type during a population recruitment curve.
 
-Usage: ``.venv/bin/python benchmarks/drg_step_cost.py [--neurons 200] [--seed 1]``
+Usage: ``.venv/bin/python benchmarks/drg_step_cost.py [--neurons 200] [--seed 1] [--chunked]``
 
 Runs :func:`~drgstim.biophysics.drg.population_search.population_thresholds` (one contact
 on the dorsal surface, 300 µs, ten amplitudes up to 6 mA) and prints, per neuron type and
@@ -10,6 +10,8 @@ lane·compartment·step. For a search the step count is the full run length time
 simulations, so its figure is a lower bound of the true cost per step run (a run ends
 early once the spike arrives). Run it twice: the first run may compile the kernel.
 CPU seconds, not wall time, so that figures from a shared machine can be compared.
+``--chunked``: the single runs as ``run_batch`` in chunks of 4 lanes (the path before
+``run_each``), to compare the two in one session.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from drgstim.biophysics.drg import population_search as ps
 from drgstim.biophysics.drg.builders import build_abeta
 from drgstim.biophysics.population import sample_population
 from drgstim.biophysics.recruitment import contact_um
-from drgstim.biophysics.solver import Batch, assemble
+from drgstim.biophysics.solver import Batch, assemble, run_batch
 from drgstim.biophysics.sources import PointSource
 
 # (kind of call, type, dt in ms) -> [calls, CPU s, lane·compartment·steps]
@@ -73,7 +75,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--neurons", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--chunked", action="store_true", help="run_batch, chunks of 4")
     args = parser.parse_args()
+    if args.chunked:
+        ps.run_each = lambda batch, **kw: run_batch(batch, chunk=4, **kw)
     stats: Stats = defaultdict(lambda: [0, 0.0, 0.0])
     _instrument(stats)
     pop = sample_population(n_neurons=args.neurons, seed=args.seed)

@@ -341,7 +341,8 @@ def _walk_ladder(g: _Group, rungs: FloatArray) -> tuple[IntArray, BoolArray]:
             break
         out[open_, r] = g.outcomes(open_, np.full(len(open_), rungs[r]))
         open_ = open_[out[open_, r] != _N]
-        # lanes that reached the detection site first: a run of 4 lanes ends together
+        # lanes that reached the detection site first (slots are refilled as runs end,
+        # so the order only decides which runs are left for the group's tail)
         open_ = open_[np.argsort(-out[open_, r], kind="stable")]
     return out, silent
 

@@ -41,7 +41,7 @@ from drgstim.errors import InputError
 
 __all__ = ["CHUNK_NEURONS", "Placement", "chunks", "recruitment_sweep", "sweep_thresholds"]
 
-CHUNK_NEURONS = 64  # neurons per task: 4 lanes × 16 slots of a 2-thread kernel, or more
+CHUNK_NEURONS = 64  # neurons per task: two 16-slot groups per thread of a 2-thread kernel
 Progress = Callable[[int, int], None]
 
 

@@ -97,9 +97,9 @@ def _new_group(n: int, n_params: int, n_states: int) -> tuple[np.ndarray, np.nda
 def _vector_width(w: int) -> int:
     """Slots a lane loop runs: ``w`` rounded up to a multiple of 4, the vector width LLVM
     uses here (the padding slots hold a valid cell, so their arithmetic is finite and
-    their results are never read). Rounding up to 8 made a group of 4 busy slots (the DRG
-    population's single-amplitude runs) do twice the work: C 61–94 against 43–46 ns,
-    Aβ 29–40 against 24 ns per busy lane·compartment·step."""
+    their results are never read). Rounding up to 8 made a group of 4 busy slots (the
+    chunks :func:`integrate` runs) do twice the work: C 61–94 against 43–46 ns, Aβ 29–40
+    against 24 ns per busy lane·compartment·step."""
     return min(LANES, (w + 3) // 4 * 4)
 
 

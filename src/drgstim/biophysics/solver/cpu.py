@@ -157,7 +157,9 @@ def _assemble(
     right after its own membrane, while its row is still in L1: the parent (an earlier
     compartment) is already assembled, and the compartment's children add theirs later,
     so every right-hand side sums the same terms in the same order as a separate
-    coupling pass (:func:`_couple_all`) would."""
+    coupling pass (:func:`_couple_all`) would. The coupling's lane loops are written
+    here, not called per compartment: a call per compartment that passes arrays costs
+    more than the loops (up to 1 ns per lane·compartment·step on the MRG fibre)."""
     n = mech.shape[0]
     n_par = par.shape[0] // (n * LANES)
     n_st = x.shape[0] // (n * LANES)
@@ -200,8 +202,14 @@ def _assemble(
             mechanisms.currents(m, i, vl, ps3, xs3, _vector_width(w), curs, slopes)
             for j in range(wv):
                 _diagonal(g, o, j, curs[j], slopes[j], eold[j], enew[j])
-        if couple and i > 0:
-            _couple_row(parent, g, i, wv)
+        if couple and i > 0:  # the coupling pass's lane loops (see _couple_all)
+            if parent[i] == i - 1:
+                for j in range(wv):
+                    _couple(g, o, o - _UROW, j)
+            else:
+                q = _U(parent[i]) * _UROW
+                for j in range(wv):
+                    _couple(g, o, q, j)
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
@@ -337,28 +345,22 @@ def _solve(parent: np.ndarray, g: np.ndarray, w: int) -> None:
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
-def _couple_row(parent: np.ndarray, g: np.ndarray, i: int, wv: Row) -> None:
-    """Axial currents between compartment ``i`` (> 0) and its parent, slots below ``wv``.
+def _couple_all(parent: np.ndarray, g: np.ndarray, wv: Row) -> None:
+    """Axial currents of every compartment with its parent (one forward pass).
 
     A compartment whose parent is the one before it (all but a branch's first) runs a lane
     loop in which the parent's row is a compile-time distance away, so LLVM vectorises it
     without run-time alias checks; the others take the general loop (as do
     :func:`_eliminate_all` and :func:`_substitute_row`)."""
-    o = _U(i) * _UROW
-    if parent[i] == i - 1:
-        for j in range(wv):
-            _couple(g, o, o - _UROW, j)
-    else:
-        q = _U(parent[i]) * _UROW
-        for j in range(wv):
-            _couple(g, o, q, j)
-
-
-@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
-def _couple_all(parent: np.ndarray, g: np.ndarray, wv: Row) -> None:
-    """Axial currents of every compartment with its parent (one forward pass)."""
     for i in range(1, parent.shape[0]):
-        _couple_row(parent, g, i, wv)
+        o = _U(i) * _UROW
+        if parent[i] == i - 1:
+            for j in range(wv):
+                _couple(g, o, o - _UROW, j)
+        else:
+            q = _U(parent[i]) * _UROW
+            for j in range(wv):
+                _couple(g, o, q, j)
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
@@ -480,7 +482,7 @@ def _advance(
     """Apply the solution, advance the gates at the new v, note first threshold crossings;
     with ``substitute``, each compartment's back-substitution first, in the same forward
     pass (it needs only its parent's solution, already done; the update writes no field
-    the substitution reads).
+    the substitution reads), its lane loops written here (see :func:`_assemble`).
 
     The gates come from the table without calls (index, clamp, linear interpolation
     written out), per gate in two lane loops: the first reads the table and stores x∞ and
@@ -503,9 +505,22 @@ def _advance(
     pb = np.empty(max(1, n_par))
     xb = np.empty(max(1, n_st))
     for i in range(n):
-        if substitute:
-            _substitute_row(parent, g, i, wv)
         o = _U(i) * _UROW
+        if substitute:  # the back-substitution's lane loops (see _substitute_row)
+            p = parent[i]
+            if p < 0:
+                for j in range(wv):
+                    r1 = g[o + oB1 + j]
+                    r2 = g[o + oB2 + j]
+                    g[o + oB1 + j] = g[o + oD11 + j] * r1 + g[o + oD12 + j] * r2
+                    g[o + oB2 + j] = g[o + oD21 + j] * r1 + g[o + oD22 + j] * r2
+            elif p == i - 1:
+                for j in range(wv):
+                    _substitute(g, o, o - _UROW, j)
+            else:
+                q = _U(p) * _UROW
+                for j in range(wv):
+                    _substitute(g, o, q, j)
         hit = 0.0
         for j in range(wv):
             old = g[o + oV + j]

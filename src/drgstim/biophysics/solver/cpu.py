@@ -340,8 +340,22 @@ def _solve(parent: np.ndarray, g: np.ndarray, w: int) -> None:
     wv = _U(_vector_width(w))
     _couple_all(parent, g, wv)
     _eliminate_all(parent, g, wv)
-    for i in range(parent.shape[0]):
-        _substitute_row(parent, g, i, wv)
+    for i in range(parent.shape[0]):  # back-substitution (lane loops as in _advance)
+        o = _U(i) * _UROW
+        p = parent[i]
+        if p < 0:
+            for j in range(wv):
+                r1 = g[o + oB1 + j]
+                r2 = g[o + oB2 + j]
+                g[o + oB1 + j] = g[o + oD11 + j] * r1 + g[o + oD12 + j] * r2
+                g[o + oB2 + j] = g[o + oD21 + j] * r1 + g[o + oD22 + j] * r2
+        elif p == i - 1:
+            for j in range(wv):
+                _substitute(g, o, o - _UROW, j)
+        else:
+            q = _U(p) * _UROW
+            for j in range(wv):
+                _substitute(g, o, q, j)
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
@@ -350,8 +364,8 @@ def _couple_all(parent: np.ndarray, g: np.ndarray, wv: Row) -> None:
 
     A compartment whose parent is the one before it (all but a branch's first) runs a lane
     loop in which the parent's row is a compile-time distance away, so LLVM vectorises it
-    without run-time alias checks; the others take the general loop (as do
-    :func:`_eliminate_all` and :func:`_substitute_row`)."""
+    without run-time alias checks; the others take the general loop (as do the
+    elimination and the back-substitution)."""
     for i in range(1, parent.shape[0]):
         o = _U(i) * _UROW
         if parent[i] == i - 1:
@@ -380,27 +394,6 @@ def _eliminate_all(parent: np.ndarray, g: np.ndarray, wv: Row) -> None:
             q = _U(p) * _UROW
             for j in range(wv):
                 _eliminate(g, o, q, j)
-
-
-@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
-def _substitute_row(parent: np.ndarray, g: np.ndarray, i: int, wv: Row) -> None:
-    """Back-substitution of compartment ``i``, its parent's solution already in place:
-    B1, B2 then hold the changes of its v and vx."""
-    o = _U(i) * _UROW
-    p = parent[i]
-    if p < 0:
-        for j in range(wv):
-            r1 = g[o + oB1 + j]
-            r2 = g[o + oB2 + j]
-            g[o + oB1 + j] = g[o + oD11 + j] * r1 + g[o + oD12 + j] * r2
-            g[o + oB2 + j] = g[o + oD21 + j] * r1 + g[o + oD22 + j] * r2
-    elif p == i - 1:
-        for j in range(wv):
-            _substitute(g, o, o - _UROW, j)
-    else:
-        q = _U(p) * _UROW
-        for j in range(wv):
-            _substitute(g, o, q, j)
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
@@ -506,7 +499,7 @@ def _advance(
     xb = np.empty(max(1, n_st))
     for i in range(n):
         o = _U(i) * _UROW
-        if substitute:  # the back-substitution's lane loops (see _substitute_row)
+        if substitute:  # the back-substitution (lane loops as in _solve)
             p = parent[i]
             if p < 0:
                 for j in range(wv):

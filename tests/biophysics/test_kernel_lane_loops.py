@@ -107,6 +107,48 @@ def test_table_gate_step_in_the_kernel_equals_the_scalar_step(cell: Morphology) 
     np.testing.assert_allclose(x.reshape(n, n_st, L), want, rtol=0, atol=1e-12)
 
 
+@numba.njit
+def _separate_passes(b_parent, mech, g, par, x, eold, enew, told, rt, w, steps):  # type: ignore[no-untyped-def]
+    for _ in range(steps):
+        cpu._assemble_membrane(mech, g, par, x, eold, enew, w)
+        cpu._solve(b_parent, g, w)
+        cpu._concentrations(mech, g, par, x, rt.dt, w)
+        cpu._update(mech, g, par, x, told, rt, -20.0, w)
+
+
+@numba.njit
+def _fused_steps(b_parent, mech, g, par, x, eold, enew, told, rt, w, steps):  # type: ignore[no-untyped-def]
+    for _ in range(steps):
+        cpu._step(b_parent, mech, g, par, x, eold, enew, told, rt, -20.0, w)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [build_c(sodium_dynamics=True, calcium_sk=True), build_abeta()],
+    ids=["C with concentrations", "Abeta"],
+)
+def test_fused_step_equals_the_separate_passes_bit_for_bit(cell: Morphology) -> None:
+    # _step folds the axial coupling into the membrane pass and the back-substitution
+    # into the update (three passes over the group instead of five); integrate's
+    # electrode path still runs the passes one by one. Same operations in the same
+    # order: every field, parameter and gate identical after a few driven steps, with
+    # branch points (the T-junction), concentrations (C) and first crossings.
+    dt = 0.025
+    b, g, par, x = _group(cell, dt, seed=7)
+    n = b.area.shape[0]
+    ve = g.reshape(n, cpu._NF, L)
+    ve[:, cpu._EA, :] = np.random.default_rng(8).uniform(-30.0, 30.0, (n, L))
+    rt = rate_table(b, dt)
+    eold, enew, told = np.full(L, 0.5), np.full(L, 1.0), np.zeros(L)
+    w = L - 3  # a group that is not full: the loops run its rounded-up width
+    copy = g.copy(), par.copy(), x.copy()
+    _fused_steps(b.parent, b.mech, g, par, x, eold, enew, told, rt, w, 5)
+    _separate_passes(b.parent, b.mech, *copy, eold, enew, told, rt, w, 5)
+    assert (g.reshape(n, cpu._NF, L)[:, cpu._TC, :] < np.inf).any()  # something crossed
+    for fused, separate in zip((g, par, x), copy, strict=True):
+        np.testing.assert_array_equal(fused, separate)
+
+
 def test_fh_current_shares_one_exponential_correctly() -> None:
     # fh.current_of writes both GHK fluxes with one exp (z/(e^z − 1) and its mirror);
     # against the textbook form with two separate exponentials per ion, over the whole

@@ -133,11 +133,35 @@ def _assemble_membrane(
     enew: np.ndarray,
     w: int,
 ) -> None:
-    """Diagonal blocks (membrane, wall, axial sums) and right-hand sides, without coupling.
+    """Diagonal blocks (membrane, wall, axial sums) and right-hand sides, without coupling
+    (:func:`_solve` adds it)."""
+    _assemble(np.empty(0, dtype=np.int64), mech, g, par, x, eold, enew, w, False)
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _assemble(
+    parent: np.ndarray,
+    mech: np.ndarray,
+    g: np.ndarray,
+    par: np.ndarray,
+    x: np.ndarray,
+    eold: np.ndarray,
+    enew: np.ndarray,
+    w: int,
+    couple: bool,
+) -> None:
+    """Diagonal blocks (membrane, wall, axial sums) and right-hand sides; with ``couple``
+    also the axial currents, in the same forward pass over the compartments.
 
     The passive, MRG-node, Sundt and FH membranes have lane loops of their own with the
     current written out (no calls: they vectorise); other mechanisms go through the
-    dispatch one lane at a time."""
+    dispatch one lane at a time. A compartment's axial current to its parent is added
+    right after its own membrane, while its row is still in L1: the parent (an earlier
+    compartment) is already assembled, and the compartment's children add theirs later,
+    so every right-hand side sums the same terms in the same order as a separate
+    coupling pass (:func:`_couple_all`) would. The coupling's lane loops are written
+    here, not called per compartment: a call per compartment that passes arrays costs
+    more than the loops (up to 1 ns per lane·compartment·step on the MRG fibre)."""
     n = mech.shape[0]
     n_par = par.shape[0] // (n * LANES)
     n_st = x.shape[0] // (n * LANES)
@@ -180,6 +204,14 @@ def _assemble_membrane(
             mechanisms.currents(m, i, vl, ps3, xs3, _vector_width(w), curs, slopes)
             for j in range(wv):
                 _diagonal(g, o, j, curs[j], slopes[j], eold[j], enew[j])
+        if couple and i > 0:  # the coupling pass's lane loops (see _couple_all)
+            if parent[i] == i - 1:
+                for j in range(wv):
+                    _couple(g, o, o - _UROW, j)
+            else:
+                q = _U(parent[i]) * _UROW
+                for j in range(wv):
+                    _couple(g, o, q, j)
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
@@ -303,36 +335,14 @@ def _solve(parent: np.ndarray, g: np.ndarray, w: int) -> None:
     """Add the axial currents and solve; the B1, B2 fields then hold the changes of v and vx.
 
     Each diagonal block already holds its axial conductance sums (``_AG``, ``_AH``); the
-    elimination overwrites it with its inverse, which the back-substitution uses. A
-    compartment whose parent is the one before it (all but a branch's first) runs a lane
-    loop in which the parent's row is a compile-time distance away, so LLVM vectorises
-    it without run-time alias checks; the others take the general loop.
+    elimination overwrites it with its inverse, which the back-substitution uses. Three
+    passes over the group (coupling, elimination, back-substitution); :func:`_step` folds
+    the first into the membrane pass and the last into the update.
     """
-    n = parent.shape[0]
     wv = _U(_vector_width(w))
-    for i in range(1, n):
-        o = _U(i) * _UROW
-        if parent[i] == i - 1:
-            for j in range(wv):
-                _couple(g, o, o - _UROW, j)
-        else:
-            q = _U(parent[i]) * _UROW
-            for j in range(wv):
-                _couple(g, o, q, j)
-    for i in range(n - 1, -1, -1):  # leaves towards the root
-        o = _U(i) * _UROW
-        p = parent[i]
-        if p < 0:
-            for j in range(wv):
-                _invert(g, o, j)
-        elif p == i - 1:
-            for j in range(wv):
-                _eliminate(g, o, o - _UROW, j)
-        else:
-            q = _U(p) * _UROW
-            for j in range(wv):
-                _eliminate(g, o, q, j)
-    for i in range(n):
+    _couple_all(parent, g, wv)
+    _eliminate_all(parent, g, wv)
+    for i in range(parent.shape[0]):  # back-substitution (lane loops as in _advance)
         o = _U(i) * _UROW
         p = parent[i]
         if p < 0:
@@ -348,6 +358,44 @@ def _solve(parent: np.ndarray, g: np.ndarray, w: int) -> None:
             q = _U(p) * _UROW
             for j in range(wv):
                 _substitute(g, o, q, j)
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _couple_all(parent: np.ndarray, g: np.ndarray, wv: Row) -> None:
+    """Axial currents of every compartment with its parent (one forward pass).
+
+    A compartment whose parent is the one before it (all but a branch's first) runs a lane
+    loop in which the parent's row is a compile-time distance away, so LLVM vectorises it
+    without run-time alias checks; the others take the general loop (as do the
+    elimination and the back-substitution)."""
+    for i in range(1, parent.shape[0]):
+        o = _U(i) * _UROW
+        if parent[i] == i - 1:
+            for j in range(wv):
+                _couple(g, o, o - _UROW, j)
+        else:
+            q = _U(parent[i]) * _UROW
+            for j in range(wv):
+                _couple(g, o, q, j)
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _eliminate_all(parent: np.ndarray, g: np.ndarray, wv: Row) -> None:
+    """Block elimination from the leaves towards the root (one backward pass): every
+    block then holds its inverse, and each right-hand side its eliminated value."""
+    for i in range(parent.shape[0] - 1, -1, -1):
+        o = _U(i) * _UROW
+        p = parent[i]
+        if p < 0:
+            for j in range(wv):
+                _invert(g, o, j)
+        elif p == i - 1:
+            for j in range(wv):
+                _eliminate(g, o, o - _UROW, j)
+        else:
+            q = _U(p) * _UROW
+            for j in range(wv):
+                _eliminate(g, o, q, j)
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
@@ -408,7 +456,28 @@ def _update(
     threshold: float,
     w: int,
 ) -> None:
-    """Apply the solution, advance the gates at the new v, note first threshold crossings.
+    """Apply the solution (B1, B2 hold the changes of v and vx), advance the gates at the
+    new v, note first threshold crossings (see :func:`_advance`)."""
+    _advance(np.empty(0, dtype=np.int64), mech, g, par, x, told, rt, threshold, w, False)
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _advance(
+    parent: np.ndarray,
+    mech: np.ndarray,
+    g: np.ndarray,
+    par: np.ndarray,
+    x: np.ndarray,
+    told: np.ndarray,
+    rt: RateTable,
+    threshold: float,
+    w: int,
+    substitute: bool,
+) -> None:
+    """Apply the solution, advance the gates at the new v, note first threshold crossings;
+    with ``substitute``, each compartment's back-substitution first, in the same forward
+    pass (it needs only its parent's solution, already done; the update writes no field
+    the substitution reads), its lane loops written here (see :func:`_assemble`).
 
     The gates come from the table without calls (index, clamp, linear interpolation
     written out), per gate in two lane loops: the first reads the table and stores x∞ and
@@ -432,6 +501,21 @@ def _update(
     xb = np.empty(max(1, n_st))
     for i in range(n):
         o = _U(i) * _UROW
+        if substitute:  # the back-substitution (lane loops as in _solve)
+            p = parent[i]
+            if p < 0:
+                for j in range(wv):
+                    r1 = g[o + oB1 + j]
+                    r2 = g[o + oB2 + j]
+                    g[o + oB1 + j] = g[o + oD11 + j] * r1 + g[o + oD12 + j] * r2
+                    g[o + oB2 + j] = g[o + oD21 + j] * r1 + g[o + oD22 + j] * r2
+            elif p == i - 1:
+                for j in range(wv):
+                    _substitute(g, o, o - _UROW, j)
+            else:
+                q = _U(p) * _UROW
+                for j in range(wv):
+                    _substitute(g, o, q, j)
         hit = 0.0
         for j in range(wv):
             old = g[o + oV + j]
@@ -595,11 +679,18 @@ def _step(
 ) -> None:
     """One backward-Euler step of the first ``w`` slots of a group (arrays: see
     :func:`_new_group`; per slot the outside-potential samples at the step's start and end
-    and its start time, (LANES,))."""
-    _assemble_membrane(mech, g, par, x, eold, enew, w)
-    _solve(parent, g, w)
+    and its start time, (LANES,)).
+
+    Three passes over the group's arrays: membrane and axial coupling (forward),
+    elimination (backward), back-substitution and update (forward); the concentrations
+    (mechanisms that carry them) move in between, from the step's old voltage and gates.
+    The results are those of the separate passes of :func:`integrate`'s electrode path
+    (:func:`_assemble_membrane`, :func:`_solve`, :func:`_update`): the same operations on
+    the same values in the same order."""
+    _assemble(parent, mech, g, par, x, eold, enew, w, True)
+    _eliminate_all(parent, g, _U(_vector_width(w)))
     _concentrations(mech, g, par, x, rt.dt, w)
-    _update(mech, g, par, x, told, rt, threshold, w)
+    _advance(parent, mech, g, par, x, told, rt, threshold, w, True)
 
 
 @numba.njit(cache=True)

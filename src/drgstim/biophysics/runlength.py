@@ -72,13 +72,19 @@ def slowdown(cell: Morphology) -> float:
     return worst
 
 
-def _velocity_m_per_s(c: Compartment, factor: float) -> float:
+def _floor_rule(c: Compartment) -> tuple[bool, float]:
+    """(myelinated, coefficient) of a compartment's floor velocity at 37 °C: myelinated
+    ``coefficient × diameter``, else ``coefficient × √diameter`` (m/s, µm)."""
     s = c.section
-    d = s.diameter_um
     if s.periaxonal is not None or s.mechanism == "mrg_node":
-        v37 = MYELINATED_M_PER_S_PER_UM * d
-    else:
-        v37 = UNMYELINATED_M_PER_S_PER_SQRT_UM.get(s.mechanism, 0.3) * math.sqrt(d)
+        return True, MYELINATED_M_PER_S_PER_UM
+    return False, UNMYELINATED_M_PER_S_PER_SQRT_UM.get(s.mechanism, 0.3)
+
+
+def _velocity_m_per_s(c: Compartment, factor: float) -> float:
+    myelinated, coefficient = _floor_rule(c)
+    d = c.section.diameter_um
+    v37 = coefficient * d if myelinated else coefficient * math.sqrt(d)
     return v37 / factor
 
 
@@ -161,17 +167,9 @@ def lane_run_lengths_ms(
     slow = slowdown(cell)
     factor = slow**VELOCITY_EXPONENT
     comps = cell.compartments()
-    myelinated = np.array(
-        [c.section.periaxonal is not None or c.section.mechanism == "mrg_node" for c in comps]
-    )
-    coefficient = np.array(
-        [
-            MYELINATED_M_PER_S_PER_UM
-            if m
-            else UNMYELINATED_M_PER_S_PER_SQRT_UM.get(c.section.mechanism, 0.3)
-            for c, m in zip(comps, myelinated, strict=True)
-        ]
-    )
+    rules = [_floor_rule(c) for c in comps]
+    myelinated = np.array([m for m, _ in rules])
+    coefficient = np.array([k for _, k in rules])
     v37 = coefficient[:, None] * np.where(myelinated[:, None], diameter, np.sqrt(diameter))
     step_ms = length / (1e3 * (v37 / factor))  # each compartment's crossing time, (n, L)
     end = cell.detect_index()

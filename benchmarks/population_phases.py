@@ -17,7 +17,10 @@ import importlib
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
+
+import numpy as np
 
 from drgstim.biophysics.drg import population_search as ps
 from drgstim.biophysics.population import sample_population
@@ -41,6 +44,13 @@ def _timed(key: Callable[..., str], f: Callable[..., Any]) -> Callable[..., Any]
     return wrapper
 
 
+def _chunked(batch: Any, **kw: Any) -> Any:
+    """``run_batch`` in chunks of 4, the verdict at the detection site (no gate)."""
+    kw.pop("gate", None)
+    run = run_batch(batch, chunk=4, **kw)
+    return replace(run, fired=np.isfinite(run.tcross_ms[batch.detect]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--neurons", type=int, default=200)
@@ -48,7 +58,7 @@ def main() -> None:
     parser.add_argument("--chunked", action="store_true", help="run_batch, chunks of 4")
     args = parser.parse_args()
     if args.chunked:
-        ps.run_each = lambda batch, **kw: run_batch(batch, chunk=4, **kw)
+        ps.run_each = _chunked
     population = sample_population(n_neurons=args.neurons, seed=args.seed)
     # the solver calls, by the type of their batch (its compartments and dt tell it)
     kinds: dict[tuple[int, float], str] = {}

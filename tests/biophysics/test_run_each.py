@@ -6,6 +6,7 @@ DRG population's outcomes, thresholds and block check.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -27,9 +28,12 @@ DT_MS = 0.025
 
 
 def _chunked(batch: Any, **kw: Any) -> BatchResult:
-    """The population's single-amplitude runs as they were: ``run_batch`` in chunks of 4."""
+    """The population's single-amplitude runs as they were: ``run_batch`` in chunks of 4,
+    the verdict at the detection site (no gate)."""
     kw.pop("width", None)
-    return run_batch(batch, chunk=4, **kw)
+    kw.pop("gate", None)
+    run = run_batch(batch, chunk=4, **kw)
+    return replace(run, fired=np.isfinite(run.tcross_ms[batch.detect]))
 
 
 def _same_runs(old: BatchResult, new: BatchResult, detect: int) -> None:

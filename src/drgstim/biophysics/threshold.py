@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from drgstim.biophysics.solver import Batch, search_batch
+from drgstim.biophysics.solver import Batch, Gate, search_batch
 from drgstim.errors import InputError
 
 __all__ = [
@@ -71,6 +71,8 @@ def find_thresholds(
     bracket: tuple[FloatArray, FloatArray] | None = None,
     guess: tuple[FloatArray, FloatArray] | None = None,
     steps: npt.NDArray[np.int64] | None = None,
+    gate: Gate | None = None,
+    growth: float = 2.0,
 ) -> ThresholdResult:
     """Smallest drive (≥ 0) that activates each lane of ``batch``: the midpoint of a bracket
     of relative width ≤ ``rel_tol``.
@@ -86,9 +88,15 @@ def find_thresholds(
     result is a bracket of ``rel_tol`` whose ends were both run. ``steps`` (per lane): how
     many steps of ``wave`` each lane's simulations run (default: all of it), each cell's
     own run length (``runlength.lane_run_lengths_ms``) with ``wave`` sampled to the longest.
+    ``gate``: an earlier verdict on each simulation (``solver.Gate``). ``growth``: the
+    factor by which a drive that did not fire grows until one does (default: doubling);
+    after a guess that was too low a small one finds the threshold next to it, where a
+    doubling can jump over a window of firing drives into one of block.
     """
     if not 0 < rel_tol < 1:
         raise InputError("rel_tol", rel_tol, "0 < rel_tol < 1")
+    if not 1 < growth <= 16:
+        raise InputError("growth", growth, "1 < growth ≤ 16")
     cells = batch.area.shape[1]
     start = np.broadcast_to(np.asarray(initial, dtype=np.float64), (cells,))
     known = None
@@ -120,6 +128,8 @@ def find_thresholds(
         threshold_mV=threshold_mV,
         bracket=known,
         steps=steps,
+        gate=gate,
+        growth=growth,
     )
     found = np.isfinite(upper)
     lower = np.where(found, lower, np.nan)

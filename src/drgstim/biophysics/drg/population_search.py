@@ -80,13 +80,14 @@ import numpy as np
 import numpy.typing as npt
 
 from drgstim import units
+from drgstim.biophysics.channels import mrg_node
 from drgstim.biophysics.drg.builders import drg_lane_arrays
 from drgstim.biophysics.drg.geometry import DrgType
 from drgstim.biophysics.drg.search import RELATIVE_TOLERANCE, START_uA
 from drgstim.biophysics.models import simulation_dt_us
 from drgstim.biophysics.population import Population
 from drgstim.biophysics.runlength import lane_run_lengths_ms, lane_steps
-from drgstim.biophysics.solver import Batch, assemble_lanes, run_each
+from drgstim.biophysics.solver import Batch, Gate, assemble_lanes, run_each
 from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M, PointSource, potential_mV_at_um
 from drgstim.biophysics.threshold import find_thresholds, take_lanes
 from drgstim.biophysics.waveforms import Waveform, end_ms, sample
@@ -133,6 +134,11 @@ COARSE: dict[DrgType, tuple[tuple[float, tuple[float, float]], ...]] = {
     DrgType.ADELTA: _A_COARSE,
     DrgType.C: ((100.0, (1.035, 1.004)), (50.0, (1.013, 1.001))),
 }
+# The gate (solver.Gate): the first compartment of the central axon (a node where it is
+# myelinated) at least this far past the T-junction (µm, along the axon). A spike that
+# crosses it after the pulse, with nothing beyond it crossed, has arrived: the run ends
+# there instead of at the central end (Aβ 22.5 mm, Aδ 11.1 mm, C 5.1 mm further on).
+GATE_UM = 1000.0
 # outcome of one rung: nothing crossed / a crossing somewhere, none at the detection site /
 # a spike at the detection site
 _N, _X, _D = 0, 1, 2
@@ -231,11 +237,19 @@ class _Group:
     wave: FloatArray
     dt_ms: float
     pulse_width_us: float
+    chain: IntArray  # the way to the detection site, and each lane's gate on it
+    gate_at: IntArray
     sims: int = 0
 
     def steps(self, lanes: IntArray) -> IntArray:
         """Steps of ``dt_ms`` each of ``lanes`` runs: its own neuron's run length."""
         return lane_steps(self.run_ms[lanes], self.dt_ms)
+
+    def gate(self, lanes: IntArray) -> Gate:
+        """The gate of ``lanes`` (see :data:`GATE_UM`) at ``dt_ms``."""
+        driven = np.flatnonzero(self.wave)
+        quiet = self.dt_ms * float(driven[-1] if len(driven) else 0)
+        return Gate(self.chain, self.gate_at[lanes], quiet)
 
     def outcomes(
         self, lanes: IntArray, amplitude_uA: FloatArray, *, coarse: bool = False
@@ -247,13 +261,14 @@ class _Group:
         sub = take_lanes(self.batch, lanes)
         wave, dt_ms = self.wave, self.dt_ms
         steps: IntArray | None = self.steps(lanes)
+        gate: Gate | None = self.gate(lanes)
         if coarse:
             dt_us = _screen_dt_us(self.pulse_width_us, units.us_from_ms(dt_ms))
             wave = sample(
                 waveform=Waveform.CATHODIC, pulse_width_us=self.pulse_width_us,
                 dt_us=dt_us, tstop_ms=SCREEN_TSTOP_ms,
             )  # fmt: skip
-            dt_ms, steps = units.ms_from_us(dt_us), None
+            dt_ms, steps, gate = units.ms_from_us(dt_us), None, None
         # each slot takes the next lane as soon as its run ends: a run that fires stops
         # when its spike arrives, so runs of one batch end at very different steps
         run = run_each(
@@ -263,10 +278,11 @@ class _Group:
             wave=wave,
             dt_ms=dt_ms,
             steps=steps,
+            gate=gate,
         )
         self.sims += len(lanes)
         crossed = np.isfinite(run.tcross_ms)
-        return np.where(crossed[sub.detect], _D, np.where(crossed.any(axis=0), _X, _N))
+        return np.where(run.fired, _D, np.where(crossed.any(axis=0), _X, _N))
 
 
 def _group(
@@ -288,8 +304,27 @@ def _group(
     )  # fmt: skip
     return _Group(
         kind, batch, np.ascontiguousarray(ve), run_ms, _wave(pulse_width_us, dt_us, run_ms),
-        units.ms_from_us(dt_us), pulse_width_us,
+        units.ms_from_us(dt_us), pulse_width_us, *_gates(batch),
     )  # fmt: skip
+
+
+def _gates(batch: Batch) -> tuple[IntArray, IntArray]:
+    """The way from the root to the detection site, and each lane's gate on it: the first
+    compartment past the T-junction (the cell's frame has the central axon along +x from
+    it) whose centre is ``GATE_UM`` or more along, a node where the axon has nodes (−1:
+    none before the detection site)."""
+    path = []
+    i = batch.detect
+    while i >= 0:
+        path.append(i)
+        i = int(batch.parent[i])
+    chain = np.asarray(path[::-1], dtype=np.int64)
+    x = batch.centres_um[chain, 0, :]  # (m, L)
+    nodes = batch.mech[chain] == mrg_node.MECH_ID
+    ok = (x >= GATE_UM) & (nodes[:, None] if nodes.any() else True)
+    ok[-1] = False  # the detection site itself is no gate
+    gate_at = np.where(ok.any(axis=0), np.argmax(ok, axis=0), -1).astype(np.int64)
+    return chain, gate_at
 
 
 def _wave(pulse_width_us: float, dt_us: float, run_ms: FloatArray) -> FloatArray:
@@ -313,7 +348,7 @@ def _coarse(g: _Group, dt_us: float) -> _Group:
     costs a quarter of one at 25 µs)."""
     return _Group(
         g.kind, g.batch, g.ve, g.run_ms, _wave(g.pulse_width_us, dt_us, g.run_ms),
-        units.ms_from_us(dt_us), g.pulse_width_us,
+        units.ms_from_us(dt_us), g.pulse_width_us, g.chain, g.gate_at,
     )  # fmt: skip
 
 
@@ -375,6 +410,11 @@ def _refine(
         rel_tol=RELATIVE_TOLERANCE,
         guess=(units.mA_from_uA(below), units.mA_from_uA(above)),
         steps=g.steps(open_),
+        gate=g.gate(open_),
+        # a miss moves by the window's own width, not by doubling: firing can stop above
+        # threshold (block), and a doubling would jump from just below the threshold over
+        # the drives that fire (an Aβ firing at 1.13–1.8 mA, blocked at 2.26 mA)
+        growth=max(window[0] / window[1], 1.01),
     )
     g.sims += res.simulations
     got = units.uA_from_mA(res.threshold)
@@ -404,6 +444,7 @@ def _bisect(g: _Group, ladder: IntArray, rungs: FloatArray, max_uA: float) -> Fl
         rel_tol=RELATIVE_TOLERANCE,
         bracket=(units.mA_from_uA(lower), units.mA_from_uA(rungs[lowest])),
         steps=g.steps(found),
+        gate=g.gate(found),
     )
     g.sims += res.simulations
     got = units.uA_from_mA(res.threshold)

@@ -22,6 +22,7 @@ __all__ = [
     "Batch",
     "BatchResult",
     "CurrentInjection",
+    "Gate",
     "assemble",
     "assemble_lanes",
     "rate_table",
@@ -74,6 +75,44 @@ class BatchResult:
     steps_run: IntArray  # (L,)
     spike_counts: IntArray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     spike_times_ms: FloatArray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+    # (L,) from run_each: the spike reached the detection site, or the gate (see Gate)
+    fired: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
+
+
+@dataclass(frozen=True)
+class Gate:
+    """An earlier verdict on a run than the detection site's, for runs of single cells
+    (:func:`run_each`, :func:`search_batch`).
+
+    ``chain``: compartments on the way to the detection site, in order, ending with it;
+    lane ``l``'s gate is ``chain[position[l]]`` (−1: none). A run has **fired** once its
+    spike crosses the gate at or after ``quiet_ms`` (the drive is over) while nothing
+    beyond the gate (``chain[position[l] + 1:]``) has crossed: the spike enters an axon
+    that no stimulus acts on any more and no other spike has reached, and conducts to its
+    end. A gate crossed during the drive, or after a crossing beyond it, leaves the
+    verdict to the detection site, as without a gate. A run that does not fire lasts its
+    whole length either way.
+    """
+
+    chain: IntArray  # (m,)
+    position: IntArray  # (L,)
+    quiet_ms: float
+
+    def arrays(self, lanes: int) -> tuple[IntArray, IntArray, float]:
+        """(chain, position, quiet) as the kernels take them."""
+        if self.position.shape != (lanes,):
+            raise InputError("gate", self.position.shape, f"({lanes},), one per lane")
+        chain = np.ascontiguousarray(self.chain, np.int64)
+        position = np.ascontiguousarray(self.position, np.int64)
+        if len(position) and not (position.min() >= -1 and position.max() < len(chain)):
+            raise InputError("gate", position.tolist(), f"positions −1 … {len(chain) - 1}")
+        return chain, position, float(self.quiet_ms)
+
+
+def _gate_arrays(gate: Gate | None, lanes: int) -> tuple[IntArray, IntArray, float]:
+    if gate is None:
+        return np.zeros(1, np.int64), np.full(lanes, -1, np.int64), np.inf
+    return gate.arrays(lanes)
 
 
 @dataclass(frozen=True)
@@ -321,10 +360,12 @@ def run_each(
     steps: npt.ArrayLike | None = None,
     threshold_mV: float = 0.0,
     width: int = 16,
+    gate: Gate | None = None,
 ) -> BatchResult:
     """Every lane once at its amplitude, as :func:`run_batch` without traces, electrodes or
     spike counts, but with each slot taking the next lane as soon as its run ends
-    (``cpu.run_once``): no lane waits for a slower one beside it.
+    (``cpu.run_once``): no lane waits for a slower one beside it. ``fired``: whether each
+    lane's spike reached the detection site (or its ``gate``, see :class:`Gate`).
 
     A lane that fired shows its crossings up to the spike's arrival at the detection site
     (``run_batch`` may show later ones, from the time its chunk ran on); one that did not,
@@ -337,7 +378,8 @@ def run_each(
     if np.asarray(drive).shape != (lanes,):
         raise InputError("drive", np.asarray(drive).shape, f"({lanes},), one per lane")
     groups = max(1, min(numba.get_num_threads(), lanes))
-    tcross, steps_run = cpu.run_once(
+    gated = _gate_arrays(gate, lanes)
+    tcross, steps_run, fired = cpu.run_once(
         *batch.cell_arrays(),
         np.ascontiguousarray(ve_mV, dtype=np.float64),
         np.ascontiguousarray(drive, dtype=np.float64),
@@ -350,8 +392,11 @@ def run_each(
         groups,
         max(1, width),
         batch.states0,
+        *gated,
     )
-    return BatchResult(tcross_ms=tcross, traces_mV=np.zeros((0, 0, lanes)), steps_run=steps_run)
+    return BatchResult(
+        tcross_ms=tcross, traces_mV=np.zeros((0, 0, lanes)), steps_run=steps_run, fired=fired
+    )
 
 
 def search_batch(
@@ -368,6 +413,8 @@ def search_batch(
     width: int = 16,
     bracket: FloatArray | None = None,
     steps: npt.ArrayLike | None = None,
+    gate: Gate | None = None,
+    growth: float = 2.0,
 ) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
     """Threshold search of every lane inside the kernel (see ``cpu.search``).
 
@@ -376,7 +423,9 @@ def search_batch(
     the smallest activating run (−1 if none) and the number of simulations. ``bracket``
     (2 or 3, L): a known (did not fire, fired) pair per lane to bisect at once (NaN: none),
     and optionally the amplitude to run second (see ``cpu.search``). ``steps`` (L,): how
-    many steps of ``wave`` a simulation of each lane runs (default: all).
+    many steps of ``wave`` a simulation of each lane runs (default: all); ``gate``: an
+    earlier verdict on each run (see :class:`Gate`). ``growth``: the factor by which a
+    drive that did not fire grows until one does (2: doubling).
     """
     from drgstim.biophysics.solver import cpu
 
@@ -386,6 +435,7 @@ def search_batch(
     if bracket is not None:
         given = np.asarray(bracket, np.float64).reshape(-1, lanes)
         known[: len(given)] = given
+    gated = _gate_arrays(gate, lanes)
     return cpu.search(
         *batch.cell_arrays(),
         np.ascontiguousarray(ve_mV, dtype=np.float64),
@@ -399,6 +449,7 @@ def search_batch(
         max(1, width),
         batch.states0,
         np.ascontiguousarray(initial, dtype=np.float64),
-        np.array([maximum, rel_tol, floor], dtype=np.float64),
+        np.array([maximum, rel_tol, floor, growth], dtype=np.float64),
         known,
+        *gated,
     )

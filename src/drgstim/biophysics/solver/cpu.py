@@ -892,7 +892,7 @@ def _next_amplitude(
     fired: bool, amp: float, lo: float, hi: float, start: float, limits: np.ndarray
 ) -> tuple[float, float, float, bool]:
     """Bracket/bisection step: (next amplitude, lo, hi, finished)."""
-    maximum, rel_tol, floor = limits[0], limits[1], limits[2]
+    maximum, rel_tol, floor, growth = limits[0], limits[1], limits[2], limits[3]
     if fired and amp < floor * start:
         return amp, lo, np.nan, True  # fires with (almost) no drive: no threshold
     if fired:
@@ -902,9 +902,9 @@ def _next_amplitude(
     if np.isnan(hi):
         if amp >= maximum:
             return amp, lo, hi, True
-        # Doubling past the maximum tries the maximum itself: a cell that first fires
-        # between the last doubling and the maximum has a threshold in range.
-        return min(amp * 2.0, maximum), lo, hi, False
+        # Doubling (× growth) past the maximum tries the maximum itself: a cell that first
+        # fires between the last doubling and the maximum has a threshold in range.
+        return min(amp * growth, maximum), lo, hi, False
     if hi - lo <= rel_tol * hi:
         return amp, lo, hi, True
     return 0.5 * (lo + hi), lo, hi, False
@@ -919,6 +919,51 @@ def _first_amplitude(
     if np.isnan(hi):
         return initial[f], 0.0, np.nan
     return 0.5 * (lo + hi), lo, hi
+
+
+# --- the verdict on one run: the detection site, or the gate (``solver.assemble.Gate``) ---
+
+_RUNNING, _FIRED, _ENDED = 0, 1, 2
+
+
+@numba.njit(cache=True)
+def _clear(g: np.ndarray, chain: np.ndarray, start: int, j: int) -> bool:
+    """No compartment of ``chain[start:]`` has crossed in slot ``j``."""
+    for p in range(start, chain.shape[0]):  # noqa: SIM110 (a loop Numba compiles)
+        if _get(g, chain[p], _TC, j) < np.inf:
+            return False
+    return True
+
+
+@numba.njit(cache=True)
+def _verdict(
+    g: np.ndarray,
+    j: int,
+    f: int,
+    k: int,
+    detect: int,
+    steps_of: np.ndarray,
+    chain: np.ndarray,
+    gate_at: np.ndarray,
+    quiet: float,
+    judged: np.ndarray,
+) -> int:
+    """Slot ``j`` (lane ``f``) after ``k`` steps: running, fired or ended without firing.
+
+    Fired: the spike reached ``detect``, or it crossed the gate ``chain[gate_at[f]]`` at
+    or after ``quiet`` (no drive from then on) while nothing beyond the gate on the way
+    to ``detect`` (``chain[gate_at[f] + 1:]``) had crossed. A gate crossed otherwise
+    leaves the verdict to ``detect`` (``judged[j]``). Ended: ``steps_of[f]`` steps."""
+    if _get(g, detect, _TC, j) < np.inf:
+        return _FIRED
+    at = gate_at[f]
+    if at >= 0 and not judged[j]:
+        tg = _get(g, chain[at], _TC, j)
+        if tg < np.inf:
+            if tg >= quiet and _clear(g, chain, at + 1, j):
+                return _FIRED
+            judged[j] = True
+    return _ENDED if k >= steps_of[f] else _RUNNING
 
 
 @numba.njit(cache=True, parallel=True)
@@ -943,8 +988,11 @@ def search(
     width: int,
     states0: np.ndarray,
     initial: np.ndarray,  # (L,) first amplitude per cell
-    limits: np.ndarray,  # (maximum, rel_tol, floor)
+    limits: np.ndarray,  # (maximum, rel_tol, floor, growth: 2 doubles)
     bracket: np.ndarray,  # (3, L) known bracket (did not fire, fired), second try; NaN: none
+    chain: np.ndarray,  # (m,) compartments on the way to detect (the gate's, see _verdict)
+    gate_at: np.ndarray,  # (L,) int64 the gate's position in chain per cell, −1: none
+    quiet: float,  # ms: no drive from then on
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Threshold search of every lane (cell): (upper, lower, initiation index, simulations).
 
@@ -956,10 +1004,13 @@ def search(
     none fired). ``bracket[2]`` (NaN: none) is the amplitude run second when it lies inside
     the bracket left by the first run: with ``initial`` just above a predicted threshold
     and it just below, a good prediction leaves a narrow bracket after two runs; a wrong
-    one costs those runs and the search goes on as usual (doubling, then bisection).
+    one costs those runs and the search goes on from them: up by ``growth`` (``limits[3]``)
+    until a drive fires, or, where both fired, down by it until one does not, then
+    bisection.
 
     A simulation of cell ``f`` ends when the spike reaches ``detect`` or after
-    ``steps_of[f]`` steps (``wave`` is sampled to the longest). Cells g, g + groups, …
+    ``steps_of[f]`` steps (``wave`` is sampled to the longest), or earlier at its gate
+    (:func:`_verdict`; ``gate_at`` −1: none). Cells g, g + groups, …
     run in group g, ``width`` at a time; a slot restarts at its cell's next amplitude as
     soon as a simulation ends and takes the group's next cell when its cell is done; once
     no cell is left, the group narrows to its busy slots (arguments as :func:`integrate`).
@@ -982,6 +1033,7 @@ def search(
             _restart(grp, x, j, initial[g], v0, states0)
         cell = np.full(w, -1, dtype=np.int64)
         k = np.zeros(w, dtype=np.int64)
+        ext = np.zeros(w, dtype=np.bool_)
         amp, lo, hi = np.zeros(w), np.zeros(w), np.zeros(w)
         taken = 0
         for j in range(w):
@@ -1000,9 +1052,11 @@ def search(
             for j in range(active - 1, -1, -1):  # downwards: slots above j are done this step
                 f = cell[j]
                 k[j] += 1
-                fired = _get(grp, detect, _TC, j) < np.inf
-                if not fired and k[j] < steps_of[f]:
+                verdict = _verdict(grp, j, f, k[j], detect, steps_of, chain, gate_at, quiet, ext)
+                if verdict == _RUNNING:
                     continue
+                fired = verdict == _FIRED
+                ext[j] = False
                 sims[f] += 1
                 if fired and amp[j] >= limits[2] * initial[f]:
                     site[f] = _first_crossing(grp, n, j)
@@ -1012,6 +1066,8 @@ def search(
                 second = bracket[2, f]
                 if not finished and sims[f] == 1 and lo[j] < second < hi[j]:
                     amp[j] = second  # a guessed bracket's other end, inside the bracket
+                elif not finished and fired and lo[j] == 0.0 and not np.isnan(second):
+                    amp[j] = hi[j] / limits[3]  # both guesses fired: down by the growth
                 k[j] = 0
                 if not finished:
                     _restart(grp, x, j, amp[j], v0, states0)
@@ -1028,12 +1084,13 @@ def search(
                     active -= 1
                     _move(active, j, grp, par, x)
                     eold[active] = enew[active] = 0.0  # the copy left behind: undriven
-                    cell[j], k[j], amp[j], lo[j], hi[j] = (
+                    cell[j], k[j], amp[j], lo[j], hi[j], ext[j] = (
                         cell[active],
                         k[active],
                         amp[active],
                         lo[active],
                         hi[active],
+                        ext[active],
                     )
     return thr, low, site, sims
 
@@ -1063,10 +1120,16 @@ def run_once(
     groups: int,
     width: int,
     states0: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every lane once at its amplitude: first crossings (n, L) and steps run (L,).
+    chain: np.ndarray,
+    gate_at: np.ndarray,
+    quiet: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every lane once at its amplitude: first crossings (n, L), steps run (L,) and whether
+    it fired (L,).
 
-    Lane ``l`` runs ``steps_of[l]`` steps or stops once its spike reaches ``detect``; its
+    Lane ``l`` runs ``steps_of[l]`` steps or stops once its spike reaches ``detect``, or
+    earlier at its gate (``chain``, ``gate_at``, ``quiet``: see
+    :func:`_verdict`; a lane that fired at its gate has no crossing at ``detect``); its
     crossing times are those at its own end (so a lane that fired shows the crossings up
     to its spike's arrival at ``detect``, one that did not those of its whole run). Lanes
     g, g + groups, … run in group g, ``width`` at a time; a slot takes the group's next
@@ -1078,6 +1141,7 @@ def run_once(
     dt = rt.dt
     tcross = np.full((n, lanes), np.inf)
     steps_run = steps_of.copy()
+    fired = np.zeros(lanes, dtype=np.bool_)
     for g in numba.prange(groups):
         count = (lanes - g + groups - 1) // groups
         w = min(width, count, LANES)
@@ -1090,6 +1154,7 @@ def run_once(
             _restart(grp, x, j, amp[g], v0, states0)
         cell = np.full(w, -1, dtype=np.int64)
         k = np.zeros(w, dtype=np.int64)
+        ext = np.zeros(w, dtype=np.bool_)
         taken = 0
         for j in range(w):
             cell[j] = g + taken * groups
@@ -1106,9 +1171,11 @@ def run_once(
             for j in range(active - 1, -1, -1):  # downwards: slots above j are done this step
                 f = cell[j]
                 k[j] += 1
-                fired = _get(grp, detect, _TC, j) < np.inf
-                if not fired and k[j] < steps_of[f]:
+                verdict = _verdict(grp, j, f, k[j], detect, steps_of, chain, gate_at, quiet, ext)
+                if verdict == _RUNNING:
                     continue
+                fired[f] = verdict == _FIRED
+                ext[j] = False
                 steps_run[f] = k[j]
                 for i in range(n):
                     tcross[i, f] = _get(grp, i, _TC, j)
@@ -1122,5 +1189,5 @@ def run_once(
                     active -= 1
                     _move(active, j, grp, par, x)
                     eold[active] = enew[active] = 0.0  # the copy left behind: undriven
-                    cell[j], k[j] = cell[active], k[active]
-    return tcross, steps_run
+                    cell[j], k[j], ext[j] = cell[active], k[active], ext[active]
+    return tcross, steps_run, fired

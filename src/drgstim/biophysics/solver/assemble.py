@@ -85,12 +85,14 @@ class Gate:
     (:func:`run_each`, :func:`search_batch`).
 
     ``chain``: compartments on the way to the detection site, in order, ending with it;
-    lane ``l``'s gate is ``chain[position[l]]`` (−1: none). A run has **fired** once its
-    spike crosses the gate at or after ``quiet_ms`` (the drive is over) while nothing
-    beyond the gate (``chain[position[l] + 1:]``) has crossed: the spike enters an axon
-    that no stimulus acts on any more and no other spike has reached, and conducts to its
-    end. A gate crossed during the drive, or after a crossing beyond it, leaves the
-    verdict to the detection site, as without a gate. A run that does not fire lasts its
+    lane ``l``'s gate is ``chain[position[l]]`` (−1: none). The crossings that run on from
+    the gate along the chain have a front, the furthest of them; a run has **fired** once
+    that front moves to a compartment that crosses at or after ``quiet_ms`` (the drive is
+    over) with nothing beyond it crossed: the spike enters an axon that no stimulus acts
+    on any more and no other spike has reached, and conducts to its end. A spike that
+    crosses the gate during the drive is followed until it crosses on after the drive;
+    one blocked meanwhile gives no verdict, nor does a front with a crossing beyond it:
+    the detection site decides, as without a gate. A run that does not fire lasts its
     whole length either way.
     """
 

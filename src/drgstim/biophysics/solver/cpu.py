@@ -946,23 +946,31 @@ def _verdict(
     chain: np.ndarray,
     gate_at: np.ndarray,
     quiet: float,
-    judged: np.ndarray,
+    front: np.ndarray,
 ) -> int:
     """Slot ``j`` (lane ``f``) after ``k`` steps: running, fired or ended without firing.
 
-    Fired: the spike reached ``detect``, or it crossed the gate ``chain[gate_at[f]]`` at
-    or after ``quiet`` (no drive from then on) while nothing beyond the gate on the way
-    to ``detect`` (``chain[gate_at[f] + 1:]``) had crossed. A gate crossed otherwise
-    leaves the verdict to ``detect`` (``judged[j]``). Ended: ``steps_of[f]`` steps."""
+    Fired: the spike reached ``detect``, or the front of the crossings that run on from
+    the gate ``chain[gate_at[f]]`` along ``chain`` (``front[j]``, their furthest position,
+    −1 before the gate crossed) has a crossing at or after ``quiet`` (no drive from then
+    on) with nothing beyond it crossed. Found something beyond it crossed, the gate gives
+    no verdict any more (``front[j]`` −2). Ended: ``steps_of[f]`` steps."""
     if _get(g, detect, _TC, j) < np.inf:
         return _FIRED
     at = gate_at[f]
-    if at >= 0 and not judged[j]:
-        tg = _get(g, chain[at], _TC, j)
-        if tg < np.inf:
-            if tg >= quiet and _clear(g, chain, at + 1, j):
+    p = front[j]
+    if at >= 0 and p >= -1:
+        p = max(p, at - 1)
+        last = chain.shape[0] - 1
+        moved = False
+        while p < last and _get(g, chain[p + 1], _TC, j) < np.inf:
+            p += 1
+            moved = True
+        front[j] = p
+        if moved and p >= at and _get(g, chain[p], _TC, j) >= quiet:
+            if _clear(g, chain, p + 1, j):
                 return _FIRED
-            judged[j] = True
+            front[j] = -2
     return _ENDED if k >= steps_of[f] else _RUNNING
 
 
@@ -1033,7 +1041,7 @@ def search(
             _restart(grp, x, j, initial[g], v0, states0)
         cell = np.full(w, -1, dtype=np.int64)
         k = np.zeros(w, dtype=np.int64)
-        ext = np.zeros(w, dtype=np.bool_)
+        front = np.full(w, -1, dtype=np.int64)
         amp, lo, hi = np.zeros(w), np.zeros(w), np.zeros(w)
         taken = 0
         for j in range(w):
@@ -1052,11 +1060,11 @@ def search(
             for j in range(active - 1, -1, -1):  # downwards: slots above j are done this step
                 f = cell[j]
                 k[j] += 1
-                verdict = _verdict(grp, j, f, k[j], detect, steps_of, chain, gate_at, quiet, ext)
+                verdict = _verdict(grp, j, f, k[j], detect, steps_of, chain, gate_at, quiet, front)
                 if verdict == _RUNNING:
                     continue
                 fired = verdict == _FIRED
-                ext[j] = False
+                front[j] = -1
                 sims[f] += 1
                 if fired and amp[j] >= limits[2] * initial[f]:
                     site[f] = _first_crossing(grp, n, j)
@@ -1084,13 +1092,13 @@ def search(
                     active -= 1
                     _move(active, j, grp, par, x)
                     eold[active] = enew[active] = 0.0  # the copy left behind: undriven
-                    cell[j], k[j], amp[j], lo[j], hi[j], ext[j] = (
+                    cell[j], k[j], amp[j], lo[j], hi[j], front[j] = (
                         cell[active],
                         k[active],
                         amp[active],
                         lo[active],
                         hi[active],
-                        ext[active],
+                        front[active],
                     )
     return thr, low, site, sims
 
@@ -1154,7 +1162,7 @@ def run_once(
             _restart(grp, x, j, amp[g], v0, states0)
         cell = np.full(w, -1, dtype=np.int64)
         k = np.zeros(w, dtype=np.int64)
-        ext = np.zeros(w, dtype=np.bool_)
+        front = np.full(w, -1, dtype=np.int64)
         taken = 0
         for j in range(w):
             cell[j] = g + taken * groups
@@ -1171,11 +1179,11 @@ def run_once(
             for j in range(active - 1, -1, -1):  # downwards: slots above j are done this step
                 f = cell[j]
                 k[j] += 1
-                verdict = _verdict(grp, j, f, k[j], detect, steps_of, chain, gate_at, quiet, ext)
+                verdict = _verdict(grp, j, f, k[j], detect, steps_of, chain, gate_at, quiet, front)
                 if verdict == _RUNNING:
                     continue
                 fired[f] = verdict == _FIRED
-                ext[j] = False
+                front[j] = -1
                 steps_run[f] = k[j]
                 for i in range(n):
                     tcross[i, f] = _get(grp, i, _TC, j)
@@ -1189,5 +1197,5 @@ def run_once(
                     active -= 1
                     _move(active, j, grp, par, x)
                     eold[active] = enew[active] = 0.0  # the copy left behind: undriven
-                    cell[j], k[j], ext[j] = cell[active], k[active], ext[active]
+                    cell[j], k[j], front[j] = cell[active], k[active], front[active]
     return tcross, steps_run, fired

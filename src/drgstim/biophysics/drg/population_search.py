@@ -119,21 +119,35 @@ SCREEN_TSTOP_ms = 10.0
 SCREENED = (DrgType.C,)
 # The ladder and the bisection first run at a coarse dt (the whole run length), then the
 # threshold at the model's dt is searched from a guess: backward Euler's thresholds grow
-# with dt, by a fraction that varies little between neurons of one type, so the fine
-# threshold is guessed in [coarse / window[0], coarse / window[1]]. Both guesses are run
-# at the model's dt and a miss only costs runs (threshold.find_thresholds, ``guess``).
+# with dt, by a fraction that varies little between neurons of one type at one pulse
+# width, so the fine threshold is guessed in [coarse / window[0], coarse / window[1]].
+# Both guesses are run at the model's dt and a miss only costs runs: the search moves on
+# by the window's width (threshold.find_thresholds, ``guess``, ``growth``).
 # Per type: (coarse dt in µs, window), the first whose dt divides the pulse width is used
-# (none: the ladder and bisection run at the model's dt). Coarse over fine threshold,
-# measured (200 neurons, seed 1, 300 µs, contact on the surface): Aβ +3.35 to +3.94 %
-# at 20 µs, +1.07 to +1.31 % at 10 µs; Aδ +2.66 to +3.46 % and +0.85 to +1.18 %;
-# C +0.8 to +2.6 % at 100 µs, +0.24 to +0.93 % at 50 µs; one Aβ of another population
-# (seed 5) +1.4 % at 20 µs.
-_A_COARSE = ((20.0, (1.047, 1.012)), (10.0, (1.017, 1.004)))
-COARSE: dict[DrgType, tuple[tuple[float, tuple[float, float]], ...]] = {
-    DrgType.ABETA: _A_COARSE,
-    DrgType.ADELTA: _A_COARSE,
-    DrgType.C: ((100.0, (1.035, 1.004)), (50.0, (1.013, 1.001))),
+# (none: the ladder and bisection run at the model's dt); a window of None is centred on
+# the type's median ratio at this pulse width (RATIO_PCT), RATIO_HALF_PCT either side.
+# Coarse over fine threshold, measured (200 neurons, seed 1, 300 µs, contact on the
+# surface): Aβ +3.35 to +3.94 % at 20 µs, +1.07 to +1.31 % at 10 µs; Aδ +2.66 to +3.46 %
+# and +0.85 to +1.18 %; C +0.8 to +2.6 % at 100 µs, +0.24 to +0.93 % at 50 µs.
+COARSE: dict[DrgType, tuple[tuple[float, tuple[float, float] | None], ...]] = {
+    DrgType.ABETA: ((20.0, None), (10.0, (1.017, 1.004))),
+    DrgType.ADELTA: ((20.0, None), (10.0, (1.017, 1.004))),
+    DrgType.C: ((100.0, None), (50.0, (1.013, 1.001))),
 }
+# Median coarse-over-fine threshold (% above 1) against pulse width (µs), at the first
+# coarse dt of COARSE (Aβ, Aδ 20 µs, C 100 µs), measured by benchmarks/coarse_ratio.py
+# (400 neurons, seed 3, contact on the dorsal surface); linear between pulse widths,
+# constant beyond the ends. The spread (5th to 95th percentile) is about ±0.3 % for Aβ
+# and Aδ at 300 µs, more for C and at short pulses: a guess that misses costs a run per
+# window width.
+RATIO_PCT: dict[DrgType, tuple[tuple[float, float], ...]] = {
+    DrgType.ABETA: ((60, 5.42), (100, 5.33), (160, 4.89), (200, 4.50), (300, 3.77),
+                    (400, 3.17), (500, 2.67), (600, 2.30), (800, 1.76), (1000, 1.39)),
+    DrgType.ADELTA: ((60, 3.83), (100, 3.94), (160, 3.77), (200, 3.61), (300, 3.11),
+                     (400, 2.67), (500, 2.40), (600, 2.13), (800, 1.76), (1000, 1.54)),
+    DrgType.C: ((100, 0.73), (200, 0.92), (300, 1.01), (1000, 1.01)),
+}  # fmt: skip
+RATIO_HALF_PCT = {DrgType.ABETA: 0.2, DrgType.ADELTA: 0.2, DrgType.C: 0.4}
 # The gate (solver.Gate): the first compartment of the central axon (a node where it is
 # myelinated) at least this far past the T-junction (µm, along the axon). A spike that
 # crosses it after the pulse, with nothing beyond it crossed, has arrived: the run ends
@@ -339,7 +353,12 @@ def _coarse_choice(kind: DrgType, pulse_width_us: float) -> tuple[float, tuple[f
     """(coarse dt in µs, guess window) for ``kind`` at this pulse width; dt 0: none."""
     for dt, window in COARSE.get(kind, ()):
         if abs(pulse_width_us / dt - round(pulse_width_us / dt)) < 1e-9:
-            return dt, window
+            if window is not None:
+                return dt, window
+            pw, pct = zip(*RATIO_PCT[kind], strict=True)
+            centre = float(np.interp(pulse_width_us, pw, pct))
+            half = RATIO_HALF_PCT[kind]
+            return dt, (1.0 + (centre + half) / 100.0, 1.0 + (centre - half) / 100.0)
     return 0.0, (1.0, 1.0)
 
 
@@ -400,7 +419,7 @@ def _refine(
     finite = np.isfinite(coarse_uA[open_])
     c = np.where(finite, coarse_uA[open_], max_uA)
     above = np.where(finite, np.minimum(c / window[1], max_uA), max_uA)
-    below = np.minimum(c / window[0], 0.99 * above)
+    below = np.minimum(c / window[0], above * window[1] / window[0])
     res = find_thresholds(
         take_lanes(g.batch, open_),
         ve_mV=np.ascontiguousarray(g.ve[:, open_]),
@@ -414,7 +433,7 @@ def _refine(
         # a miss moves by the window's own width, not by doubling: firing can stop above
         # threshold (block), and a doubling would jump from just below the threshold over
         # the drives that fire (an Aβ firing at 1.13–1.8 mA, blocked at 2.26 mA)
-        growth=max(window[0] / window[1], 1.01),
+        growth=window[0] / window[1],
     )
     g.sims += res.simulations
     got = units.uA_from_mA(res.threshold)

@@ -27,6 +27,7 @@ from drgstim.biophysics.drg.search import (
 )
 from drgstim.biophysics.sources import PointSource, potential_mV_at_um
 from drgstim.biophysics.threshold import find_thresholds, take_lanes
+from drgstim.biophysics.waveforms import Waveform, sample
 from drgstim.errors import InputError
 
 
@@ -218,9 +219,10 @@ def test_a_guess_gives_a_verified_bracket_wherever_it_lies(factor: float) -> Non
 
 @pytest.mark.slow
 def test_coarse_windows_hold_for_each_type() -> None:
-    # the guess windows (COARSE) against coarse and fine thresholds of the neurons of each
-    # type nearest the contact: a fine threshold outside its window costs runs, not
-    # accuracy, so this guards the speed; most must lie inside
+    # the guess windows (COARSE, RATIO_PCT) against coarse and fine thresholds of the
+    # neurons of each type nearest the contact (another population than the table's): a
+    # fine threshold outside its window costs runs, not accuracy, so this guards the speed
+    # (at most 6 fine runs per threshold on average, 8 before the table) and the result
     population = pop.sample_population(n_neurons=60, seed=5)
     field = ps._point_sources_local(
         population, _contact(0.0), sigma_S_per_m=ps.DEFAULT_SIGMA_S_PER_M
@@ -233,11 +235,49 @@ def test_coarse_windows_hold_for_each_type() -> None:
         coarse = ps._coarse(g, dt_us)
         sub, ve = take_lanes(g.batch, near), np.ascontiguousarray(g.ve[:, near])
         c = find_thresholds(
-            sub, ve_mV=ve, wave=coarse.wave, dt_ms=coarse.dt_ms, initial=0.025, maximum=6.0
-        ).threshold
+            sub, ve_mV=ve, wave=coarse.wave, dt_ms=coarse.dt_ms, initial=0.025, maximum=6.0,
+            steps=coarse.steps(near),
+        ).threshold  # fmt: skip
         assert np.isfinite(c).all(), kind
+        # the converged threshold: twice the run length (the run length leaves one Aδ
+        # neuron here 0.27 % high: it fires late; the gate's verdict catches that spike)
+        long = sample(
+            waveform=Waveform.CATHODIC, pulse_width_us=300, dt_us=1e3 * g.dt_ms,
+            tstop_ms=2.0 * float(g.run_ms.max()),
+        )  # fmt: skip
         f = find_thresholds(
-            sub, ve_mV=ve, wave=g.wave, dt_ms=g.dt_ms, initial=c / 1.1, maximum=12.0
-        ).threshold
-        inside = (c / window[0] < f) & (f < c / window[1])
-        assert inside.sum() >= 3, (kind, c / f)
+            sub, ve_mV=ve, wave=long, dt_ms=g.dt_ms, initial=c / 1.1, maximum=12.0,
+            steps=2 * g.steps(near),
+        ).threshold  # fmt: skip
+        coarse_uA = np.full(g.batch.area.shape[1], np.inf)
+        coarse_uA[near] = 1e3 * c
+        before = g.sims
+        got = ps._refine(g, coarse_uA, near, 6000.0, window)[near]
+        assert np.all(np.abs(got - 1e3 * f) <= 1e-3 * 1e3 * f), (kind, got, 1e3 * f)
+        assert (g.sims - before) / len(near) <= 6.0, (kind, g.sims - before, c / f)
+
+
+@pytest.mark.slow
+def test_threads_split_the_neurons_and_change_no_result() -> None:
+    # interleaved parts in their own threads (the kernels release the GIL): every
+    # threshold, state and the run count equal one part's; progress reaches the total
+    population = pop.sample_population(n_neurons=40, seed=7)
+    ab, ad, c = (population.indices(k.value) for k in DrgType)
+    chosen = [*ab[:6], *ad[:4], *c[:6]]
+    amps = [600.0 * k for k in range(1, 11)]
+    seen: list[int] = []
+
+    def run(threads: int) -> ps.PopulationThresholds:
+        return ps.population_thresholds(
+            population, sources_um=_contact(0.0), pulse_width_us=300, amplitudes_uA=amps,
+            indices=chosen, threads=threads, progress=lambda done, total: seen.append(done),
+        )  # fmt: skip
+
+    one, three = run(1), run(3)
+    np.testing.assert_array_equal(three.thresholds_uA, one.thresholds_uA)
+    np.testing.assert_array_equal(three.active, one.active)
+    np.testing.assert_array_equal(three.reached, one.reached)
+    assert three.simulations == one.simulations
+    assert seen[-1] == len(chosen)
+    with pytest.raises(InputError, match="threads"):
+        run(0)

@@ -73,9 +73,12 @@ gets the same threshold and states (tested).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -576,6 +579,7 @@ def population_thresholds(
     sigma_S_per_m: float = DEFAULT_SIGMA_S_PER_M,
     start_uA: Mapping[DrgType, float] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    threads: int | None = None,
 ) -> PopulationThresholds:
     """Thresholds (µA, cathodic pulse of ``pulse_width_us``) and activation of the neurons
     ``indices`` (default: all) of ``population`` for one electrode configuration.
@@ -588,7 +592,13 @@ def population_thresholds(
     as everywhere in this package. ``amplitudes_uA`` (each ≤ ``max_amplitude_uA``) are
     where activation and block are reported. ``start_uA``: the ladder's lowest rung per
     type (default ``START_uA``): the thresholds are those of the exhaustive doubling from
-    it. ``progress(done, total)`` after each type.
+    it. ``progress(done, total)`` as neurons are done.
+
+    ``threads`` (default: Numba's thread count): the neurons are split into that many
+    interleaved parts, each computed whole in its own thread (cells, Python and kernels;
+    the kernels release the GIL), instead of one part whose kernels use every thread: no
+    thread waits while another builds cells or finishes a kernel's last runs. Each neuron's
+    result does not depend on its part (tested), so the split changes no result.
     """
     amps = np.asarray([float(a) for a in amplitudes_uA], dtype=np.float64)
     _check(pulse_width_us, amplitudes_uA, max_amplitude_uA)
@@ -597,40 +607,88 @@ def population_thresholds(
     for kind, start in starts.items():
         if not 0.0 < start <= max_amplitude_uA:
             raise InputError(f"start_uA[{kind}]", start, f"0–{max_amplitude_uA:g} µA")
+    if threads is not None and not 1 <= threads <= 256:
+        raise InputError("threads", threads, "1–256")
     n = len(chosen)
-    thr = np.full(n, np.inf)
-    active = np.zeros((n, len(amps)), dtype=np.bool_)
-    reached = np.zeros((n, len(amps)), dtype=np.bool_)
-    candidates = np.zeros(n, dtype=np.bool_)
-    sims, done = 0, 0
-    for kind, rows, g in _by_type(population, chosen, pulse_width_us, unit, local):
-        rungs = ladder_uA(max_amplitude_uA, starts.get(kind, START_uA))
+    parts = max(1, min(numba.get_num_threads() if threads is None else int(threads), n))
+    out = _Result(n, len(amps))
+    lock = threading.Lock()
+
+    def report(rows: int, sims: int) -> None:
+        with lock:
+            out.done += rows
+            out.sims += sims
+            if progress is not None:
+                progress(out.done, n)
+
+    def part(rows: IntArray, numba_threads: int) -> None:
+        numba.set_num_threads(numba_threads)  # this thread's own setting
+        _part(
+            population, chosen, rows, out, pulse_width_us=pulse_width_us, amps=amps,
+            max_uA=max_amplitude_uA, starts=starts, unit=unit, local=local, report=report,
+        )  # fmt: skip
+
+    everything = np.arange(n)
+    if parts == 1:
+        _part(
+            population, chosen, everything, out, pulse_width_us=pulse_width_us, amps=amps,
+            max_uA=max_amplitude_uA, starts=starts, unit=unit, local=local, report=report,
+        )  # fmt: skip
+    else:
+        with ThreadPoolExecutor(parts) as pool:
+            jobs = [pool.submit(part, everything[k::parts], 1) for k in range(parts)]
+            for job in jobs:
+                job.result()
+    return PopulationThresholds(
+        indices=chosen,
+        thresholds_uA=out.thr,
+        amplitudes_uA=tuple(float(a) for a in amps),
+        active=out.active,
+        reached=out.reached,
+        block_candidates=out.candidates,
+        simulations=out.sims,
+    )
+
+
+class _Result:
+    """The arrays every part of :func:`population_thresholds` fills (its own rows)."""
+
+    def __init__(self, n: int, a: int) -> None:
+        self.thr = np.full(n, np.inf)
+        self.active = np.zeros((n, a), dtype=np.bool_)
+        self.reached = np.zeros((n, a), dtype=np.bool_)
+        self.candidates = np.zeros(n, dtype=np.bool_)
+        self.sims = 0
+        self.done = 0
+
+
+def _part(
+    population: Population, chosen: IntArray, part: IntArray, out: _Result, *,
+    pulse_width_us: float, amps: FloatArray, max_uA: float, starts: dict[DrgType, float],
+    unit: Field, local: bool, report: Callable[[int, int], None],
+) -> None:  # fmt: skip
+    """Rows ``part`` of ``chosen``: per type, the ladder, bisection, refinement and block
+    check; results into ``out``."""
+    for kind, sub, g in _by_type(population, chosen[part], pulse_width_us, unit, local):
+        rows = part[sub]
+        rungs = ladder_uA(max_uA, starts.get(kind, START_uA))
         coarse_dt_us, window = _coarse_choice(kind, pulse_width_us)
         fine = not coarse_dt_us > units.us_from_ms(g.dt_ms)
+        sims = 0
         if fine:
             ladder, _ = _walk_ladder(g, rungs)
-            thr[rows] = _bisect(g, ladder, rungs, max_amplitude_uA)
+            thr = _bisect(g, ladder, rungs, max_uA)
         else:  # ladder and bisection at the coarse dt, then refined at the model's
             coarse = _coarse(g, coarse_dt_us)
             ladder, silent = _walk_ladder(coarse, rungs)
-            first = _bisect(coarse, ladder, rungs, max_amplitude_uA)
-            thr[rows] = _refine(g, first, np.flatnonzero(~silent), max_amplitude_uA, window)
+            first = _bisect(coarse, ladder, rungs, max_uA)
+            thr = _refine(g, first, np.flatnonzero(~silent), max_uA, window)
             sims += coarse.sims
-        act, rch, cand = _activation(g, thr[rows], ladder, rungs, amps, reuse=fine)
-        active[rows], reached[rows], candidates[rows] = act, rch, cand
-        sims += g.sims
-        done += len(rows)
-        if progress is not None:
-            progress(done, n)
-    return PopulationThresholds(
-        indices=chosen,
-        thresholds_uA=thr,
-        amplitudes_uA=tuple(float(a) for a in amps),
-        active=active,
-        reached=reached,
-        block_candidates=candidates,
-        simulations=sims,
-    )
+        act, rch, cand = _activation(g, thr, ladder, rungs, amps, reuse=fine)
+        out.thr[rows], out.active[rows], out.reached[rows], out.candidates[rows] = (
+            thr, act, rch, cand,
+        )  # fmt: skip
+        report(len(rows), sims + g.sims)
 
 
 def population_activation(

@@ -228,7 +228,16 @@ def assemble_lanes(cell: Morphology, lanes: Sequence[CompartmentArrays]) -> Batc
     ga[1:] = 1.0 / (half_r[1:] + half_r[parent[1:]])
     gx[1:] = 1.0 / (half_rx[1:] + half_rx[parent[1:]])
     cache: dict[tuple[str, int], FloatArray] = {}
-    params = np.stack([_parameter_rows(a, defaults, n_params, cache) for a in arrs], axis=2)
+    # lanes whose compartments share their parameter mappings (the same objects, as a
+    # builder of many cells at once hands them out) share their rows
+    shared: dict[tuple[int, ...], FloatArray] = {}
+    params = np.empty((n, n_params, len(arrs)))
+    for lane, a in enumerate(arrs):
+        ids = tuple(map(id, a.parameters))
+        rows = shared.get(ids)
+        if rows is None:
+            rows = shared[ids] = _parameter_rows(a, defaults, n_params, cache)
+        params[:, :, lane] = rows
     tf = np.ones((max(m.MECH_ID for m in REGISTRY.values()) + 1, 3))
     for mod in REGISTRY.values():
         tf[mod.MECH_ID] = mod.temperature_factors(cell.temperature_C)

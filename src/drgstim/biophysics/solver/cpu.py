@@ -699,7 +699,7 @@ def _get(g: np.ndarray, i: int, field: int, j: int) -> float:
     return float(g[(i * _NF + field) * LANES + j])
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, nogil=True)
 def integrate(
     parent: np.ndarray,  # (n,) int64, parent[i] < i, parent[0] = -1
     mech: np.ndarray,  # (n,) int64
@@ -974,7 +974,7 @@ def _verdict(
     return _ENDED if k >= steps_of[f] else _RUNNING
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, nogil=True)
 def search(
     parent: np.ndarray,
     mech: np.ndarray,
@@ -1106,7 +1106,7 @@ def search(
 # --- one run per lane at its own amplitude, slots refilled as runs end ---
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, nogil=True)
 def run_once(
     parent: np.ndarray,
     mech: np.ndarray,

@@ -85,15 +85,15 @@ class Gate:
     (:func:`run_each`, :func:`search_batch`).
 
     ``chain``: compartments on the way to the detection site, in order, ending with it;
-    lane ``l``'s gate is ``chain[position[l]]`` (−1: none). The crossings that run on from
-    the gate along the chain have a front, the furthest of them; a run has **fired** once
-    that front moves to a compartment that crosses at or after ``quiet_ms`` (the drive is
-    over) with nothing beyond it crossed: the spike enters an axon that no stimulus acts
-    on any more and no other spike has reached, and conducts to its end. A spike that
-    crosses the gate during the drive is followed until it crosses on after the drive;
-    one blocked meanwhile gives no verdict, nor does a front with a crossing beyond it:
-    the detection site decides, as without a gate. A run that does not fire lasts its
-    whole length either way.
+    lane ``l``'s gate is ``chain[position[l]]`` (−1: none). Once the gate has crossed,
+    the front of the crossings beyond it (the furthest compartment of the chain that has
+    crossed) is followed; a run has **fired** as soon as that front moves to a
+    compartment that crosses at or after ``quiet_ms`` (the drive is over): nothing beyond
+    it has crossed, so the spike runs on into an axon that no stimulus acts on any more
+    and no other spike has reached, and conducts to its end. A spike that crossed the
+    gate during the drive is followed until it crosses on after the drive; one blocked
+    meanwhile never does, and the detection site decides, as without a gate. A run that
+    does not fire lasts its whole length either way.
     """
 
     chain: IntArray  # (m,)

@@ -936,6 +936,16 @@ def _clear(g: np.ndarray, chain: np.ndarray, start: int, j: int) -> bool:
 
 
 @numba.njit(cache=True)
+def _furthest(g: np.ndarray, chain: np.ndarray, start: int, j: int) -> int:
+    """The furthest position of ``chain[start:]`` that has crossed in slot ``j`` (or
+    ``start − 1``)."""
+    q = chain.shape[0] - 1
+    while q >= start and _get(g, chain[q], _TC, j) == np.inf:
+        q -= 1
+    return q
+
+
+@numba.njit(cache=True)
 def _verdict(
     g: np.ndarray,
     j: int,
@@ -950,27 +960,28 @@ def _verdict(
 ) -> int:
     """Slot ``j`` (lane ``f``) after ``k`` steps: running, fired or ended without firing.
 
-    Fired: the spike reached ``detect``, or the front of the crossings that run on from
-    the gate ``chain[gate_at[f]]`` along ``chain`` (``front[j]``, their furthest position,
-    −1 before the gate crossed) has a crossing at or after ``quiet`` (no drive from then
-    on) with nothing beyond it crossed. Found something beyond it crossed, the gate gives
-    no verdict any more (``front[j]`` −2). Ended: ``steps_of[f]`` steps."""
+    Fired: the spike reached ``detect``, or the front moved on from the gate
+    ``chain[gate_at[f]]`` to a compartment that crossed at or after ``quiet`` (no drive
+    from then on) with nothing beyond it crossed. The front (``front[j]``, −1 before the
+    gate crossed) runs on along ``chain`` over consecutive crossings; where something
+    beyond it has crossed too, it jumps to the furthest crossing. Ended: ``steps_of[f]``
+    steps."""
     if _get(g, detect, _TC, j) < np.inf:
         return _FIRED
     at = gate_at[f]
-    p = front[j]
-    if at >= 0 and p >= -1:
-        p = max(p, at - 1)
+    if at >= 0:
+        p = max(front[j], at - 1)
         last = chain.shape[0] - 1
         moved = False
         while p < last and _get(g, chain[p + 1], _TC, j) < np.inf:
             p += 1
             moved = True
-        front[j] = p
-        if moved and p >= at and _get(g, chain[p], _TC, j) >= quiet:
-            if _clear(g, chain, p + 1, j):
+        if moved:
+            if not _clear(g, chain, p + 1, j):
+                p = _furthest(g, chain, p + 1, j)
+            front[j] = p
+            if _get(g, chain[p], _TC, j) >= quiet:
                 return _FIRED
-            front[j] = -2
     return _ENDED if k >= steps_of[f] else _RUNNING
 
 

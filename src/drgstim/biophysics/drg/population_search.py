@@ -151,6 +151,9 @@ RATIO_PCT: dict[DrgType, tuple[tuple[float, float], ...]] = {
     DrgType.C: ((100, 0.73), (200, 0.92), (300, 1.01), (1000, 1.01)),
 }  # fmt: skip
 RATIO_HALF_PCT = {DrgType.ABETA: 0.2, DrgType.ADELTA: 0.2, DrgType.C: 0.4}
+# The first lanes of a type walk the ladder from the top; the rest start where these
+# put them (_walk_ladder)
+PILOT = 16
 # The gate (solver.Gate): the first compartment of the central axon (a node where it is
 # myelinated) at least this far past the T-junction (µm, along the axon). A spike that
 # crosses it after the pulse, with nothing beyond it crossed, has arrived: the run ends
@@ -382,8 +385,17 @@ def _screen_dt_us(pulse_width_us: float, model_dt_us: float) -> float:
 
 
 def _walk_ladder(g: _Group, rungs: FloatArray) -> tuple[IntArray, BoolArray]:
-    """Outcome (lanes, rungs) from the top rung down to each lane's first ``N`` (−1 below),
-    and which lanes the screen found silent (screened types only)."""
+    """Outcome (lanes, rungs) of the rungs each lane walked (−1: not run), and which lanes
+    the screen found silent (screened types only).
+
+    Each lane's walk finds the rung where the exhaustive doubling stops, the lowest with a
+    spike at the detection site, and runs the rung below it too (``N`` below a rung where
+    nothing crosses, nothing fires: the walk's one assumption, as before). The first
+    :data:`PILOT` lanes walk from the top rung down to their first ``N``; the others start
+    at the rung that the pilots' lowest spiking rung times their peak unit potential
+    predicts for each (thresholds scale about as one over it): down from there to the
+    first ``N`` if it shows anything, up to the first spike if not. The prediction only
+    decides where a walk starts, so every lane ends at the same rungs whatever it is."""
     lanes = g.batch.area.shape[1]
     out = np.full((lanes, len(rungs)), -1, dtype=np.int64)
     open_ = np.arange(lanes)
@@ -393,15 +405,57 @@ def _walk_ladder(g: _Group, rungs: FloatArray) -> tuple[IntArray, BoolArray]:
         silent = g.outcomes(open_, top, coarse=True) == _N
         out[silent, -1] = _N
         open_ = open_[~silent]
-    for r in range(len(rungs) - 1, -1, -1):
-        if not len(open_):
-            break
-        out[open_, r] = g.outcomes(open_, np.full(len(open_), rungs[r]))
-        open_ = open_[out[open_, r] != _N]
-        # lanes that reached the detection site first (slots are refilled as runs end,
-        # so the order only decides which runs are left for the group's tail)
-        open_ = open_[np.argsort(-out[open_, r], kind="stable")]
+    pilot, rest = open_[:PILOT], open_[PILOT:]
+    _walk(g, rungs, out, pilot, np.full(len(pilot), len(rungs) - 1))
+    if len(rest):
+        peak = np.abs(g.ve).max(axis=0)
+        hit = out[pilot] == _D
+        found = hit.any(axis=1)
+        if found.any():
+            lowest = rungs[np.argmax(hit[found], axis=1)] * peak[pilot[found]]
+            guess = float(np.median(lowest)) / peak[rest]
+            start = np.minimum(np.searchsorted(rungs, guess), len(rungs) - 1)
+        else:
+            start = np.full(len(rest), len(rungs) - 1)
+        _walk(g, rungs, out, rest, start)
     return out, silent
+
+
+def _walk(g: _Group, rungs: FloatArray, out: IntArray, lanes: IntArray, start: IntArray) -> None:
+    """Walk ``lanes`` from rung ``start`` (see :func:`_walk_ladder`), outcomes into ``out``:
+    a lane whose start shows something goes down to its first ``N`` (and, if it met no
+    spike on the way, up from its start to the first one); one whose start shows nothing
+    goes up to the first spike."""
+    top = len(rungs) - 1
+    pos = np.asarray(start, dtype=np.int64).copy()
+    step = np.zeros(len(lanes), dtype=np.int64)  # 0 first run, −1 down, +1 up
+    first = pos.copy()
+    seen = np.zeros(len(lanes), dtype=np.bool_)  # a spike met on the way down
+    live = np.arange(len(lanes))
+    while len(live):
+        lane, at = lanes[live], pos[live]
+        got = g.outcomes(lane, rungs[at])
+        out[lane, at] = got
+        nxt = []
+        for k, i in enumerate(live):
+            o, d = got[k], step[i]
+            seen[i] |= o == _D
+            if d == 0:
+                d = 1 if o == _N else -1
+            if d < 0 and (o == _N or pos[i] == 0):
+                if seen[i] or first[i] == top:
+                    continue  # done: the lowest spike is known, or none above either
+                d, pos[i] = 1, first[i]  # nothing fired down there: up from the start
+            elif d > 0 and (o == _D or pos[i] == top):
+                continue
+            step[i] = d
+            pos[i] += d
+            nxt.append(i)
+        live = np.asarray(nxt, dtype=np.int64)
+        # lanes whose last run fired first (slots are refilled as runs end, so the order
+        # only decides which runs are left for the group's tail)
+        if len(live):
+            live = live[np.argsort(-(out[lanes[live], pos[live] - step[live]]), kind="stable")]
 
 
 def _refine(

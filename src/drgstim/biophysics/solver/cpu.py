@@ -939,7 +939,7 @@ def _clear(g: np.ndarray, chain: np.ndarray, start: int, j: int) -> bool:
 def _furthest(g: np.ndarray, chain: np.ndarray, start: int, j: int) -> int:
     """The furthest position of ``chain[start:]`` that has crossed in slot ``j`` (or
     ``start − 1``)."""
-    q = chain.shape[0] - 1
+    q: int = chain.shape[0] - 1
     while q >= start and _get(g, chain[q], _TC, j) == np.inf:
         q -= 1
     return q

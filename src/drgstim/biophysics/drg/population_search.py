@@ -33,8 +33,9 @@ threshold. What the physics lets us skip:
   (most C neurons: no doubling from 25 µA at all).
 * **A coarse dt first** (:data:`COARSE`). The ladder and that bisection run at a coarse
   dt (Aβ and Aδ 20 µs instead of 5, C 100 µs instead of 25, the same run length: a
-  quarter of the steps), the bisection to :data:`COARSE_TOLERANCE` (0.4 %). Backward Euler's threshold grows with dt by a fraction that
-  varies little between neurons of a type (Aβ 1.4–3.9 % at 20 µs), so the threshold at
+  quarter of the steps), the bisection to :data:`COARSE_TOLERANCE` (0.4 %). Backward
+  Euler's threshold grows with dt by a fraction that varies little between neurons of a
+  type at one pulse width (:data:`RATIO_PCT`), so the threshold at
   the model's dt is then searched from a guess: one run just above and one just below
   where the coarse threshold puts it, then bisection to the tolerance. Both guesses are
   runs at the model's dt, and a guess that misses only costs runs (the search goes on

@@ -178,10 +178,12 @@ class PopulationThresholds:
     amplitudes_uA: tuple[float, ...]
     active: BoolArray  # (n, a): the spike reaches the detection site at that amplitude
     reached: BoolArray  # (n, a): threshold ≤ amplitude (activated or blocked)
-    # (n,): a rung above threshold showed block (information; at the coarse dt where the
-    # ladder ran at one, see COARSE)
+    # (n,): a rung the ladder walked above threshold showed block (information only: the
+    # walk runs the rungs it needs, not all; at the coarse dt where the ladder ran at one)
     block_candidates: BoolArray
-    simulations: int  # runs of the ladder, the bisection and the block check together
+    # runs of the ladder, the bisection and the block check together (the ladder's walk
+    # depends on the neurons computed together, the thresholds and states do not)
+    simulations: int
 
     @property
     def blocked(self) -> BoolArray:

@@ -927,15 +927,6 @@ _RUNNING, _FIRED, _ENDED = 0, 1, 2
 
 
 @numba.njit(cache=True)
-def _clear(g: np.ndarray, chain: np.ndarray, start: int, j: int) -> bool:
-    """No compartment of ``chain[start:]`` has crossed in slot ``j``."""
-    for p in range(start, chain.shape[0]):  # noqa: SIM110 (a loop Numba compiles)
-        if _get(g, chain[p], _TC, j) < np.inf:
-            return False
-    return True
-
-
-@numba.njit(cache=True)
 def _furthest(g: np.ndarray, chain: np.ndarray, start: int, j: int) -> int:
     """The furthest position of ``chain[start:]`` that has crossed in slot ``j`` (or
     ``start − 1``)."""
@@ -977,8 +968,7 @@ def _verdict(
             p += 1
             moved = True
         if moved:
-            if not _clear(g, chain, p + 1, j):
-                p = _furthest(g, chain, p + 1, j)
+            p = _furthest(g, chain, p + 1, j)  # p itself if nothing beyond has crossed
             front[j] = p
             if _get(g, chain[p], _TC, j) >= quiet:
                 return _FIRED

@@ -21,7 +21,6 @@ import importlib
 import os
 import time
 from collections import defaultdict
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,7 @@ from drgstim.biophysics.drg import population_search as ps
 from drgstim.biophysics.drg.builders import build_abeta
 from drgstim.biophysics.population import sample_population
 from drgstim.biophysics.recruitment import contact_um
-from drgstim.biophysics.solver import Batch, assemble, run_batch
+from drgstim.biophysics.solver import Batch, assemble
 from drgstim.biophysics.sources import PointSource
 
 # (kind of call, type, dt in ms) -> [calls, CPU s, lane·compartment·steps]
@@ -72,20 +71,15 @@ def _instrument(stats: Stats) -> None:
     threshold.search_batch = timed_search
 
 
-def _chunked(batch: Any, **kw: Any) -> Any:
-    """``run_batch`` in chunks of 4, the verdict at the detection site (no gate)."""
-    kw.pop("gate", None)
-    run = run_batch(batch, chunk=4, **kw)
-    return replace(run, fired=np.isfinite(run.tcross_ms[batch.detect]))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--neurons", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--chunked", action="store_true", help="run_batch, chunks of 4")
     args = parser.parse_args()
-    if args.chunked:
+    if args.chunked:  # the helper of the phases benchmark, beside this file
+        from population_phases import _chunked
+
         ps.run_each = _chunked
     stats: Stats = defaultdict(lambda: [0, 0.0, 0.0])
     _instrument(stats)
@@ -93,7 +87,11 @@ def main() -> None:
     contact = PointSource(tuple(float(c) for c in contact_um(0.0)), 1.0)
     amps = [600.0 * (k + 1) for k in range(10)]
     t = time.process_time()
-    ps.population_thresholds(pop, sources_um=[contact], pulse_width_us=300, amplitudes_uA=amps)
+    # one part (threads=1): the kernels use every thread, and each call's CPU seconds are
+    # its own (with a part per thread, calls of the two parts would overlap)
+    ps.population_thresholds(
+        pop, sources_um=[contact], pulse_width_us=300, amplitudes_uA=amps, threads=1
+    )
     print(f"{pop.counts()}: {time.process_time() - t:.2f} s CPU in all")
     totals: dict[str, float] = defaultdict(float)
     for (call, kind, dt), (calls, cpu, work) in sorted(stats.items()):

@@ -25,6 +25,7 @@ from drgstim.biophysics.drg.search import (
     drg_activation,
     drg_threshold_search,
 )
+from drgstim.biophysics.solver import cpu
 from drgstim.biophysics.sources import PointSource, potential_mV_at_um
 from drgstim.biophysics.threshold import find_thresholds, take_lanes
 from drgstim.biophysics.waveforms import Waveform, sample
@@ -258,7 +259,7 @@ def test_coarse_windows_hold_for_each_type() -> None:
 
 
 @pytest.mark.slow
-def test_threads_split_the_neurons_and_change_no_result() -> None:
+def test_threads_split_the_neurons_and_change_no_result(monkeypatch: pytest.MonkeyPatch) -> None:
     # interleaved parts in their own threads (the kernels release the GIL): every
     # threshold and state equal one part's (the run count may not: each part's first
     # lanes walk the ladder from the top); progress reaches the total
@@ -279,6 +280,13 @@ def test_threads_split_the_neurons_and_change_no_result() -> None:
     np.testing.assert_array_equal(three.active, one.active)
     np.testing.assert_array_equal(three.reached, one.reached)
     assert seen[-1] == len(chosen)
+    # under Numba's workqueue layer (concurrent launches abort the process): one part,
+    # so one progress call per type
+    monkeypatch.setattr(cpu, "concurrent_calls_safe", lambda: False)
+    seen.clear()
+    alone = run(3)
+    assert len(seen) == 3 and seen[-1] == len(chosen)
+    np.testing.assert_array_equal(alone.thresholds_uA, one.thresholds_uA)
     with pytest.raises(InputError, match="threads"):
         run(0)
 

@@ -663,7 +663,8 @@ def population_thresholds(
     interleaved parts, each computed whole in its own thread (cells, Python and kernels;
     the kernels release the GIL), instead of one part whose kernels use every thread: no
     thread waits while another builds cells or finishes a kernel's last runs. Each neuron's
-    result does not depend on its part (tested), so the split changes no result.
+    result does not depend on its part (tested), so the split changes no result. Under
+    Numba's workqueue threading layer (no OpenMP or TBB installed) there is one part.
     """
     amps = np.asarray([float(a) for a in amplitudes_uA], dtype=np.float64)
     _check(pulse_width_us, amplitudes_uA, max_amplitude_uA)
@@ -676,6 +677,10 @@ def population_thresholds(
         raise InputError("threads", threads, "1–256")
     n = len(chosen)
     parts = max(1, min(numba.get_num_threads() if threads is None else int(threads), n))
+    from drgstim.biophysics.solver import cpu  # the kernels' module, loaded when used
+
+    if parts > 1 and not cpu.concurrent_calls_safe():
+        parts = 1  # Numba's workqueue layer: one part, its kernels on every thread
     out = _Result(n, len(amps))
     lock = threading.Lock()
 

@@ -50,7 +50,7 @@ from drgstim.biophysics.channels import fh, mrg_node, passive, sundt
 from drgstim.biophysics.solver import mechanisms, tables
 from drgstim.biophysics.solver.tables import RateTable
 
-__all__ = ["integrate", "run_once", "search"]
+__all__ = ["concurrent_calls_safe", "integrate", "run_once", "search"]
 
 _FASTMATH = {"nsz", "arcp", "contract", "reassoc"}  # no nnan/ninf: inf means "not crossed"
 # error_model="numpy": a division by zero gives inf/NaN instead of a Python exception, so
@@ -1200,3 +1200,23 @@ def run_once(
                     eold[active] = enew[active] = 0.0  # the copy left behind: undriven
                     cell[j], k[j], front[j] = cell[active], k[active], front[active]
     return tcross, steps_run, fired
+
+
+@numba.njit(cache=True, parallel=True, nogil=True)
+def _start_threads(n: int) -> float:  # pragma: no cover - compiled
+    total = 0.0
+    for i in numba.prange(n):
+        total += i
+    return total
+
+
+def concurrent_calls_safe() -> bool:
+    """Whether the kernels may run from several Python threads at once: Numba's threading
+    layer is OpenMP or TBB. The workqueue layer (Numba's fallback where neither library
+    is installed) aborts the process on concurrent parallel launches."""
+    try:
+        layer = numba.threading_layer()  # type: ignore[attr-defined]
+    except ValueError:  # no parallel region has run yet: start the layer
+        _start_threads(2)
+        layer = numba.threading_layer()  # type: ignore[attr-defined]
+    return bool(layer != "workqueue")

@@ -10,8 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from drgstim.biophysics import population as pop
+from drgstim.biophysics import recruitment as rec
 from drgstim.biophysics.cells import hh_cable
+from drgstim.biophysics.drg import population_search as ps
+from drgstim.biophysics.drg.geometry import DrgType
+from drgstim.biophysics.runlength import lane_fastest_ms
 from drgstim.biophysics.solver import Gate, assemble, run_each
+from drgstim.biophysics.sources import PointSource
 from drgstim.biophysics.stimulate import point_source_ve
 from drgstim.biophysics.threshold import find_thresholds, take_lanes
 from drgstim.biophysics.waveforms import Waveform, sample
@@ -123,3 +129,83 @@ def test_a_missed_guess_moves_by_the_growth_factor_and_finds_the_same_threshold(
     assert got.simulations <= 2 + 4 + 6  # two guesses, ≤ 4 steps of 3 %, bisection of 3 %
     with pytest.raises(InputError, match="growth"):
         find_thresholds(batch, ve_mV=ve, wave=wave, dt_ms=DT_MS, growth=1.0)
+
+
+def test_a_myelinated_spike_past_the_gate_during_the_drive_is_called_at_its_next_node() -> None:
+    # Aβ neurons at 3 and 6 mA from a contact on the ganglion's surface: the spike crosses
+    # the gate (a node 1 mm past the T-junction) while the pulse is on, and the internodes
+    # between nodes never cross, so the front moves on from node to node: the run is
+    # called at the first node that crosses after the pulse, with the detection site's
+    # verdict (blocked runs included), not 20 mm later at the central end
+    population = pop.sample_population(n_neurons=40, seed=7)
+    contact = [PointSource(tuple(float(c) for c in rec.contact_um(0.0)), 1.0)]  # type: ignore[arg-type]
+    unit = ps._point_sources_local(population, contact, sigma_S_per_m=ps.DEFAULT_SIGMA_S_PER_M)
+    idx = population.indices(DrgType.ABETA.value)
+    g = ps._group(population, idx, DrgType.ABETA, pulse_width_us=300, field=unit, local=True)
+    lanes = np.tile(np.arange(len(idx)), 2)
+    drive = np.repeat([3.0, 6.0], len(idx))
+    gate = g.gate(lanes)
+    kw = {
+        "ve_mV": np.ascontiguousarray(g.ve[:, lanes]), "drive": drive, "wave": g.wave,
+        "dt_ms": g.dt_ms, "steps": g.steps(lanes),
+    }  # fmt: skip
+    batch = take_lanes(g.batch, lanes)
+    plain, gated = run_each(batch, **kw), run_each(batch, gate=gate, **kw)
+    np.testing.assert_array_equal(gated.fired, plain.fired)
+    at = gate.chain[gate.position]
+    early = gated.fired & (plain.tcross_ms[at, np.arange(len(lanes))] < gate.quiet_ms)
+    assert early.sum() >= 10 and (~plain.fired).any()  # crossed during the pulse; blocked
+    quiet_steps = gate.quiet_ms / g.dt_ms
+    assert np.median(gated.steps_run[early]) < quiet_steps + 20  # 0.1 ms after the pulse
+    assert np.all(gated.steps_run[early] < plain.steps_run[early] - 20)
+    # a blocked run that crossed at or beyond its gate lasts its whole run length; one
+    # blocked before it ends by its fastest travel from the gate sooner (clear_steps)
+    beyond = np.array(
+        [np.isfinite(plain.tcross_ms[gate.chain[p:], k]).any() for k, p in enumerate(gate.position)]
+    )
+    there, before = ~plain.fired & beyond, ~plain.fired & ~beyond
+    assert there.any()
+    np.testing.assert_array_equal(gated.steps_run[there], plain.steps_run[there])
+    assert np.all(gated.steps_run[before] < plain.steps_run[before])
+    # the fastest travel from the gate to the central end (its clear_steps) is faster than
+    # every spike's
+    f = plain.fired
+    took = plain.tcross_ms[g.batch.detect, f] - plain.tcross_ms[at[f], np.flatnonzero(f)]
+    assert np.all(took > g.fastest_ms[lanes][f])
+    assert np.all(g.fastest_ms[lanes] > 0.1)
+
+
+def test_a_run_clear_of_its_gate_ends_its_fastest_travel_sooner() -> None:
+    # the HH cable, gate 4 mm along: no spike still short of the gate at clear_steps can
+    # reach the far end within the run (each compartment crossed at 4 × its floor
+    # velocity), so a run that does not fire ends then: the same verdicts, sooner
+    batch, ve, wave, chain = _cable(source_at=0.1)
+    cell = hh_cable(diameter_um=10.0, length_um=10_000.0, compartment_um=100.0, temperature_C=18.5)
+    fastest = float(lane_fastest_ms(cell, path=chain, start=np.array([40]))[0])
+    assert fastest == pytest.approx(5.8 / (4 * 0.8 * np.sqrt(10.0)))  # 58 × 100 µm between
+    steps = len(wave) - 1
+    clear = steps - int(fastest // DT_MS) + 1
+    thr = float(_threshold(batch, ve, wave).upper[0])
+    drives = np.array([0.5, 0.99, 0.999, 1.001, 1.2, 4.0]) * thr
+    lanes = len(drives)
+    gate = Gate(chain, np.full(lanes, 40), _quiet(wave), np.full(lanes, clear))
+    plain, gated = _runs(batch, ve, wave, drives, None), _runs(batch, ve, wave, drives, gate)
+    np.testing.assert_array_equal(gated.fired, plain.fired)
+    assert plain.fired.tolist() == [False, False, False, True, True, True]
+    assert np.all(gated.steps_run[~plain.fired] == clear) and clear < steps - 20
+    assert np.all(gated.steps_run[plain.fired] < plain.steps_run[plain.fired])
+    took = plain.tcross_ms[-1, plain.fired] - plain.tcross_ms[chain[40], plain.fired]
+    assert np.all(took > fastest)
+    # and the search that uses it finds the same bracket
+    res = _threshold(batch, ve, wave, Gate(chain, np.full(1, 40), _quiet(wave), np.full(1, clear)))
+    assert res.upper[0] == thr
+    # crossed at the gate but blocked (2 ms pulse, gate at the source, 3 × threshold):
+    # the whole run length
+    batch, ve, wave, chain = _cable(source_at=0.5)
+    thr = float(_threshold(batch, ve, wave).upper[0])
+    long = sample(waveform=Waveform.CATHODIC, pulse_width_us=2000.0, dt_us=25, tstop_ms=12.0)
+    at_source = Gate(chain, np.full(1, 50), _quiet(long), np.full(1, 100))
+    blocked = _runs(batch, ve, long, np.array([3.0 * thr]), at_source)
+    assert not blocked.fired[0] and blocked.steps_run[0] == len(long) - 1
+    with pytest.raises(InputError, match="clear_steps"):
+        _runs(batch, ve, long, [1.0], Gate(chain, np.array([50]), 0.1, np.array([0])))

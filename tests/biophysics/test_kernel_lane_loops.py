@@ -118,8 +118,9 @@ def _separate_passes(b_parent, mech, g, par, x, eold, enew, told, rt, w, steps):
 
 @numba.njit
 def _fused_steps(b_parent, mech, g, par, x, eold, enew, told, rt, w, steps):  # type: ignore[no-untyped-def]
+    nochain, far = np.empty(0, dtype=np.int64), np.full(cpu.LANES, -1, dtype=np.int64)
     for _ in range(steps):
-        cpu._step(b_parent, mech, g, par, x, eold, enew, told, rt, -20.0, w)
+        cpu._step(b_parent, mech, g, par, x, eold, enew, told, rt, -20.0, w, nochain, far)
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,13 @@ from the cell, conservatively:
 * **latency**: ``LATENCY_MS_AT_37C`` × ``slowdown``: a cell stimulated just above
   threshold fires late, the later the slower its gates.
 
+A run can also end sooner without firing (:func:`lane_fastest_ms`): a spike that reaches
+the detection site by the end of the run must have passed every compartment on its way
+there at least the *fastest* travel time earlier, each compartment crossed at
+``CEILING_FACTOR`` × its floor velocity at 37 °C (2 to 2.7 × the models' own). So once
+the run is that much short of its end with nothing crossed at some compartment on the way
+(the solver's gate, ``solver.Gate``) or beyond, nothing can arrive in time any more.
+
 ``slowdown`` is how much slower the cell's slowest gate runs at the cell's temperature than
 at 37 °C, from the mechanisms' own temperature factors (Q10s): 1 at 37 °C, 29.2 for HH at
 6.3 °C (Q10 3). It is never taken below 1.
@@ -35,12 +42,14 @@ from drgstim.biophysics.channels import mechanism
 from drgstim.biophysics.morphology import Compartment, Morphology
 
 __all__ = [
+    "CEILING_FACTOR",
     "LATENCY_MS_AT_37C",
     "MYELINATED_M_PER_S_PER_UM",
     "REFERENCE_C",
     "UNMYELINATED_M_PER_S_PER_SQRT_UM",
     "VELOCITY_EXPONENT",
     "conduction_ms",
+    "lane_fastest_ms",
     "lane_run_lengths_ms",
     "lane_steps",
     "run_length_ms",
@@ -52,6 +61,9 @@ LATENCY_MS_AT_37C = 1.0  # MRG anode-break spikes: 0.5 ms left anodic ones 0.06 
 # measured: velocity ∝ slowdown^−0.31 (HH 6.3 → 18.5 °C, MRG 20 → 37 °C)
 VELOCITY_EXPONENT = 1.0 / 3.0
 MYELINATED_M_PER_S_PER_UM = 3.0  # MRG at 37 °C: ≥ 5.2 m/s per µm of axon diameter (2–10 µm fibres)
+# The fastest a spike conducts, over the floor velocity at 37 °C: the floors are 1/2 to
+# 2/3 of the models' own velocities, so this is 2 to 2.7 × theirs
+CEILING_FACTOR = 4.0
 UNMYELINATED_M_PER_S_PER_SQRT_UM = {  # half to 2/3 of each membrane's own velocity at 37 °C
     "hh": 0.8,  # HH 10 µm: 1.78 m/s at 6.3 °C, ≈ 5.0 m/s at 37 °C (× 29.2^0.31)
     "sundt": 0.3,  # Sundt C neuron (0.8/0.4 µm axons): 0.36 m/s, K ≈ 0.46 m/s/√µm
@@ -181,6 +193,45 @@ def lane_run_lengths_ms(
         # summed one compartment at a time, in the path's order (cumsum is sequential)
         travel = np.cumsum(step_ms[np.ix_(path, lanes_o)], axis=0)[-1]
         out[lanes_o] = stimulus_end_ms + travel + LATENCY_MS_AT_37C * slow
+    return out
+
+
+def lane_fastest_ms(
+    cell: Morphology,
+    *,
+    path: npt.NDArray[np.int64],
+    start: npt.NDArray[np.int64],
+    length_um: npt.NDArray[np.float64] | None = None,
+    diameter_um: npt.NDArray[np.float64] | None = None,
+) -> npt.NDArray[np.float64]:
+    """The shortest time (ms) in which a spike can get from compartment ``path[start[l]]``
+    to the last of ``path`` (compartments in order along the tree) in lane ``l``: the
+    compartments strictly between the two, each crossed at ``CEILING_FACTOR`` × its floor
+    velocity at 37 °C, at the lane's own lengths and diameters (``length_um``,
+    ``diameter_um`` (n, L); default ``cell``'s own). ``start`` −1: 0. Only for cells at
+    37 °C or below (where no gate runs faster than at 37 °C); warmer cells get 0.
+    """
+    start = np.asarray(start, dtype=np.int64)
+    lanes = start.shape[0]
+    out = np.zeros(lanes)
+    if cell.temperature_C > REFERENCE_C or not len(path):
+        return out
+    arrays = cell.compartment_arrays()
+    n = arrays.length_um.shape[0]
+    length = arrays.length_um[:, None] if length_um is None else np.asarray(length_um)
+    diameter = arrays.diameter_um[:, None] if diameter_um is None else np.asarray(diameter_um)
+    length = np.broadcast_to(length, (n, lanes))[path]
+    diameter = np.broadcast_to(diameter, (n, lanes))[path]
+    comps = cell.compartments()
+    rules = [_floor_rule(comps[int(i)]) for i in path]
+    myelinated = np.array([m for m, _ in rules])[:, None]
+    coefficient = np.array([k for _, k in rules])[:, None]
+    v37 = coefficient * np.where(myelinated, diameter, np.sqrt(diameter))  # m/s = mm/ms
+    step_ms = length / (1e3 * CEILING_FACTOR * v37)
+    # from each compartment to the end, both excluded: the sum of those after it, less the last
+    after = np.cumsum(step_ms[::-1], axis=0)[::-1] - step_ms - step_ms[-1]
+    ok = start >= 0
+    out[ok] = np.maximum(after[start[ok], np.flatnonzero(ok)], 0.0)
     return out
 
 

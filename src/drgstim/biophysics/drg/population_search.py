@@ -63,6 +63,14 @@ threshold. What the physics lets us skip:
   a step count per lane (``steps``). Doubling each neuron's own run changes no threshold
   beyond the tolerance (``tests/biophysics/test_lane_run_length.py``).
 
+* **Runs end at the gate** (:data:`GATE_UM`, ``solver.Gate``). A run fires once the
+  front of its crossings moves on past a compartment of the central axon 1 mm past the
+  T-junction after the pulse, nothing beyond it crossed, instead of when the spike
+  reaches the central end. A run in which nothing at or beyond the gate has crossed
+  ends its fastest possible travel from the gate to the central end
+  (:func:`~drgstim.biophysics.runlength.lane_fastest_ms`) before its run length: no
+  spike could still arrive in time. Both give each run the verdict of the whole run.
+
 Every neuron is built once (one topology per batch, one lane per neuron, the batch's
 compartment arrays for all diameters at once:
 :func:`~drgstim.biophysics.drg.builders.drg_lane_arrays`) and its batch serves the
@@ -90,7 +98,7 @@ from drgstim.biophysics.drg.geometry import DrgType
 from drgstim.biophysics.drg.search import RELATIVE_TOLERANCE, START_uA
 from drgstim.biophysics.models import simulation_dt_us
 from drgstim.biophysics.population import Population
-from drgstim.biophysics.runlength import lane_run_lengths_ms, lane_steps
+from drgstim.biophysics.runlength import lane_fastest_ms, lane_run_lengths_ms, lane_steps
 from drgstim.biophysics.solver import Batch, Gate, assemble_lanes, run_each
 from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M, PointSource, potential_mV_at_um
 from drgstim.biophysics.threshold import find_thresholds, take_lanes
@@ -266,6 +274,7 @@ class _Group:
     pulse_width_us: float
     chain: IntArray  # the way to the detection site, and each lane's gate on it
     gate_at: IntArray
+    fastest_ms: FloatArray  # each lane's fastest travel from its gate to the detection site
     sims: int = 0
 
     def steps(self, lanes: IntArray) -> IntArray:
@@ -273,10 +282,14 @@ class _Group:
         return lane_steps(self.run_ms[lanes], self.dt_ms)
 
     def gate(self, lanes: IntArray) -> Gate:
-        """The gate of ``lanes`` (see :data:`GATE_UM`) at ``dt_ms``."""
+        """The gate of ``lanes`` (see :data:`GATE_UM`) at ``dt_ms``: a run that has not
+        crossed at or beyond it by its fastest travel time to the detection site before
+        the end of its run length ends then (``Gate.clear_steps``)."""
         driven = np.flatnonzero(self.wave)
         quiet = self.dt_ms * float(driven[-1] if len(driven) else 0)
-        return Gate(self.chain, self.gate_at[lanes], quiet)
+        ahead = np.floor(self.fastest_ms[lanes] / self.dt_ms).astype(np.int64)
+        clear = np.maximum(self.steps(lanes) - ahead + 1, 1)
+        return Gate(self.chain, self.gate_at[lanes], quiet, clear)
 
     def outcomes(
         self, lanes: IntArray, amplitude_uA: FloatArray, *, coarse: bool = False
@@ -324,14 +337,18 @@ def _group(
     # Each lane runs as long as its own neuron needs (``runlength``: from its own origin,
     # at its own diameter), as in the exhaustive search.
     stim_end = end_ms(waveform=Waveform.CATHODIC, pulse_width_us=pulse_width_us)
+    length_um = np.stack([a.length_um for a in lanes], axis=1)
+    diameter_um = np.stack([a.diameter_um for a in lanes], axis=1)
     run_ms = lane_run_lengths_ms(
-        cell, stimulus_end_ms=stim_end, ve_mV=ve,
-        length_um=np.stack([a.length_um for a in lanes], axis=1),
-        diameter_um=np.stack([a.diameter_um for a in lanes], axis=1),
-    )  # fmt: skip
+        cell, stimulus_end_ms=stim_end, ve_mV=ve, length_um=length_um, diameter_um=diameter_um
+    )
+    chain, gate_at = _gates(batch)
+    fastest = lane_fastest_ms(
+        cell, path=chain, start=gate_at, length_um=length_um, diameter_um=diameter_um
+    )
     return _Group(
         kind, batch, np.ascontiguousarray(ve), run_ms, _wave(pulse_width_us, dt_us, run_ms),
-        units.ms_from_us(dt_us), pulse_width_us, *_gates(batch),
+        units.ms_from_us(dt_us), pulse_width_us, chain, gate_at, fastest,
     )  # fmt: skip
 
 
@@ -380,7 +397,7 @@ def _coarse(g: _Group, dt_us: float) -> _Group:
     costs a quarter of one at 25 µs)."""
     return _Group(
         g.kind, g.batch, g.ve, g.run_ms, _wave(g.pulse_width_us, dt_us, g.run_ms),
-        units.ms_from_us(dt_us), g.pulse_width_us, g.chain, g.gate_at,
+        units.ms_from_us(dt_us), g.pulse_width_us, g.chain, g.gate_at, g.fastest_ms,
     )  # fmt: skip
 
 

@@ -92,28 +92,42 @@ class Gate:
     it has crossed, so the spike runs on into an axon that no stimulus acts on any more
     and no other spike has reached, and conducts to its end. A spike that crossed the
     gate during the drive is followed until it crosses on after the drive; one blocked
-    meanwhile never does, and the detection site decides, as without a gate. A run that
-    does not fire lasts its whole length either way.
+    meanwhile never does, and the detection site decides, as without a gate.
+
+    A run that does not fire lasts its whole length, or, with ``clear_steps``, lane
+    ``l``'s run ends after ``clear_steps[l]`` steps if nothing at or beyond its gate has
+    crossed by then: the caller chooses it so that a spike still short of the gate
+    cannot reach the detection site within the whole length any more
+    (:func:`drgstim.biophysics.runlength.lane_fastest_ms`).
     """
 
     chain: IntArray  # (m,)
     position: IntArray  # (L,)
     quiet_ms: float
+    clear_steps: IntArray | None = None  # (L,)
 
-    def arrays(self, lanes: int) -> tuple[IntArray, IntArray, float]:
-        """(chain, position, quiet) as the kernels take them."""
+    def arrays(self, lanes: int) -> tuple[IntArray, IntArray, float, IntArray]:
+        """(chain, position, quiet, clear steps) as the kernels take them."""
         if self.position.shape != (lanes,):
             raise InputError("gate", self.position.shape, f"({lanes},), one per lane")
         chain = np.ascontiguousarray(self.chain, np.int64)
         position = np.ascontiguousarray(self.position, np.int64)
         if len(position) and not (position.min() >= -1 and position.max() < len(chain)):
             raise InputError("gate", position.tolist(), f"positions −1 … {len(chain) - 1}")
-        return chain, position, float(self.quiet_ms)
+        clear = _NEVER if self.clear_steps is None else self.clear_steps
+        clear = np.ascontiguousarray(np.broadcast_to(clear, (lanes,)), np.int64)
+        if len(clear) and clear.min() < 1:
+            raise InputError("gate.clear_steps", int(clear.min()), "1 or more steps")
+        return chain, position, float(self.quiet_ms), clear
 
 
-def _gate_arrays(gate: Gate | None, lanes: int) -> tuple[IntArray, IntArray, float]:
+_NEVER = np.iinfo(np.int64).max
+
+
+def _gate_arrays(gate: Gate | None, lanes: int) -> tuple[IntArray, IntArray, float, IntArray]:
     if gate is None:
-        return np.zeros(1, np.int64), np.full(lanes, -1, np.int64), np.inf
+        never = np.full(lanes, _NEVER, np.int64)
+        return np.zeros(1, np.int64), np.full(lanes, -1, np.int64), np.inf, never
     return gate.arrays(lanes)
 
 

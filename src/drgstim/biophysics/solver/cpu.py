@@ -458,7 +458,8 @@ def _update(
 ) -> None:
     """Apply the solution (B1, B2 hold the changes of v and vx), advance the gates at the
     new v, note first threshold crossings (see :func:`_advance`)."""
-    _advance(np.empty(0, dtype=np.int64), mech, g, par, x, told, rt, threshold, w, False)
+    none = np.empty(0, dtype=np.int64)
+    _advance(none, mech, g, par, x, told, rt, threshold, w, False, none, np.empty(LANES, np.int64))
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
@@ -473,8 +474,13 @@ def _advance(
     threshold: float,
     w: int,
     substitute: bool,
+    cpos: np.ndarray,
+    far: np.ndarray,
 ) -> None:
-    """Apply the solution, advance the gates at the new v, note first threshold crossings;
+    """Apply the solution, advance the gates at the new v, note first threshold crossings
+    (and, where ``cpos`` is not empty, each slot's furthest crossed position on the chain:
+    ``far[j]`` is the largest ``cpos[i]`` of the compartments ``i`` it has crossed at, see
+    :func:`_verdict`);
     with ``substitute``, each compartment's back-substitution first, in the same forward
     pass (it needs only its parent's solution, already done; the update writes no field
     the substitution reads), its lane loops written here (see :func:`_assemble`).
@@ -526,11 +532,13 @@ def _advance(
             crossed = (old < threshold) & (threshold <= new) & (g[o + oTC + j] == np.inf)
             hit = max(hit, 1.0 if crossed else 0.0)
         if hit > 0.0:  # a first crossing (once per compartment and run): its time
+            on_chain = cpos[i] if cpos.shape[0] > 0 else -1
             for j in range(wv):
                 old, new, tc = g[o + oD11 + j], g[o + oV + j], g[o + oTC + j]
                 crossed = (old < threshold) & (threshold <= new) & (tc == np.inf)
                 at = told[j] + dt * (threshold - old) / (new - old)
                 g[o + oTC + j] = at if crossed else tc
+                far[j] = max(far[j], on_chain if crossed else -1)
         m = mech[i]
         if m == passive.MECH_ID:
             continue
@@ -676,10 +684,12 @@ def _step(
     rt: RateTable,
     threshold: float,
     w: int,
+    cpos: np.ndarray,
+    far: np.ndarray,
 ) -> None:
     """One backward-Euler step of the first ``w`` slots of a group (arrays: see
     :func:`_new_group`; per slot the outside-potential samples at the step's start and end
-    and its start time, (LANES,)).
+    and its start time, (LANES,); ``cpos``, ``far``: see :func:`_advance`).
 
     Three passes over the group's arrays: membrane and axial coupling (forward),
     elimination (backward), back-substitution and update (forward); the concentrations
@@ -690,7 +700,7 @@ def _step(
     _assemble(parent, mech, g, par, x, eold, enew, w, True)
     _eliminate_all(parent, g, _U(_vector_width(w)))
     _concentrations(mech, g, par, x, rt.dt, w)
-    _advance(parent, mech, g, par, x, told, rt, threshold, w, True)
+    _advance(parent, mech, g, par, x, told, rt, threshold, w, True, cpos, far)
 
 
 @numba.njit(cache=True)
@@ -760,6 +770,7 @@ def integrate(
         w = min(lanes, lo + chunk) - lo
         g, par, x = _new_group(n, params.shape[1], states0.shape[1])
         eold, enew, told = np.zeros(LANES), np.zeros(LANES), np.zeros(LANES)
+        nochain, far = np.empty(0, dtype=np.int64), np.full(LANES, -1, dtype=np.int64)
         done = np.zeros(w, dtype=np.bool_)
         ended = np.zeros(w, dtype=np.bool_)  # its own end reached: its results are kept
         vprev = np.empty((ncount, w))
@@ -777,7 +788,7 @@ def integrate(
             enew[:] = wave[k + 1]
             told[:] = k * dt
             if ninj == 0 and ncount == 0:
-                _step(parent, mech, g, par, x, eold, enew, told, rt, threshold, w)
+                _step(parent, mech, g, par, x, eold, enew, told, rt, threshold, w, nochain, far)
             else:
                 for s in range(ncount):
                     for j in range(w):
@@ -927,13 +938,12 @@ _RUNNING, _FIRED, _ENDED = 0, 1, 2
 
 
 @numba.njit(cache=True)
-def _furthest(g: np.ndarray, chain: np.ndarray, start: int, j: int) -> int:
-    """The furthest position of ``chain[start:]`` that has crossed in slot ``j`` (or
-    ``start − 1``)."""
-    q: int = chain.shape[0] - 1
-    while q >= start and _get(g, chain[q], _TC, j) == np.inf:
-        q -= 1
-    return q
+def _positions(n: int, chain: np.ndarray) -> np.ndarray:
+    """Each compartment's position on ``chain`` (−1: not on it)."""
+    cpos = np.full(n, -1, dtype=np.int64)
+    for q in range(chain.shape[0]):
+        cpos[chain[q]] = q
+    return cpos
 
 
 @numba.njit(cache=True)
@@ -947,32 +957,29 @@ def _verdict(
     chain: np.ndarray,
     gate_at: np.ndarray,
     quiet: float,
+    clear: np.ndarray,
     front: np.ndarray,
+    far: np.ndarray,
 ) -> int:
     """Slot ``j`` (lane ``f``) after ``k`` steps: running, fired or ended without firing.
 
-    Fired: the spike reached ``detect``, or the front moved on from the gate
-    ``chain[gate_at[f]]`` to a compartment that crossed at or after ``quiet`` (no drive
-    from then on) with nothing beyond it crossed. The front (``front[j]``, −1 before the
-    gate crossed) runs on along ``chain`` over consecutive crossings; where something
-    beyond it has crossed too, it jumps to the furthest crossing. Ended: ``steps_of[f]``
-    steps."""
+    Fired: the spike reached ``detect``, or, once the gate ``chain[gate_at[f]]`` has
+    crossed, the front (the furthest compartment of ``chain`` that has crossed:
+    ``far[j]``, kept by :func:`_advance`) moved on to a compartment that crossed at or
+    after ``quiet`` (no drive from then on): nothing beyond it has crossed. ``front[j]``
+    (−1 before the gate crossed) is the front at the last look. Ended: ``steps_of[f]``
+    steps, or ``clear[f]`` with nothing crossed at or beyond the gate."""
     if _get(g, detect, _TC, j) < np.inf:
         return _FIRED
     at = gate_at[f]
-    if at >= 0:
-        p = max(front[j], at - 1)
-        last = chain.shape[0] - 1
-        moved = False
-        while p < last and _get(g, chain[p + 1], _TC, j) < np.inf:
-            p += 1
-            moved = True
-        if moved:
-            p = _furthest(g, chain, p + 1, j)  # p itself if nothing beyond has crossed
-            front[j] = p
-            if _get(g, chain[p], _TC, j) >= quiet:
-                return _FIRED
-    return _ENDED if k >= steps_of[f] else _RUNNING
+    p = far[j]
+    if at >= 0 and p > front[j] and _get(g, chain[at], _TC, j) < np.inf:
+        front[j] = p  # the gate has crossed, and the front moved on
+        if _get(g, chain[p], _TC, j) >= quiet:
+            return _FIRED
+    if k >= steps_of[f] or (k >= clear[f] and far[j] < at):
+        return _ENDED
+    return _RUNNING
 
 
 @numba.njit(cache=True, parallel=True, nogil=True)
@@ -1002,6 +1009,7 @@ def search(
     chain: np.ndarray,  # (m,) compartments on the way to detect (the gate's, see _verdict)
     gate_at: np.ndarray,  # (L,) int64 the gate's position in chain per cell, −1: none
     quiet: float,  # ms: no drive from then on
+    clear: np.ndarray,  # (L,) int64 steps after which a run clear of the gate ends
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Threshold search of every lane (cell): (upper, lower, initiation index, simulations).
 
@@ -1019,13 +1027,15 @@ def search(
 
     A simulation of cell ``f`` ends when the spike reaches ``detect`` or after
     ``steps_of[f]`` steps (``wave`` is sampled to the longest), or earlier at its gate
-    (:func:`_verdict`; ``gate_at`` −1: none). Cells g, g + groups, …
+    (:func:`_verdict`; ``gate_at`` −1: none; ``clear``: see ``solver.Gate``). Cells g,
+    g + groups, …
     run in group g, ``width`` at a time; a slot restarts at its cell's next amplitude as
     soon as a simulation ends and takes the group's next cell when its cell is done; once
     no cell is left, the group narrows to its busy slots (arguments as :func:`integrate`).
     """
     n, lanes = area.shape
     dt = rt.dt
+    cpos = _positions(n, chain)
     thr = np.full(lanes, np.nan)
     low = np.zeros(lanes)
     site = np.full(lanes, -1, dtype=np.int64)
@@ -1043,6 +1053,7 @@ def search(
         cell = np.full(w, -1, dtype=np.int64)
         k = np.zeros(w, dtype=np.int64)
         front = np.full(w, -1, dtype=np.int64)
+        far = np.full(LANES, -1, dtype=np.int64)  # see _advance
         amp, lo, hi = np.zeros(w), np.zeros(w), np.zeros(w)
         taken = 0
         for j in range(w):
@@ -1057,15 +1068,17 @@ def search(
                 eold[j] = wave[k[j]]
                 enew[j] = wave[k[j] + 1]
                 told[j] = k[j] * dt
-            _step(parent, mech, grp, par, x, eold, enew, told, rt, threshold, active)
+            _step(parent, mech, grp, par, x, eold, enew, told, rt, threshold, active, cpos, far)
             for j in range(active - 1, -1, -1):  # downwards: slots above j are done this step
                 f = cell[j]
                 k[j] += 1
-                verdict = _verdict(grp, j, f, k[j], detect, steps_of, chain, gate_at, quiet, front)
+                verdict = _verdict(
+                    grp, j, f, k[j], detect, steps_of, chain, gate_at, quiet, clear, front, far
+                )
                 if verdict == _RUNNING:
                     continue
                 fired = verdict == _FIRED
-                front[j] = -1
+                front[j] = far[j] = -1
                 sims[f] += 1
                 if fired and amp[j] >= limits[2] * initial[f]:
                     site[f] = _first_crossing(grp, n, j)
@@ -1101,6 +1114,7 @@ def search(
                         hi[active],
                         front[active],
                     )
+                    far[j] = far[active]
     return thr, low, site, sims
 
 
@@ -1132,12 +1146,13 @@ def run_once(
     chain: np.ndarray,
     gate_at: np.ndarray,
     quiet: float,
+    clear: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every lane once at its amplitude: first crossings (n, L), steps run (L,) and whether
     it fired (L,).
 
     Lane ``l`` runs ``steps_of[l]`` steps or stops once its spike reaches ``detect``, or
-    earlier at its gate (``chain``, ``gate_at``, ``quiet``: see
+    earlier at its gate (``chain``, ``gate_at``, ``quiet``, ``clear``: see
     :func:`_verdict`; a lane that fired at its gate has no crossing at ``detect``); its
     crossing times are those at its own end (so a lane that fired shows the crossings up
     to its spike's arrival at ``detect``, one that did not those of its whole run). Lanes
@@ -1148,6 +1163,7 @@ def run_once(
     """
     n, lanes = area.shape
     dt = rt.dt
+    cpos = _positions(n, chain)
     tcross = np.full((n, lanes), np.inf)
     steps_run = steps_of.copy()
     fired = np.zeros(lanes, dtype=np.bool_)
@@ -1164,6 +1180,7 @@ def run_once(
         cell = np.full(w, -1, dtype=np.int64)
         k = np.zeros(w, dtype=np.int64)
         front = np.full(w, -1, dtype=np.int64)
+        far = np.full(LANES, -1, dtype=np.int64)  # see _advance
         taken = 0
         for j in range(w):
             cell[j] = g + taken * groups
@@ -1176,15 +1193,17 @@ def run_once(
                 eold[j] = wave[k[j]]
                 enew[j] = wave[k[j] + 1]
                 told[j] = k[j] * dt
-            _step(parent, mech, grp, par, x, eold, enew, told, rt, threshold, active)
+            _step(parent, mech, grp, par, x, eold, enew, told, rt, threshold, active, cpos, far)
             for j in range(active - 1, -1, -1):  # downwards: slots above j are done this step
                 f = cell[j]
                 k[j] += 1
-                verdict = _verdict(grp, j, f, k[j], detect, steps_of, chain, gate_at, quiet, front)
+                verdict = _verdict(
+                    grp, j, f, k[j], detect, steps_of, chain, gate_at, quiet, clear, front, far
+                )
                 if verdict == _RUNNING:
                     continue
                 fired[f] = verdict == _FIRED
-                front[j] = -1
+                front[j] = far[j] = -1
                 steps_run[f] = k[j]
                 for i in range(n):
                     tcross[i, f] = _get(grp, i, _TC, j)
@@ -1199,6 +1218,7 @@ def run_once(
                     _move(active, j, grp, par, x)
                     eold[active] = enew[active] = 0.0  # the copy left behind: undriven
                     cell[j], k[j], front[j] = cell[active], k[active], front[active]
+                    far[j] = far[active]
     return tcross, steps_run, fired
 
 

@@ -15,7 +15,7 @@ from drgstim.biophysics import recruitment as rec
 from drgstim.biophysics.cells import hh_cable
 from drgstim.biophysics.drg import population_search as ps
 from drgstim.biophysics.drg.geometry import DrgType
-from drgstim.biophysics.runlength import lane_fastest_ms
+from drgstim.biophysics.runlength import LATENCY_MS_AT_37C, lane_fastest_ms
 from drgstim.biophysics.solver import Gate, assemble, run_each
 from drgstim.biophysics.sources import PointSource
 from drgstim.biophysics.stimulate import point_source_ve
@@ -209,3 +209,33 @@ def test_a_run_clear_of_its_gate_ends_its_fastest_travel_sooner() -> None:
     assert not blocked.fired[0] and blocked.steps_run[0] == len(long) - 1
     with pytest.raises(InputError, match="clear_steps"):
         _runs(batch, ve, long, [1.0], Gate(chain, np.array([50]), 0.1, np.array([0])))
+
+
+@pytest.mark.parametrize("kind", list(DrgType))
+def test_no_run_ends_clear_of_its_gate_before_a_spike_could_have_started(kind: DrgType) -> None:
+    # a neuron whose origin (largest |V_e|) lies beyond its gate has a run length shorter
+    # than the fastest travel from the gate to the central end: its clear_steps must not
+    # fall before the pulse and the latency allowance are over (a spike could still start
+    # beyond the gate), and every run's verdict is the whole run's
+    population = pop.sample_population(n_neurons=40, seed=7)
+    contact = [PointSource(tuple(float(c) for c in rec.contact_um(0.0)), 1.0)]  # type: ignore[arg-type]
+    unit = ps._point_sources_local(population, contact, sigma_S_per_m=ps.DEFAULT_SIGMA_S_PER_M)
+    idx = population.indices(kind.value)
+    g = ps._group(population, idx, kind, pulse_width_us=300, field=unit, local=True)
+    everyone = np.arange(len(idx))
+    gate = g.gate(everyone)
+    assert gate.clear_steps is not None
+    started = 0.4 + LATENCY_MS_AT_37C  # pulse 0.1–0.4 ms, 37 °C
+    assert np.all(gate.clear_steps * g.dt_ms >= started)
+    beyond = g.run_ms - g.fastest_ms < started
+    if kind is DrgType.C:
+        assert beyond.any()  # C neurons whose origin lies past the gate: clamped
+    lanes = np.repeat(everyone, 3)
+    drive = np.tile([1.0, 3.0, 6.0], len(idx))
+    kw = {
+        "ve_mV": np.ascontiguousarray(g.ve[:, lanes]), "drive": drive, "wave": g.wave,
+        "dt_ms": g.dt_ms, "steps": g.steps(lanes),
+    }  # fmt: skip
+    batch = take_lanes(g.batch, lanes)
+    plain, gated = run_each(batch, **kw), run_each(batch, gate=g.gate(lanes), **kw)
+    np.testing.assert_array_equal(gated.fired, plain.fired)

@@ -17,7 +17,7 @@ from drgstim.biophysics import recruitment as rec
 from drgstim.biophysics.cells import hh_cable
 from drgstim.biophysics.drg import population_search as ps
 from drgstim.biophysics.drg.geometry import DrgType
-from drgstim.biophysics.solver import BatchResult, assemble, run_batch, run_each
+from drgstim.biophysics.solver import BatchResult, assemble, run_batch, run_each, settle
 from drgstim.biophysics.sources import PointSource
 from drgstim.biophysics.stimulate import point_source_ve
 from drgstim.biophysics.threshold import find_thresholds, take_lanes
@@ -32,6 +32,7 @@ def _chunked(batch: Any, **kw: Any) -> BatchResult:
     the verdict at the detection site (no gate)."""
     kw.pop("width", None)
     kw.pop("gate", None)
+    kw.pop("settled", None)
     run = run_batch(batch, chunk=4, **kw)
     return replace(run, fired=np.isfinite(run.tcross_ms[batch.detect]))
 
@@ -138,3 +139,40 @@ def test_population_thresholds_and_block_are_those_of_the_chunked_runs(
     assert new.simulations == old.simulations
     assert new.blocked.any()
     assert np.isinf(new.thresholds_uA).any() and np.isfinite(new.thresholds_uA).any()
+
+
+@pytest.mark.parametrize("kind", list(DrgType))
+def test_runs_started_from_the_settled_state_are_bit_identical(kind: DrgType) -> None:
+    # every run of a cell goes through the same undriven steps before the pulse (0.1 ms):
+    # started from the state after them (solver.settle) a run gives the same crossings,
+    # steps and verdict to the last bit, and a search the same bracket
+    population = pop.sample_population(n_neurons=40, seed=7)
+    unit = ps._point_sources_local(population, _contact(), sigma_S_per_m=ps.DEFAULT_SIGMA_S_PER_M)
+    idx = population.indices(kind.value)
+    g = ps._group(population, idx, kind, pulse_width_us=300, field=unit, local=True)
+    start = settle(g.batch, wave=g.wave, dt_ms=g.dt_ms)
+    assert start.steps == round(0.1 / g.dt_ms) and start.state.shape[0] == len(idx)
+    lanes = np.repeat(np.arange(len(idx)), 4)
+    drive = np.tile([0.3, 1.0, 3.0, 6.0], len(idx))
+    kw: dict[str, Any] = {
+        "ve_mV": np.ascontiguousarray(g.ve[:, lanes]), "drive": drive, "wave": g.wave,
+        "dt_ms": g.dt_ms, "steps": g.steps(lanes), "gate": g.gate(lanes),
+    }  # fmt: skip
+    batch = take_lanes(g.batch, lanes)
+    rest, settled = run_each(batch, **kw), run_each(batch, settled=start.take(lanes), **kw)
+    np.testing.assert_array_equal(settled.tcross_ms, rest.tcross_ms)
+    np.testing.assert_array_equal(settled.steps_run, rest.steps_run)
+    np.testing.assert_array_equal(settled.fired, rest.fired)
+    assert rest.fired.any()
+    everyone = np.arange(len(idx))
+    search: dict[str, Any] = {
+        "ve_mV": g.ve, "wave": g.wave, "dt_ms": g.dt_ms, "maximum": 6.0, "rel_tol": 1e-3,
+        "steps": g.steps(everyone), "gate": g.gate(everyone),
+    }  # fmt: skip
+    a = find_thresholds(g.batch, **search)
+    b = find_thresholds(g.batch, settled=start, **search)
+    np.testing.assert_array_equal(b.upper, a.upper)
+    np.testing.assert_array_equal(b.lower, a.lower)
+    np.testing.assert_array_equal(b.simulations, a.simulations)
+    with pytest.raises(InputError, match="settled"):
+        run_each(batch, settled=start, **kw)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from drgstim.biophysics.solver import Batch, Gate, search_batch
+from drgstim.biophysics.solver import Batch, Gate, Settled, search_batch
 from drgstim.errors import InputError
 
 __all__ = [
@@ -73,6 +73,7 @@ def find_thresholds(
     steps: npt.NDArray[np.int64] | None = None,
     gate: Gate | None = None,
     growth: float = 2.0,
+    settled: Settled | None = None,
 ) -> ThresholdResult:
     """Smallest drive (≥ 0) that activates each lane of ``batch``: the midpoint of a bracket
     of relative width ≤ ``rel_tol``.
@@ -91,7 +92,9 @@ def find_thresholds(
     ``gate``: an earlier verdict on each simulation (``solver.Gate``). ``growth``: the
     factor by which a drive that did not fire grows until one does (default: doubling);
     after a guess that was too low a small one finds the threshold next to it, where a
-    doubling can jump over a window of firing drives into one of block.
+    doubling can jump over a window of firing drives into one of block. ``settled``: each
+    lane's state after the waveform's undriven first steps (``solver.settle``), where
+    every simulation starts.
     """
     if not 0 < rel_tol < 1:
         raise InputError("rel_tol", rel_tol, "0 < rel_tol < 1")
@@ -130,6 +133,7 @@ def find_thresholds(
         steps=steps,
         gate=gate,
         growth=growth,
+        settled=settled,
     )
     found = np.isfinite(upper)
     lower = np.where(found, lower, np.nan)

@@ -98,8 +98,14 @@ from drgstim.biophysics.drg.geometry import DrgType
 from drgstim.biophysics.drg.search import RELATIVE_TOLERANCE, START_uA
 from drgstim.biophysics.models import simulation_dt_us
 from drgstim.biophysics.population import Population
-from drgstim.biophysics.runlength import lane_fastest_ms, lane_run_lengths_ms, lane_steps
-from drgstim.biophysics.solver import Batch, Gate, assemble_lanes, run_each
+from drgstim.biophysics.runlength import (
+    LATENCY_MS_AT_37C,
+    lane_fastest_ms,
+    lane_run_lengths_ms,
+    lane_steps,
+    slowdown,
+)
+from drgstim.biophysics.solver import Batch, Gate, Settled, assemble_lanes, run_each, settle
 from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M, PointSource, potential_mV_at_um
 from drgstim.biophysics.threshold import find_thresholds, take_lanes
 from drgstim.biophysics.waveforms import Waveform, end_ms, sample
@@ -275,7 +281,9 @@ class _Group:
     chain: IntArray  # the way to the detection site, and each lane's gate on it
     gate_at: IntArray
     fastest_ms: FloatArray  # each lane's fastest travel from its gate to the detection site
+    clear_ms: FloatArray  # when a run with nothing crossed at or beyond its gate may end
     sims: int = 0
+    start: Settled | None = None  # see settled()
 
     def steps(self, lanes: IntArray) -> IntArray:
         """Steps of ``dt_ms`` each of ``lanes`` runs: its own neuron's run length."""
@@ -283,13 +291,19 @@ class _Group:
 
     def gate(self, lanes: IntArray) -> Gate:
         """The gate of ``lanes`` (see :data:`GATE_UM`) at ``dt_ms``: a run that has not
-        crossed at or beyond it by its fastest travel time to the detection site before
-        the end of its run length ends then (``Gate.clear_steps``)."""
+        crossed at or beyond it by ``clear_ms`` ends then (``Gate.clear_steps``)."""
         driven = np.flatnonzero(self.wave)
         quiet = self.dt_ms * float(driven[-1] if len(driven) else 0)
-        ahead = np.floor(self.fastest_ms[lanes] / self.dt_ms).astype(np.int64)
-        clear = np.maximum(self.steps(lanes) - ahead + 1, 1)
+        clear = np.ceil(self.clear_ms[lanes] / self.dt_ms).astype(np.int64) + 1
         return Gate(self.chain, self.gate_at[lanes], quiet, clear)
+
+    def settled(self, lanes: IntArray) -> Settled:
+        """The cells of ``lanes`` after the waveform's undriven first steps at ``dt_ms``
+        (the 0.1 ms before the pulse; every run of a cell at any amplitude goes through
+        the same ones), computed once per group: the runs start there."""
+        if self.start is None:
+            self.start = settle(self.batch, wave=self.wave, dt_ms=self.dt_ms)
+        return self.start.take(lanes)
 
     def outcomes(
         self, lanes: IntArray, amplitude_uA: FloatArray, *, coarse: bool = False
@@ -302,13 +316,14 @@ class _Group:
         wave, dt_ms = self.wave, self.dt_ms
         steps: IntArray | None = self.steps(lanes)
         gate: Gate | None = self.gate(lanes)
+        settled: Settled | None = None if coarse else self.settled(lanes)
         if coarse:
             dt_us = _screen_dt_us(self.pulse_width_us, units.us_from_ms(dt_ms))
             wave = sample(
                 waveform=Waveform.CATHODIC, pulse_width_us=self.pulse_width_us,
                 dt_us=dt_us, tstop_ms=SCREEN_TSTOP_ms,
             )  # fmt: skip
-            dt_ms, steps, gate = units.ms_from_us(dt_us), None, None
+            dt_ms, steps, gate, settled = units.ms_from_us(dt_us), None, None, None
         # each slot takes the next lane as soon as its run ends: a run that fires stops
         # when its spike arrives, so runs of one batch end at very different steps
         run = run_each(
@@ -319,6 +334,7 @@ class _Group:
             dt_ms=dt_ms,
             steps=steps,
             gate=gate,
+            settled=settled,
         )
         self.sims += len(lanes)
         crossed = np.isfinite(run.tcross_ms)
@@ -346,9 +362,16 @@ def _group(
     fastest = lane_fastest_ms(
         cell, path=chain, start=gate_at, length_um=length_um, diameter_um=diameter_um
     )
+    # A run with nothing crossed at or beyond its gate can end its fastest travel from
+    # the gate to the detection site before its run length: a spike still short of the
+    # gate would arrive too late. Not before the latency allowance after the pulse,
+    # though: until then a spike could still start beyond the gate (where a neuron's
+    # origin lies beyond its gate, its run length is shorter than that travel).
+    initiated = stim_end + LATENCY_MS_AT_37C * slowdown(cell)
+    clear = np.maximum(run_ms - fastest, initiated)
     return _Group(
         kind, batch, np.ascontiguousarray(ve), run_ms, _wave(pulse_width_us, dt_us, run_ms),
-        units.ms_from_us(dt_us), pulse_width_us, chain, gate_at, fastest,
+        units.ms_from_us(dt_us), pulse_width_us, chain, gate_at, fastest, clear,
     )  # fmt: skip
 
 
@@ -397,7 +420,7 @@ def _coarse(g: _Group, dt_us: float) -> _Group:
     costs a quarter of one at 25 µs)."""
     return _Group(
         g.kind, g.batch, g.ve, g.run_ms, _wave(g.pulse_width_us, dt_us, g.run_ms),
-        units.ms_from_us(dt_us), g.pulse_width_us, g.chain, g.gate_at, g.fastest_ms,
+        units.ms_from_us(dt_us), g.pulse_width_us, g.chain, g.gate_at, g.fastest_ms, g.clear_ms,
     )  # fmt: skip
 
 
@@ -511,6 +534,7 @@ def _refine(
         guess=(units.mA_from_uA(below), units.mA_from_uA(above)),
         steps=g.steps(open_),
         gate=g.gate(open_),
+        settled=g.settled(open_),
         # a miss moves by the window's own width, not by doubling: firing can stop above
         # threshold (block), and a doubling would jump from just below the threshold over
         # the drives that fire (an Aβ firing at 1.13–1.8 mA, blocked at 2.26 mA)
@@ -549,6 +573,7 @@ def _bisect(
         bracket=(units.mA_from_uA(lower), units.mA_from_uA(rungs[lowest])),
         steps=g.steps(found),
         gate=g.gate(found),
+        settled=g.settled(found),
     )
     g.sims += res.simulations
     got = units.uA_from_mA(res.threshold)

@@ -16,12 +16,14 @@ from drgstim.biophysics.solver.assemble import (
     BatchResult,
     CurrentInjection,
     Gate,
+    Settled,
     assemble,
     assemble_lanes,
     rate_table,
     run_batch,
     run_each,
     search_batch,
+    settle,
 )
 
 __all__ = [
@@ -30,12 +32,14 @@ __all__ = [
     "BatchResult",
     "CurrentInjection",
     "Gate",
+    "Settled",
     "assemble",
     "assemble_lanes",
     "rate_table",
     "run_batch",
     "run_each",
     "search_batch",
+    "settle",
 ]
 
 BACKEND = "numba-cpu"

@@ -124,6 +124,58 @@ class Gate:
 _NEVER = np.iinfo(np.int64).max
 
 
+@dataclass(frozen=True)
+class Settled:
+    """Cells' states after a waveform's undriven first ``steps`` (:func:`settle`): every
+    run of a cell, at any amplitude, goes through exactly these steps first (its drive is
+    zero), so its runs can start there instead of at rest, with the same results.
+
+    ``state`` (M, n, 2 + S): v, vx and the mechanisms' states per compartment of M cells;
+    lane ``l`` of the batch it is given with is cell ``cell[l]`` (:meth:`take`).
+    """
+
+    steps: int
+    state: FloatArray
+    cell: IntArray
+
+    def take(self, lanes: IntArray) -> Settled:
+        """The same states for a batch whose lane ``i`` is this one's lane ``lanes[i]``."""
+        return Settled(self.steps, self.state, self.cell[np.asarray(lanes, np.int64)])
+
+    def arrays(self, lanes: int) -> tuple[int, FloatArray, IntArray]:
+        """(steps, state, each lane's cell) as the kernels take them."""
+        if self.cell.shape != (lanes,):
+            raise InputError("settled", self.cell.shape, f"({lanes},), one per lane")
+        return self.steps, self.state, np.ascontiguousarray(self.cell, np.int64)
+
+
+def _settled_arrays(settled: Settled | None, lanes: int) -> tuple[int, FloatArray, IntArray]:
+    if settled is None or settled.steps == 0:
+        return 0, np.zeros((1, 1, 1)), np.zeros(lanes, np.int64)
+    return settled.arrays(lanes)
+
+
+def settle(batch: Batch, *, wave: FloatArray, dt_ms: float, threshold_mV: float = 0.0) -> Settled:
+    """Each lane's state after the undriven first steps of ``wave`` (those before its first
+    non-zero sample), for :func:`run_each` and :func:`search_batch` (``settled``): with
+    them, no run repeats those steps. None (``steps`` 0) where ``wave`` is driven at once
+    or anything crosses ``threshold_mV`` before the drive."""
+    from drgstim.biophysics.solver import cpu
+
+    lanes = batch.area.shape[1]
+    driven = np.flatnonzero(np.asarray(wave))
+    k0 = int(driven[0]) - 1 if len(driven) else 0
+    if k0 <= 0:
+        return Settled(0, np.zeros((1, 1, 1)), np.zeros(lanes, np.int64))
+    state, crossed = cpu.settle(
+        *batch.cell_arrays(), np.zeros(batch.area.shape), k0, rate_table(batch, dt_ms),
+        batch.v0, threshold_mV, batch.states0,
+    )  # fmt: skip
+    if crossed.any():
+        return Settled(0, np.zeros((1, 1, 1)), np.zeros(lanes, np.int64))
+    return Settled(k0, state, np.arange(lanes, dtype=np.int64))
+
+
 def _gate_arrays(gate: Gate | None, lanes: int) -> tuple[IntArray, IntArray, float, IntArray]:
     if gate is None:
         never = np.full(lanes, _NEVER, np.int64)
@@ -386,11 +438,14 @@ def run_each(
     threshold_mV: float = 0.0,
     width: int = 16,
     gate: Gate | None = None,
+    settled: Settled | None = None,
 ) -> BatchResult:
     """Every lane once at its amplitude, as :func:`run_batch` without traces, electrodes or
     spike counts, but with each slot taking the next lane as soon as its run ends
     (``cpu.run_once``): no lane waits for a slower one beside it. ``fired``: whether each
     lane's spike reached the detection site (or its ``gate``, see :class:`Gate`).
+    ``settled``: each lane's state after the waveform's undriven first steps
+    (:func:`settle`), where its run starts.
 
     A lane that fired shows its crossings up to the spike's arrival at the detection site
     (``run_batch`` may show later ones, from the time its chunk ran on); one that did not,
@@ -418,6 +473,7 @@ def run_each(
         max(1, width),
         batch.states0,
         *gated,
+        *_settled_arrays(settled, lanes),
     )
     return BatchResult(
         tcross_ms=tcross, traces_mV=np.zeros((0, 0, lanes)), steps_run=steps_run, fired=fired
@@ -440,6 +496,7 @@ def search_batch(
     steps: npt.ArrayLike | None = None,
     gate: Gate | None = None,
     growth: float = 2.0,
+    settled: Settled | None = None,
 ) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
     """Threshold search of every lane inside the kernel (see ``cpu.search``).
 
@@ -450,7 +507,8 @@ def search_batch(
     and optionally the amplitude to run second (see ``cpu.search``). ``steps`` (L,): how
     many steps of ``wave`` a simulation of each lane runs (default: all); ``gate``: an
     earlier verdict on each run (see :class:`Gate`). ``growth``: the factor by which a
-    drive that did not fire grows until one does (2: doubling).
+    drive that did not fire grows until one does (2: doubling). ``settled``: where each
+    simulation starts (see :func:`run_each`).
     """
     from drgstim.biophysics.solver import cpu
 
@@ -477,4 +535,5 @@ def search_batch(
         np.array([maximum, rel_tol, floor, growth], dtype=np.float64),
         known,
         *gated,
+        *_settled_arrays(settled, lanes),
     )

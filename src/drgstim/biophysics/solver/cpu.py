@@ -50,7 +50,7 @@ from drgstim.biophysics.channels import fh, mrg_node, passive, sundt
 from drgstim.biophysics.solver import mechanisms, tables
 from drgstim.biophysics.solver.tables import RateTable
 
-__all__ = ["concurrent_calls_safe", "integrate", "run_once", "search"]
+__all__ = ["concurrent_calls_safe", "integrate", "run_once", "search", "settle"]
 
 _FASTMATH = {"nsz", "arcp", "contract", "reassoc"}  # no nnan/ninf: inf means "not crossed"
 # error_model="numpy": a division by zero gives inf/NaN instead of a Python exception, so
@@ -671,6 +671,87 @@ def _restart(
             x[(i * n_st + s) * LANES + j] = states0[i, s]
 
 
+@numba.njit(cache=True)
+def _begin(
+    g: np.ndarray,
+    x: np.ndarray,
+    j: int,
+    amp: float,
+    v0: float,
+    states0: np.ndarray,
+    k0: int,
+    start: np.ndarray,
+    c: int,
+) -> int:
+    """Slot ``j`` at the start of a run at ``amp``: at rest, or (``k0`` > 0) at cell
+    ``c``'s state after the waveform's ``k0`` undriven first steps (``start[c]``: v, vx
+    and the states per compartment, from :func:`settle`). Returns the step it starts at."""
+    if k0 == 0:
+        _restart(g, x, j, amp, v0, states0)
+        return 0
+    n, n_st = start.shape[1], start.shape[2] - 2
+    for i in range(n):
+        o = i * _ROW + j
+        g[o + _V * LANES] = start[c, i, 0]
+        g[o + _VX * LANES] = start[c, i, 1]
+        g[o + _TC * LANES] = np.inf
+        g[o + _EA * LANES] = g[o + _VE * LANES] * amp
+        for s in range(n_st):
+            x[(i * n_st + s) * LANES + j] = start[c, i, 2 + s]
+    return k0
+
+
+@numba.njit(cache=True, parallel=True, nogil=True)
+def settle(
+    parent: np.ndarray,
+    mech: np.ndarray,
+    area: np.ndarray,
+    cap: np.ndarray,
+    ga: np.ndarray,
+    gx: np.ndarray,
+    gxg: np.ndarray,
+    cxc: np.ndarray,
+    params: np.ndarray,
+    ve: np.ndarray,
+    k0: int,
+    rt: RateTable,
+    v0: float,
+    threshold: float,
+    states0: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every lane's state after ``k0`` steps from rest without drive, (L, n, 2 + S): v,
+    vx and the states per compartment, and whether anything crossed ``threshold``
+    meanwhile (L,). Each lane's arithmetic is that of the same steps inside a run (the
+    drive is zero whatever the amplitude), so a run may start there (:func:`_begin`)."""
+    n, lanes = area.shape
+    n_st = states0.shape[1]
+    dt = rt.dt
+    out = np.empty((lanes, n, 2 + n_st))
+    crossed = np.zeros(lanes, dtype=np.bool_)
+    for ch in numba.prange((lanes + LANES - 1) // LANES):
+        lo = ch * LANES
+        w = min(lanes, lo + LANES) - lo
+        g, par, x = _new_group(n, params.shape[1], n_st)
+        eold, enew, told = np.zeros(LANES), np.zeros(LANES), np.zeros(LANES)
+        nochain, far = np.empty(0, dtype=np.int64), np.full(LANES, -1, dtype=np.int64)
+        for j in range(LANES):  # slots past w run a copy of the chunk's first lane
+            lane = lo + (j if j < w else 0)
+            _load(parent, g, par, j, lane, area, cap, cxc, gxg, ga, gx, params, ve, dt)
+            _restart(g, x, j, 0.0, v0, states0)
+        for k in range(k0):
+            for j in range(LANES):
+                told[j] = k * dt
+            _step(parent, mech, g, par, x, eold, enew, told, rt, threshold, w, nochain, far)
+        for j in range(w):
+            for i in range(n):
+                out[lo + j, i, 0] = _get(g, i, _V, j)
+                out[lo + j, i, 1] = _get(g, i, _VX, j)
+                crossed[lo + j] |= _get(g, i, _TC, j) < np.inf
+                for s_ in range(n_st):
+                    out[lo + j, i, 2 + s_] = x[(i * n_st + s_) * LANES + j]
+    return out, crossed
+
+
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def _step(
     parent: np.ndarray,
@@ -1010,6 +1091,9 @@ def search(
     gate_at: np.ndarray,  # (L,) int64 the gate's position in chain per cell, −1: none
     quiet: float,  # ms: no drive from then on
     clear: np.ndarray,  # (L,) int64 steps after which a run clear of the gate ends
+    k0: int,  # undriven first steps each run skips (0: none), starting from …
+    start: np.ndarray,  # (M, n, 2 + S) … each cell's state after them (settle)
+    start_of: np.ndarray,  # (L,) int64 each lane's row of start
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Threshold search of every lane (cell): (upper, lower, initiation index, simulations).
 
@@ -1059,9 +1143,10 @@ def search(
         for j in range(w):
             cell[j] = g + taken * groups
             taken += 1
-            _load(parent, grp, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
-            amp[j], lo[j], hi[j] = _first_amplitude(initial, bracket, cell[j])
-            _restart(grp, x, j, amp[j], v0, states0)
+            f = cell[j]
+            _load(parent, grp, par, j, f, area, cap, cxc, gxg, ga, gx, params, ve, dt)
+            amp[j], lo[j], hi[j] = _first_amplitude(initial, bracket, f)
+            k[j] = _begin(grp, x, j, amp[j], v0, states0, k0, start, start_of[f])
         active = w  # slots 0 … active − 1 hold a cell
         while active > 0:
             for j in range(active):
@@ -1090,18 +1175,17 @@ def search(
                     amp[j] = second  # a guessed bracket's other end, inside the bracket
                 elif not finished and fired and lo[j] == 0.0 and not np.isnan(second):
                     amp[j] = hi[j] / limits[3]  # both guesses fired: down by the growth
-                k[j] = 0
                 if not finished:
-                    _restart(grp, x, j, amp[j], v0, states0)
+                    k[j] = _begin(grp, x, j, amp[j], v0, states0, k0, start, start_of[f])
                     continue
                 thr[f] = hi[j]
                 low[f] = lo[j]
                 if taken < count:
-                    cell[j] = g + taken * groups
+                    cell[j] = f = g + taken * groups
                     taken += 1
-                    _load(parent, grp, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
-                    amp[j], lo[j], hi[j] = _first_amplitude(initial, bracket, cell[j])
-                    _restart(grp, x, j, amp[j], v0, states0)
+                    _load(parent, grp, par, j, f, area, cap, cxc, gxg, ga, gx, params, ve, dt)
+                    amp[j], lo[j], hi[j] = _first_amplitude(initial, bracket, f)
+                    k[j] = _begin(grp, x, j, amp[j], v0, states0, k0, start, start_of[f])
                 else:  # no cell left: the last active slot moves here, the group narrows
                     active -= 1
                     _move(active, j, grp, par, x)
@@ -1147,6 +1231,9 @@ def run_once(
     gate_at: np.ndarray,
     quiet: float,
     clear: np.ndarray,
+    k0: int,
+    start: np.ndarray,
+    start_of: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every lane once at its amplitude: first crossings (n, L), steps run (L,) and whether
     it fired (L,).
@@ -1183,10 +1270,10 @@ def run_once(
         far = np.full(LANES, -1, dtype=np.int64)  # see _advance
         taken = 0
         for j in range(w):
-            cell[j] = g + taken * groups
+            cell[j] = f = g + taken * groups
             taken += 1
-            _load(parent, grp, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
-            _restart(grp, x, j, amp[cell[j]], v0, states0)
+            _load(parent, grp, par, j, f, area, cap, cxc, gxg, ga, gx, params, ve, dt)
+            k[j] = _begin(grp, x, j, amp[f], v0, states0, k0, start, start_of[f])
         active = w  # slots 0 … active − 1 hold a lane
         while active > 0:
             for j in range(active):
@@ -1207,12 +1294,11 @@ def run_once(
                 steps_run[f] = k[j]
                 for i in range(n):
                     tcross[i, f] = _get(grp, i, _TC, j)
-                k[j] = 0
                 if taken < count:
-                    cell[j] = g + taken * groups
+                    cell[j] = f = g + taken * groups
                     taken += 1
-                    _load(parent, grp, par, j, cell[j], area, cap, cxc, gxg, ga, gx, params, ve, dt)
-                    _restart(grp, x, j, amp[cell[j]], v0, states0)
+                    _load(parent, grp, par, j, f, area, cap, cxc, gxg, ga, gx, params, ve, dt)
+                    k[j] = _begin(grp, x, j, amp[f], v0, states0, k0, start, start_of[f])
                 else:  # no lane left: the last active slot moves here, the group narrows
                     active -= 1
                     _move(active, j, grp, par, x)

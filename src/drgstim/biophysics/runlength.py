@@ -52,6 +52,7 @@ __all__ = [
     "lane_fastest_ms",
     "lane_run_lengths_ms",
     "lane_steps",
+    "latency_ms",
     "run_length_ms",
     "slowdown",
 ]
@@ -133,6 +134,33 @@ def conduction_ms(cell: Morphology, *, origin: int, target: int | None = None) -
     return _travel_ms(cell.compartments(), origin, end, factor)
 
 
+def latency_ms(cell: Morphology) -> float:
+    """The latency allowance (ms): by then after the stimulus a spike has started, if it
+    does: ``LATENCY_MS_AT_37C`` × :func:`slowdown`."""
+    return LATENCY_MS_AT_37C * slowdown(cell)
+
+
+def _lane_floor(
+    cell: Morphology,
+    lanes: int,
+    length_um: npt.NDArray[np.float64] | None,
+    diameter_um: npt.NDArray[np.float64] | None,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(lengths in µm, floor velocities at 37 °C in m/s) of every compartment and lane,
+    (n, L): the lanes' own lengths and diameters (default ``cell``'s own)."""
+    arrays = cell.compartment_arrays()
+    n = arrays.length_um.shape[0]
+    length = arrays.length_um[:, None] if length_um is None else np.asarray(length_um)
+    diameter = arrays.diameter_um[:, None] if diameter_um is None else np.asarray(diameter_um)
+    length = np.broadcast_to(length, (n, lanes))
+    diameter = np.broadcast_to(diameter, (n, lanes))
+    rules = [_floor_rule(c) for c in cell.compartments()]
+    myelinated = np.array([m for m, _ in rules])
+    coefficient = np.array([k for _, k in rules])
+    v37 = coefficient[:, None] * np.where(myelinated[:, None], diameter, np.sqrt(diameter))
+    return length, v37
+
+
 def run_length_ms(
     cell: Morphology, *, stimulus_end_ms: float, ve_mV: npt.NDArray[np.float64]
 ) -> float:
@@ -150,7 +178,7 @@ def run_length_ms(
     slow = slowdown(cell)
     factor = slow**VELOCITY_EXPONENT
     travel = max(_travel_ms(comps, i, end, factor) for i in origins)
-    return stimulus_end_ms + travel + LATENCY_MS_AT_37C * slow
+    return stimulus_end_ms + travel + latency_ms(cell)
 
 
 def lane_run_lengths_ms(
@@ -170,29 +198,20 @@ def lane_run_lengths_ms(
     else in the batch: any split of a population into batches gives each neuron the same run.
     """
     ve = np.abs(np.asarray(ve_mV, dtype=np.float64))
-    n, lanes = ve.shape
-    arrays = cell.compartment_arrays()
-    length = arrays.length_um[:, None] if length_um is None else np.asarray(length_um)
-    diameter = arrays.diameter_um[:, None] if diameter_um is None else np.asarray(diameter_um)
-    length = np.broadcast_to(length, (n, lanes))
-    diameter = np.broadcast_to(diameter, (n, lanes))
-    slow = slowdown(cell)
-    factor = slow**VELOCITY_EXPONENT
-    comps = cell.compartments()
-    rules = [_floor_rule(c) for c in comps]
-    myelinated = np.array([m for m, _ in rules])
-    coefficient = np.array([k for _, k in rules])
-    v37 = coefficient[:, None] * np.where(myelinated[:, None], diameter, np.sqrt(diameter))
+    lanes = ve.shape[1]
+    factor = slowdown(cell) ** VELOCITY_EXPONENT
+    length, v37 = _lane_floor(cell, lanes, length_um, diameter_um)
     step_ms = length / (1e3 * (v37 / factor))  # each compartment's crossing time, (n, L)
+    parent = cell.compartment_arrays().parent
     end = cell.detect_index()
     origin = np.argmax(ve, axis=0)
     out = np.empty(lanes)
     for o in np.unique(origin):
         lanes_o = np.flatnonzero(origin == o)
-        path = np.asarray(_path(arrays.parent, int(o), end), dtype=np.int64)
+        path = np.asarray(_path(parent, int(o), end), dtype=np.int64)
         # summed one compartment at a time, in the path's order (cumsum is sequential)
         travel = np.cumsum(step_ms[np.ix_(path, lanes_o)], axis=0)[-1]
-        out[lanes_o] = stimulus_end_ms + travel + LATENCY_MS_AT_37C * slow
+        out[lanes_o] = stimulus_end_ms + travel + latency_ms(cell)
     return out
 
 
@@ -216,18 +235,8 @@ def lane_fastest_ms(
     out = np.zeros(lanes)
     if cell.temperature_C > REFERENCE_C or not len(path):
         return out
-    arrays = cell.compartment_arrays()
-    n = arrays.length_um.shape[0]
-    length = arrays.length_um[:, None] if length_um is None else np.asarray(length_um)
-    diameter = arrays.diameter_um[:, None] if diameter_um is None else np.asarray(diameter_um)
-    length = np.broadcast_to(length, (n, lanes))[path]
-    diameter = np.broadcast_to(diameter, (n, lanes))[path]
-    comps = cell.compartments()
-    rules = [_floor_rule(comps[int(i)]) for i in path]
-    myelinated = np.array([m for m, _ in rules])[:, None]
-    coefficient = np.array([k for _, k in rules])[:, None]
-    v37 = coefficient * np.where(myelinated, diameter, np.sqrt(diameter))  # m/s = mm/ms
-    step_ms = length / (1e3 * CEILING_FACTOR * v37)
+    length, v37 = _lane_floor(cell, lanes, length_um, diameter_um)
+    step_ms = length[path] / (1e3 * CEILING_FACTOR * v37[path])  # 1 m/s = 1 mm/ms
     # from each compartment to the end, both excluded: the sum of those after it, less the last
     after = np.cumsum(step_ms[::-1], axis=0)[::-1] - step_ms - step_ms[-1]
     ok = start >= 0

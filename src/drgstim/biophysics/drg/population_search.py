@@ -99,11 +99,10 @@ from drgstim.biophysics.drg.search import RELATIVE_TOLERANCE, START_uA
 from drgstim.biophysics.models import simulation_dt_us
 from drgstim.biophysics.population import Population
 from drgstim.biophysics.runlength import (
-    LATENCY_MS_AT_37C,
     lane_fastest_ms,
     lane_run_lengths_ms,
     lane_steps,
-    slowdown,
+    latency_ms,
 )
 from drgstim.biophysics.solver import Batch, Gate, Settled, assemble_lanes, run_each, settle
 from drgstim.biophysics.sources import DEFAULT_SIGMA_S_PER_M, PointSource, potential_mV_at_um
@@ -367,7 +366,7 @@ def _group(
     # gate would arrive too late. Not before the latency allowance after the pulse,
     # though: until then a spike could still start beyond the gate (where a neuron's
     # origin lies beyond its gate, its run length is shorter than that travel).
-    initiated = stim_end + LATENCY_MS_AT_37C * slowdown(cell)
+    initiated = stim_end + latency_ms(cell)
     clear = np.maximum(run_ms - fastest, initiated)
     return _Group(
         kind, batch, np.ascontiguousarray(ve), run_ms, _wave(pulse_width_us, dt_us, run_ms),

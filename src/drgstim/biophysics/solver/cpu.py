@@ -458,8 +458,8 @@ def _update(
 ) -> None:
     """Apply the solution (B1, B2 hold the changes of v and vx), advance the gates at the
     new v, note first threshold crossings (see :func:`_advance`)."""
-    none = np.empty(0, dtype=np.int64)
-    _advance(none, mech, g, par, x, told, rt, threshold, w, False, none, np.empty(LANES, np.int64))
+    none, far = np.empty(0, dtype=np.int64), np.full(LANES, -1, dtype=np.int64)
+    _advance(none, mech, g, par, x, told, rt, threshold, w, False, none, far)
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")

@@ -13,6 +13,7 @@ contain near, far, blocked and silent neurons of every type.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pytest
 
@@ -289,6 +290,22 @@ def test_threads_split_the_neurons_and_change_no_result(monkeypatch: pytest.Monk
     np.testing.assert_array_equal(alone.thresholds_uA, one.thresholds_uA)
     with pytest.raises(InputError, match="threads"):
         run(0)
+
+
+def test_a_part_that_ends_hands_its_threads_to_the_next_kernel_of_one_still_running() -> None:
+    # parts of equal size need unequal time: the threads of one that has ended go to the
+    # next kernel of a part still running, and never more than Numba has started
+    share = ps._Threads(2, 2)
+    assert share.take(1) == 1  # one each while both run
+    share.give(1)  # the other part ended
+    assert share.take(1) == 2
+    assert share.take(1) == 1  # taken: nothing left for a third
+    most = numba.config.NUMBA_NUM_THREADS
+    many = ps._Threads(10**6, 2)
+    assert many.take(1) == max(1, most - 1)
+    many.give(most)  # a part that held them all ends
+    assert many.take(1) == most
+    assert many.take(most) == most
 
 
 @pytest.mark.slow

@@ -283,6 +283,7 @@ class _Group:
     clear_ms: FloatArray  # when a run with nothing crossed at or beyond its gate may end
     sims: int = 0
     start: Settled | None = None  # see settled()
+    pace: Callable[[], None] = lambda: None  # called before each kernel (_Threads.pace)
 
     def steps(self, lanes: IntArray) -> IntArray:
         """Steps of ``dt_ms`` each of ``lanes`` runs: its own neuron's run length."""
@@ -301,6 +302,7 @@ class _Group:
         (the 0.1 ms before the pulse; every run of a cell at any amplitude goes through
         the same ones), computed once per group: the runs start there."""
         if self.start is None:
+            self.pace()
             self.start = settle(self.batch, wave=self.wave, dt_ms=self.dt_ms)
         return self.start.take(lanes)
 
@@ -325,6 +327,7 @@ class _Group:
             dt_ms, steps, gate, settled = units.ms_from_us(dt_us), None, None, None
         # each slot takes the next lane as soon as its run ends: a run that fires stops
         # when its spike arrives, so runs of one batch end at very different steps
+        self.pace()
         run = run_each(
             sub,
             ve_mV=np.ascontiguousarray(self.ve[:, lanes]),
@@ -420,6 +423,7 @@ def _coarse(g: _Group, dt_us: float) -> _Group:
     return _Group(
         g.kind, g.batch, g.ve, g.run_ms, _wave(g.pulse_width_us, dt_us, g.run_ms),
         units.ms_from_us(dt_us), g.pulse_width_us, g.chain, g.gate_at, g.fastest_ms, g.clear_ms,
+        pace=g.pace,
     )  # fmt: skip
 
 
@@ -523,6 +527,8 @@ def _refine(
     c = np.where(finite, coarse_uA[open_], max_uA)
     above = np.where(finite, np.minimum(c / window[1], max_uA), max_uA)
     below = np.minimum(c / window[0], above * window[1] / window[0])
+    settled = g.settled(open_)
+    g.pace()
     res = find_thresholds(
         take_lanes(g.batch, open_),
         ve_mV=np.ascontiguousarray(g.ve[:, open_]),
@@ -533,7 +539,7 @@ def _refine(
         guess=(units.mA_from_uA(below), units.mA_from_uA(above)),
         steps=g.steps(open_),
         gate=g.gate(open_),
-        settled=g.settled(open_),
+        settled=settled,
         # a miss moves by the window's own width, not by doubling: firing can stop above
         # threshold (block), and a doubling would jump from just below the threshold over
         # the drives that fire (an Aβ firing at 1.13–1.8 mA, blocked at 2.26 mA)
@@ -561,6 +567,8 @@ def _bisect(
     # the doubling's bracket: the rung below (already run, no spike there; 0 below the
     # first rung) and that rung; the kernel bisects it at once, as the doubling would
     lower = np.where(lowest > 0, rungs[np.maximum(lowest - 1, 0)], 0.0)
+    settled = g.settled(found)
+    g.pace()
     res = find_thresholds(
         take_lanes(g.batch, found),
         ve_mV=np.ascontiguousarray(g.ve[:, found]),
@@ -572,7 +580,7 @@ def _bisect(
         bracket=(units.mA_from_uA(lower), units.mA_from_uA(rungs[lowest])),
         steps=g.steps(found),
         gate=g.gate(found),
-        settled=g.settled(found),
+        settled=settled,
     )
     g.sims += res.simulations
     got = units.uA_from_mA(res.threshold)
@@ -703,9 +711,12 @@ def population_thresholds(
     ``threads`` (default: Numba's thread count): the neurons are split into that many
     interleaved parts, each computed whole in its own thread (cells, Python and kernels;
     the kernels release the GIL), instead of one part whose kernels use every thread: no
-    thread waits while another builds cells or finishes a kernel's last runs. Each neuron's
-    result does not depend on its part (tested), so the split changes no result. Under
-    Numba's workqueue threading layer (no OpenMP or TBB installed) there is one part.
+    thread waits while another builds cells or finishes a kernel's last runs. A part that
+    ends hands its thread to the next kernel of a part still running (:class:`_Threads`):
+    equal parts need unequal time (1000 neurons: one part 1.6 s of CPU longer than the
+    other). Each neuron's result does not depend on its part or on the threads its
+    kernels ran on (tested), so neither changes a result. Under Numba's workqueue
+    threading layer (no OpenMP or TBB installed) there is one part.
     """
     amps = np.asarray([float(a) for a in amplitudes_uA], dtype=np.float64)
     _check(pulse_width_us, amplitudes_uA, max_amplitude_uA)
@@ -724,6 +735,7 @@ def population_thresholds(
         parts = 1  # Numba's workqueue layer: one part, its kernels on every thread
     out = _Result(n, len(amps))
     lock = threading.Lock()
+    share = _Threads(numba.get_num_threads() if threads is None else int(threads), parts)
 
     def report(rows: int, sims: int) -> None:
         with lock:
@@ -732,12 +744,21 @@ def population_thresholds(
             if progress is not None:
                 progress(out.done, n)
 
-    def part(rows: IntArray, numba_threads: int) -> None:
-        numba.set_num_threads(numba_threads)  # this thread's own setting
-        _part(
-            population, chosen, rows, out, pulse_width_us=pulse_width_us, amps=amps,
-            max_uA=max_amplitude_uA, starts=starts, unit=unit, local=local, report=report,
-        )  # fmt: skip
+    def part(rows: IntArray) -> None:
+        held = [1]
+
+        def pace() -> None:  # this thread's own setting: its share, and any left free
+            held[0] = share.take(held[0])
+            numba.set_num_threads(held[0])
+
+        try:
+            _part(
+                population, chosen, rows, out, pulse_width_us=pulse_width_us, amps=amps,
+                max_uA=max_amplitude_uA, starts=starts, unit=unit, local=local,
+                report=report, pace=pace,
+            )  # fmt: skip
+        finally:
+            share.give(held[0])
 
     everything = np.arange(n)
     if parts == 1:
@@ -747,7 +768,7 @@ def population_thresholds(
         )  # fmt: skip
     else:
         with ThreadPoolExecutor(parts) as pool:
-            jobs = [pool.submit(part, everything[k::parts], 1) for k in range(parts)]
+            jobs = [pool.submit(part, everything[k::parts]) for k in range(parts)]
             for job in jobs:
                 job.result()
     return PopulationThresholds(
@@ -759,6 +780,31 @@ def population_thresholds(
         block_candidates=out.candidates,
         simulations=out.sims,
     )
+
+
+class _Threads:
+    """Numba threads of :func:`population_thresholds`'s parts: each part starts with one; a
+    part that ends gives its threads back and the next kernel of a part still running
+    takes them (parts of equal size need unequal time: the last part would otherwise run
+    its last kernels on one thread while the others wait)."""
+
+    def __init__(self, total: int, parts: int) -> None:
+        self.most = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
+        self.free = max(0, min(total, self.most) - parts)
+        self.lock = threading.Lock()
+
+    def take(self, held: int) -> int:
+        """``held`` and the threads now free, up to as many as Numba has started (they are
+        this part's until it ends)."""
+        with self.lock:
+            more = max(0, min(self.free, self.most - held))
+            self.free -= more
+        return held + more
+
+    def give(self, held: int) -> None:
+        """A part's threads back, when it ends."""
+        with self.lock:
+            self.free += held
 
 
 class _Result:
@@ -777,10 +823,12 @@ def _part(
     population: Population, chosen: IntArray, part: IntArray, out: _Result, *,
     pulse_width_us: float, amps: FloatArray, max_uA: float, starts: dict[DrgType, float],
     unit: Field, local: bool, report: Callable[[int, int], None],
+    pace: Callable[[], None] = lambda: None,
 ) -> None:  # fmt: skip
     """Rows ``part`` of ``chosen``: per type, the ladder, bisection, refinement and block
-    check; results into ``out``."""
+    check; results into ``out`` (``pace``: called before each kernel)."""
     for kind, sub, g in _by_type(population, chosen[part], pulse_width_us, unit, local):
+        g.pace = pace
         rows = part[sub]
         rungs = ladder_uA(max_uA, starts.get(kind, START_uA))
         coarse_dt_us, window = _coarse_choice(kind, pulse_width_us)

@@ -13,7 +13,10 @@ its threshold (``drg.search.drg_activation``), with the same maximum.
 prints both times, the ratio, and the agreement: the largest relative threshold
 difference (both are midpoints of 0.1 % brackets around the same threshold, so they may
 differ by up to 0.1 %) and the number of (neuron, amplitude) pairs whose
-activated/blocked state differs. ``--skip-exhaustive`` times the fast path alone. CPU
+activated/blocked state differs. For each threshold beyond the tolerance it checks whether
+both values are transitions (silent 0.1 % below, firing 0.1 % above): a neuron whose
+firing is not monotone in the amplitude (a window below block) has several in the
+doubling's bracket, and the two searches may converge on different ones. ``--skip-exhaustive`` times the fast path alone. CPU
 seconds (all threads) are printed too: on a shared machine they are steadier than wall
 time.
 """
@@ -39,7 +42,10 @@ def main() -> None:
     args = parser.parse_args()
 
     from drgstim.biophysics.drg import search
-    from drgstim.biophysics.drg.population_search import population_thresholds
+    from drgstim.biophysics.drg.population_search import (
+        population_activation,
+        population_thresholds,
+    )
     from drgstim.biophysics.drg.search import RELATIVE_TOLERANCE
     from drgstim.biophysics.population import sample_population
     from drgstim.biophysics.recruitment import contact_um, recruitment
@@ -95,6 +101,27 @@ def main() -> None:
         f"finite/inf mismatches {mismatch_inf}, activation differs in {differ} of "
         f"{slow_active.size} (neuron, amplitude) pairs"
     )
+    # Beyond the tolerance: is each of the two a transition (silent just below, firing
+    # just above)? Then the neuron's firing is not monotone in the amplitude and the
+    # doubling's bracket held more than one transition.
+    far = np.flatnonzero(both)[rel > RELATIVE_TOLERANCE]
+    for i in far:
+        probe = np.array([s_thr[i], f_thr[i]])[:, None] * np.array(
+            [1 - RELATIVE_TOLERANCE, 1 + RELATIVE_TOLERANCE]
+        )
+        fires = population_activation(
+            population, amplitudes_uA=probe.ravel(), pulse_width_us=args.pulse_width_us,
+            sources_um=[contact], indices=[int(fast.indices[i])] * 4,
+        ).reshape(2, 2)  # fmt: skip
+        kind = (
+            "both transitions"
+            if (fires == [[False, True], [False, True]]).all()
+            else "not both transitions"
+        )
+        print(
+            f"  neuron {int(fast.indices[i])} ({population.types[int(fast.indices[i])].value}): "
+            f"exhaustive {s_thr[i]:.1f} µA, fast {f_thr[i]:.1f} µA: {kind}"
+        )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,10 @@ import pytest
 
 from drgstim import units
 from drgstim.biophysics.drg import build_abeta, build_adelta, build_c
+from drgstim.biophysics.drg.population_search import population_activation
 from drgstim.biophysics.morphology import Morphology
+from drgstim.biophysics.population import sample_population
+from drgstim.biophysics.recruitment import contact_um
 from drgstim.biophysics.solver import assemble, run_batch
 from drgstim.biophysics.sources import PointSource, potential_mV_at_um
 from drgstim.biophysics.stimulate import centres_um, point_source_ve, threshold
@@ -130,3 +133,19 @@ def test_abeta_and_adelta_thresholds_well_below_c_at_1_mm() -> None:
     assert c.threshold_mA > 1.5  # clinical amplitudes leave C neurons silent
     assert ab.threshold_mA < ad.threshold_mA < c.threshold_mA  # Graham et al. 2019's order
     assert 1.5 * ad.threshold_mA < c.threshold_mA
+
+
+def test_an_abeta_neuron_can_fire_in_a_window_below_block() -> None:
+    # Firing is not always monotone in the amplitude: an Aβ neuron 0.5 mm under a contact
+    # (population seed 3, neuron 1) fires at 1.84–2.0 mA, is silent at 2.2–2.55 mA and fires
+    # again from 2.57 mA, so the doubling's bracket (1.6, 3.2 mA) holds three transitions
+    # (docs/validation.md, "Neurons whose firing is not monotone in the amplitude")
+    population = sample_population(n_neurons=1000, seed=3)
+    contact = PointSource(tuple(float(c) for c in contact_um(500.0)), 1.0)  # type: ignore[arg-type]
+    amps = [1600.0, 1830.0, 1900.0, 2400.0, 2800.0, 3200.0]
+    fires = population_activation(
+        population, amplitudes_uA=amps, pulse_width_us=300.0, sources_um=[contact],
+        indices=[1] * len(amps),
+    )  # fmt: skip
+    assert population.types[1].value == "abeta"
+    assert fires.tolist() == [False, False, True, False, True, True]

@@ -128,12 +128,17 @@ def _fused_steps(b_parent, mech, g, par, x, eold, enew, told, rt, w, steps):  # 
     [build_c(sodium_dynamics=True, calcium_sk=True), build_abeta()],
     ids=["C with concentrations", "Abeta"],
 )
-def test_fused_step_equals_the_separate_passes_bit_for_bit(cell: Morphology) -> None:
+def test_fused_step_equals_the_separate_passes(cell: Morphology) -> None:
     # _step folds the axial coupling into the membrane pass and the back-substitution
     # into the update (three passes over the group instead of five); integrate's
     # electrode path still runs the passes one by one. Same operations in the same
-    # order: every field, parameter and gate identical after a few driven steps, with
-    # branch points (the T-junction), concentrations (C) and first crossings.
+    # order: every field, parameter and gate equal after a few driven steps, with branch
+    # points (the T-junction), concentrations (C) and first crossings. Equal to rounding,
+    # not bit for bit: where Numba compiles the separate passes in this process rather
+    # than loading them from its cache, LLVM may inline them into the caller and fuse a
+    # multiply and an add there (fastmath "contract") where the cached _step does not
+    # (seen: 5e-9 relative after 5 steps from random voltages, with a cache holding the
+    # population search's kernels only). A wrong offset or formula differs by far more.
     dt = 0.025
     b, g, par, x = _group(cell, dt, seed=7)
     n = b.area.shape[0]
@@ -147,7 +152,7 @@ def test_fused_step_equals_the_separate_passes_bit_for_bit(cell: Morphology) -> 
     _separate_passes(b.parent, b.mech, *copy, eold, enew, told, rt, w, 5)
     assert (g.reshape(n, cpu._NF, L)[:, cpu._TC, :] < np.inf).any()  # something crossed
     for fused, separate in zip((g, par, x), copy, strict=True):
-        np.testing.assert_array_equal(fused, separate)
+        np.testing.assert_allclose(fused, separate, rtol=1e-7, atol=1e-15)
 
 
 def test_fh_current_shares_one_exponential_correctly() -> None:

@@ -754,6 +754,7 @@ def population_thresholds(
             numba.set_num_threads(held[0])
 
         try:
+            pace()  # every kernel of this thread, from its first (whatever calls it)
             _part(
                 population, chosen, rows, out, pulse_width_us=pulse_width_us, amps=amps,
                 max_uA=max_amplitude_uA, starts=starts, unit=unit, local=local,

@@ -16,9 +16,9 @@ differ by up to 0.1 %) and the number of (neuron, amplitude) pairs whose
 activated/blocked state differs. For each threshold beyond the tolerance it checks whether
 both values are transitions (silent 0.1 % below, firing 0.1 % above): a neuron whose
 firing is not monotone in the amplitude (a window below block) has several in the
-doubling's bracket, and the two searches may converge on different ones. ``--skip-exhaustive`` times the fast path alone. CPU
-seconds (all threads) are printed too: on a shared machine they are steadier than wall
-time.
+doubling's bracket, and the two searches may converge on different ones.
+``--skip-exhaustive`` times the fast path alone. CPU seconds (all threads) are printed
+too: on a shared machine they are steadier than wall time.
 """
 
 from __future__ import annotations

@@ -22,28 +22,28 @@ from drgstim.biophysics.morphology import Morphology
 from drgstim.biophysics.solver import Batch, assemble, cpu, mechanisms, tables
 from drgstim.biophysics.solver.assemble import rate_table
 
-L = cpu.LANES
 DV = 0.001  # mV, NEURON's step for di/dv
 
 
 @numba.njit
-def _fill(b_parent, g, par, x, area, cap, cxc, gxg, ga, gx, params, ve, dt, v0, states0):  # type: ignore[no-untyped-def]
-    for j in range(cpu.LANES):
-        cpu._load(b_parent, g, par, j, j, area, cap, cxc, gxg, ga, gx, params, ve, dt)
-        cpu._restart(g, x, j, 1.0, v0, states0)
+def _fill(b_parent, g, par, x, area, cap, cxc, gxg, ga, gx, params, ve, dt, v0, states0, L):  # type: ignore[no-untyped-def]
+    for j in range(L):
+        cpu._load(b_parent, g, par, j, j, area, cap, cxc, gxg, ga, gx, params, ve, dt, L)
+        cpu._restart(g, x, j, 1.0, v0, states0, L)
 
 
-def _group(cell: Morphology, dt_ms: float, seed: int) -> tuple[Batch, np.ndarray, ...]:
-    """A full group of ``cell`` copies with random voltages and gates (and Na shifts)."""
+def _group(cell: Morphology, dt_ms: float, seed: int, L: int) -> tuple[Batch, np.ndarray, ...]:
+    """A full group of ``L`` copies of ``cell`` with random voltages and gates (and Na
+    shifts)."""
     b = assemble([cell] * L)
     n, n_par, n_st = b.area.shape[0], b.params.shape[1], b.states0.shape[1]
     params = b.params.copy()
     rng = np.random.default_rng(seed)
     if (b.mech == sundt.MECH_ID).any():  # lanes with different Na shifts, as a population
         params[:, sundt.PARAMETERS.index("na_shift_mV"), :] = rng.uniform(0.0, 12.0, L)
-    g, par, x = cpu._new_group(n, n_par, n_st)
+    g, par, x = cpu._new_group(n, n_par, n_st, L)
     _fill(b.parent, g, par, x, b.area, b.cap, b.cxc, b.gxg, b.ga, b.gx, params,
-          np.zeros((n, L)), dt_ms, b.v0, b.states0)  # fmt: skip
+          np.zeros((n, L)), dt_ms, b.v0, b.states0, L)  # fmt: skip
     v = g.reshape(n, cpu._NF, L)[:, cpu._V, :]
     v[:] = rng.uniform(-90.0, 40.0, (n, L))
     gates = x.reshape(n, n_st, L)
@@ -51,18 +51,19 @@ def _group(cell: Morphology, dt_ms: float, seed: int) -> tuple[Batch, np.ndarray
     return b, g, par, x
 
 
+@pytest.mark.parametrize("L", cpu.GROUP_LANES)
 @pytest.mark.parametrize("cell", [build_c(), build_abeta()], ids=["C", "Abeta"])
-def test_membrane_lane_loops_equal_the_mechanisms_current(cell: Morphology) -> None:
+def test_membrane_lane_loops_equal_the_mechanisms_current(cell: Morphology, L: int) -> None:
     # Per compartment and slot, the diagonal entry C/dt + a·di/dv and the right-hand side
     # a·i of the kernel's membrane pass against mechanisms.current, the mechanism's own
     # formula read from the same parameters and gates. The current agrees to rounding
     # (1e-9 relative); di/dv is a 1 µV difference of two currents, whose rounding it
     # magnifies about 1e4-fold against the current (hence 1e-6).
     dt = 0.025
-    b, g, par, x = _group(cell, dt, seed=3)
+    b, g, par, x = _group(cell, dt, seed=3, L=L)
     n, n_par, n_st = b.area.shape[0], b.params.shape[1], b.states0.shape[1]
     zero = np.zeros(L)
-    cpu._assemble_membrane(b.mech, g, par, x, zero, zero, L)
+    cpu._assemble_membrane(b.mech, g, par, x, zero, zero, L, L)
     f = g.reshape(n, cpu._NF, L)
     p3, x3 = par.reshape(n, n_par, L), x.reshape(n, n_st, L)
     seen = set()
@@ -81,14 +82,15 @@ def test_membrane_lane_loops_equal_the_mechanisms_current(cell: Morphology) -> N
     assert written_out <= seen
 
 
+@pytest.mark.parametrize("L", cpu.GROUP_LANES)
 @pytest.mark.parametrize("cell", [build_c(), build_abeta()], ids=["C", "Abeta"])
-def test_table_gate_step_in_the_kernel_equals_the_scalar_step(cell: Morphology) -> None:
+def test_table_gate_step_in_the_kernel_equals_the_scalar_step(cell: Morphology, L: int) -> None:
     # The update pass moves every gate as tables.advance_gates does for one compartment
     # and slot: from the table at v (minus the Na shift for Sundt's m and h), and off the
     # table's grid (a few slots driven to ±400 mV) by the exact rates. Same table, same
     # arithmetic up to the order of operations: 1e-12 in a gate (0–1).
     dt = 0.025
-    b, g, par, x = _group(cell, dt, seed=5)
+    b, g, par, x = _group(cell, dt, seed=5, L=L)
     n, n_par, n_st = b.area.shape[0], b.params.shape[1], b.states0.shape[1]
     f = g.reshape(n, cpu._NF, L)
     f[::37, cpu._V, 3] = 400.0
@@ -103,32 +105,33 @@ def test_table_gate_step_in_the_kernel_equals_the_scalar_step(cell: Morphology) 
         if b.mech[i] != passive.MECH_ID:
             for j in range(L):
                 tables.advance_gates(int(b.mech[i]), i, j, f[i, cpu._V, j], p3, want, rt)
-    cpu._update(b.mech, g, par, x, np.zeros(L), rt, 1e9, L)
+    cpu._update(b.mech, g, par, x, np.zeros(cpu.LANES), rt, 1e9, L, L)
     np.testing.assert_allclose(x.reshape(n, n_st, L), want, rtol=0, atol=1e-12)
 
 
 @numba.njit
-def _separate_passes(b_parent, mech, g, par, x, eold, enew, told, rt, w, steps):  # type: ignore[no-untyped-def]
+def _separate_passes(b_parent, mech, g, par, x, eold, enew, told, rt, w, steps, L):  # type: ignore[no-untyped-def]
     for _ in range(steps):
-        cpu._assemble_membrane(mech, g, par, x, eold, enew, w)
-        cpu._solve(b_parent, g, w)
-        cpu._concentrations(mech, g, par, x, rt.dt, w)
-        cpu._update(mech, g, par, x, told, rt, -20.0, w)
+        cpu._assemble_membrane(mech, g, par, x, eold, enew, w, L)
+        cpu._solve(b_parent, g, w, L)
+        cpu._concentrations(mech, g, par, x, rt.dt, w, L)
+        cpu._update(mech, g, par, x, told, rt, -20.0, w, L)
 
 
 @numba.njit
-def _fused_steps(b_parent, mech, g, par, x, eold, enew, told, rt, w, steps):  # type: ignore[no-untyped-def]
+def _fused_steps(b_parent, mech, g, par, x, eold, enew, told, rt, w, steps, L):  # type: ignore[no-untyped-def]
     nochain, far = np.empty(0, dtype=np.int64), np.full(cpu.LANES, -1, dtype=np.int64)
     for _ in range(steps):
-        cpu._step(b_parent, mech, g, par, x, eold, enew, told, rt, -20.0, w, nochain, far)
+        cpu._step(b_parent, mech, g, par, x, eold, enew, told, rt, -20.0, w, nochain, far, L)
 
 
+@pytest.mark.parametrize("L", cpu.GROUP_LANES)
 @pytest.mark.parametrize(
     "cell",
     [build_c(sodium_dynamics=True, calcium_sk=True), build_abeta()],
     ids=["C with concentrations", "Abeta"],
 )
-def test_fused_step_equals_the_separate_passes(cell: Morphology) -> None:
+def test_fused_step_equals_the_separate_passes(cell: Morphology, L: int) -> None:
     # _step folds the axial coupling into the membrane pass and the back-substitution
     # into the update (three passes over the group instead of five); integrate's
     # electrode path still runs the passes one by one. Same operations in the same
@@ -140,16 +143,16 @@ def test_fused_step_equals_the_separate_passes(cell: Morphology) -> None:
     # (seen: 5e-9 relative after 5 steps from random voltages, with a cache holding the
     # population search's kernels only). A wrong offset or formula differs by far more.
     dt = 0.025
-    b, g, par, x = _group(cell, dt, seed=7)
+    b, g, par, x = _group(cell, dt, seed=7, L=L)
     n = b.area.shape[0]
     ve = g.reshape(n, cpu._NF, L)
     ve[:, cpu._EA, :] = np.random.default_rng(8).uniform(-30.0, 30.0, (n, L))
     rt = rate_table(b, dt)
-    eold, enew, told = np.full(L, 0.5), np.full(L, 1.0), np.zeros(L)
+    eold, enew, told = np.full(cpu.LANES, 0.5), np.full(cpu.LANES, 1.0), np.zeros(cpu.LANES)
     w = L - 3  # a group that is not full: the loops run its rounded-up width
     copy = g.copy(), par.copy(), x.copy()
-    _fused_steps(b.parent, b.mech, g, par, x, eold, enew, told, rt, w, 5)
-    _separate_passes(b.parent, b.mech, *copy, eold, enew, told, rt, w, 5)
+    _fused_steps(b.parent, b.mech, g, par, x, eold, enew, told, rt, w, 5, L)
+    _separate_passes(b.parent, b.mech, *copy, eold, enew, told, rt, w, 5, L)
     assert (g.reshape(n, cpu._NF, L)[:, cpu._TC, :] < np.inf).any()  # something crossed
     for fused, separate in zip((g, par, x), copy, strict=True):
         np.testing.assert_allclose(fused, separate, rtol=1e-7, atol=1e-15)
@@ -182,9 +185,9 @@ def test_fh_current_shares_one_exponential_correctly() -> None:
         assert got == pytest.approx(want, rel=1e-9, abs=1e-15)
 
 
-@pytest.mark.parametrize("w", range(1, L + 1))
-def test_lane_loops_run_the_busy_slots_rounded_up_to_four(w: int) -> None:
+@pytest.mark.parametrize(("w", "L"), [(w, L) for L in cpu.GROUP_LANES for w in range(1, L + 1)])
+def test_lane_loops_run_the_busy_slots_rounded_up_to_four(w: int, L: int) -> None:
     # A group with w busy slots computes at most 3 padding slots (a narrow group of 4, as
     # the population's single-amplitude runs make, used to compute 8).
-    run = cpu._vector_width(w)
+    run = cpu._vector_width(w, L)
     assert w <= run <= L and run % 4 == 0 and run - w < 4

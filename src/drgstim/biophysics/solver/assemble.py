@@ -167,13 +167,23 @@ def settle(batch: Batch, *, wave: FloatArray, dt_ms: float, threshold_mV: float 
     k0 = int(driven[0]) - 1 if len(driven) else 0
     if k0 <= 0:
         return Settled(0, np.zeros((1, 1, 1)), np.zeros(lanes, np.int64))
-    state, crossed = cpu.settle(
+    state, crossed = cpu.call(
+        cpu.settle,
         *batch.cell_arrays(), np.zeros(batch.area.shape), k0, rate_table(batch, dt_ms),
-        batch.v0, threshold_mV, batch.states0,
+        batch.v0, threshold_mV, batch.states0, _group_lanes(batch),
     )  # fmt: skip
     if crossed.any():
         return Settled(0, np.zeros((1, 1, 1)), np.zeros(lanes, np.int64))
     return Settled(k0, state, np.arange(lanes, dtype=np.int64))
+
+
+def _group_lanes(batch: Batch) -> int:
+    """Slots per kernel group for ``batch``'s cells (``cpu.lanes_for``: 8 where a group of
+    16 would outgrow a core's L2 cache)."""
+    from drgstim.biophysics.solver import cpu
+
+    n, n_par = batch.params.shape[0], batch.params.shape[1]
+    return cpu.lanes_for(n, n_par, batch.states0.shape[1])
 
 
 def _gate_arrays(gate: Gate | None, lanes: int) -> tuple[IntArray, IntArray, float, IntArray]:
@@ -401,7 +411,8 @@ def run_batch(
         raise InputError("count", list(counted), f"compartment indices in 0 … {n - 1}")
     if max_spikes < 0:
         raise InputError("max_spikes", max_spikes, ">= 0")
-    tcross, rec, steps_run, counts, times = cpu.integrate(
+    tcross, rec, steps_run, counts, times = cpu.call(
+        cpu.integrate,
         *batch.cell_arrays(),
         np.ascontiguousarray(ve_mV, dtype=np.float64),
         np.ascontiguousarray(drive, dtype=np.float64),
@@ -417,6 +428,7 @@ def run_batch(
         *inj,
         counted,
         int(max_spikes),
+        _group_lanes(batch),
     )
     return BatchResult(
         tcross_ms=tcross,
@@ -459,7 +471,8 @@ def run_each(
         raise InputError("drive", np.asarray(drive).shape, f"({lanes},), one per lane")
     groups = max(1, min(numba.get_num_threads(), lanes))
     gated = _gate_arrays(gate, lanes)
-    tcross, steps_run, fired = cpu.run_once(
+    tcross, steps_run, fired = cpu.call(
+        cpu.run_once,
         *batch.cell_arrays(),
         np.ascontiguousarray(ve_mV, dtype=np.float64),
         np.ascontiguousarray(drive, dtype=np.float64),
@@ -474,6 +487,7 @@ def run_each(
         batch.states0,
         *gated,
         *_settled_arrays(settled, lanes),
+        _group_lanes(batch),
     )
     return BatchResult(
         tcross_ms=tcross, traces_mV=np.zeros((0, 0, lanes)), steps_run=steps_run, fired=fired
@@ -519,7 +533,8 @@ def search_batch(
         given = np.asarray(bracket, np.float64).reshape(-1, lanes)
         known[: len(given)] = given
     gated = _gate_arrays(gate, lanes)
-    return cpu.search(
+    found: tuple[FloatArray, FloatArray, IntArray, IntArray] = cpu.call(
+        cpu.search,
         *batch.cell_arrays(),
         np.ascontiguousarray(ve_mV, dtype=np.float64),
         np.ascontiguousarray(wave, dtype=np.float64),
@@ -536,4 +551,6 @@ def search_batch(
         known,
         *gated,
         *_settled_arrays(settled, lanes),
+        _group_lanes(batch),
     )
+    return found

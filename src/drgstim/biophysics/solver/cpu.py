@@ -84,13 +84,14 @@ _FASTMATH = {"nsz", "arcp", "contract", "reassoc"}  # no nnan/ninf: inf means "n
 # largest G.
 GROUP_LANES = (8, 16)
 LANES = max(GROUP_LANES)
-# A group's arrays at most this large run 16 slots, larger ones 8: the one-thread cost
-# per lane·compartment·step of a DRG population's neurons at 16 → 8 slots (group arrays
-# of 1.9 / 2.0 / 3.5 MiB at 16 slots): Aβ 8.7 → 10.0 ns in isolation but less in the
-# population's runs, Aδ 14.0 → 10.0 ns, C about even; the 200-fibre MRG search (0.8 MiB)
-# is 10–20 % slower at 8 (docs/performance.md, "Eight slots per group where a group's
-# arrays exceed the L2 cache"). The machines measured have 2 MiB of L2 per core; the
-# group's arrays share it with the rate table, the outside potentials and the stack.
+# A group's arrays at most this large run 16 slots, larger ones 8. Per lane·compartment·
+# step on one thread, 16 → 8 slots (group arrays of 1.9 / 2.0 / 3.5 MiB at 16): Aβ 8.7 →
+# 10.0 ns, C 22.0 → 23.3 ns, Aδ 13.6 → 9.9 ns in isolation, yet in the population's runs
+# (refilled slots, narrowing groups) all three spend less CPU at 8, about 11 % in all; the
+# 200-fibre MRG search (0.8 MiB) is 10–20 % slower at 8 (docs/performance.md, "Eight
+# slots per group where a group's arrays exceed the L2 cache"). The machines measured
+# have 2 MiB of L2 per core; a group's arrays share it with the rate table, the outside
+# potentials and the stack.
 GROUP_BYTES_16 = 1 << 20
 _A, _CDT, _CXDT, _GXG, _GA, _GX, _AG, _AH, _VE, _EA = range(10)
 _V, _VX, _TC = 10, 11, 12

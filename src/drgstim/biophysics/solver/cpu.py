@@ -108,8 +108,9 @@ def lanes_for(n: int, n_params: int, n_states: int) -> int:
     """Slots per group (one of :data:`GROUP_LANES`) for an ``n``-compartment cell with
     ``n_params`` parameters and ``n_states`` states per compartment: 16 while the group's
     arrays fit :data:`GROUP_BYTES_16`, else 8 (smaller groups stay in the core's L2)."""
-    size = n * (_NF + n_params + n_states) * 8 * 16
-    return 16 if size <= GROUP_BYTES_16 else 8
+    small, large = min(GROUP_LANES), max(GROUP_LANES)
+    size = n * (_NF + n_params + n_states) * 8 * large  # float64 fields
+    return large if size <= GROUP_BYTES_16 else small
 
 
 _typeof = cast(Callable[[Any], Any], numba.typeof)
